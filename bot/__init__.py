@@ -1,0 +1,1 @@
+"""BackPath: a back-pain companion on Telegram."""
