@@ -1,0 +1,74 @@
+"""`backpath chat`: the same service and engine in a terminal.
+
+Works at a tty and with piped stdin: one input per line. Buttons are shown as
+numbered options (`  1) Ja`); type the number or the option's text. A scale is
+shown as its numbers; type the number. EOF ends the session cleanly.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from bot.engine import Event
+from bot.i18n.rendering import Rendered, render_reply
+from bot.runtime import Runtime
+from bot.service import Incoming, Outcome
+
+PROMPT = "> "
+CHANNEL = "terminal"
+
+
+def parse_line(line: str, waiting: Rendered | None) -> Event:
+    """Map a typed line to an engine event, using the options last shown."""
+    text = line.strip()
+    if text.startswith("/"):
+        name, _, arg = text[1:].partition(" ")
+        return Event("command", text=name.lower(), arg=arg.strip())
+    if waiting is not None and waiting.expects != "scale" and text.isdigit():
+        flat = [b for row in waiting.buttons for b in row]
+        index = int(text) - 1
+        if 0 <= index < len(flat):
+            return Event("choice", text=flat[index].data)
+    return Event("text", text=text)
+
+
+def format_rendered(rendered: Rendered) -> str:
+    lines = [rendered.text]
+    flat = [b for row in rendered.buttons for b in row]
+    if rendered.expects == "scale":  # type the number itself; /back goes back
+        lines.append(
+            "  [" + " ".join(b.label for b in flat if b.data.split(":")[-1].isdigit()) + "]"
+        )
+        flat = []
+    lines.extend(f"  {i}) {b.label}" for i, b in enumerate(flat, start=1))
+    return "\n".join(lines)
+
+
+async def run_chat(
+    runtime: Runtime, user: str, language: str | None, stdin: TextIO, stdout: TextIO
+) -> None:
+    waiting: Rendered | None = None
+    interactive = stdin.isatty()
+
+    async def send(event: Event) -> None:
+        nonlocal waiting
+        outcome: Outcome = await runtime.service.handle(Incoming(CHANNEL, user, event))
+        for reply in outcome.replies:
+            rendered = render_reply(runtime.catalogs, outcome.language, reply)
+            stdout.write(format_rendered(rendered) + "\n\n")
+            if rendered.buttons or rendered.expects:
+                waiting = rendered
+        stdout.flush()
+
+    await send(Event("start", language_hint=language))
+    while True:
+        stdout.write(PROMPT)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return
+        if not interactive:  # echo piped input so a transcript reads like a dialogue
+            stdout.write(line if line.endswith("\n") else line + "\n")
+        if line.strip():
+            await send(parse_line(line, waiting))

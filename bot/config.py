@@ -1,0 +1,47 @@
+"""Settings from the environment (and an optional .env file), via pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy async URL; default: SQLite file in data_dir"
+    )
+    backpath_data_dir: Path = Path("data")
+    backpath_content_dir: Path = PROJECT_ROOT
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token", "database_url", "backpath_content_dir", mode="before")
+    @classmethod
+    def _empty_means_default(cls, value: object, info: object) -> object:
+        """An empty line in .env (as in .env.example) means "not set"."""
+        if value == "":
+            return (
+                PROJECT_ROOT if getattr(info, "field_name", "") == "backpath_content_dir" else None
+            )
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.backpath_data_dir / 'backpath.db').resolve()}"
+
+    @property
+    def flows_dir(self) -> Path:
+        return self.backpath_content_dir / "flows"
+
+    @property
+    def messages_dir(self) -> Path:
+        return self.backpath_content_dir / "messages"

@@ -1,0 +1,108 @@
+"""Turn what the patient sent (a button tap or typed text) into an answer value.
+
+Button data has the form `1:<prompt seq>:<token>`: the format version, the number
+of the question it belongs to (so a tap on an old keyboard is recognised) and the
+option index (or `b` for "back", `g:<flow>` for a menu entry).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.engine.flows import Step
+from bot.engine.model import CALLBACK_VERSION, AnswerValue, Label, Language, Text
+
+Render = Callable[[Language, Label], str]
+
+
+@dataclass(frozen=True)
+class Tap:
+    seq: int
+    token: str
+
+
+def callback(seq: int, token: str) -> str:
+    return f"{CALLBACK_VERSION}:{seq}:{token}"
+
+
+def parse_callback(data: str) -> Tap | None:
+    parts = data.split(":", 2)
+    if len(parts) != 3 or parts[0] != CALLBACK_VERSION or not parts[1].isdigit():
+        return None
+    return Tap(int(parts[1]), parts[2])
+
+
+def option_values(step: Step) -> tuple[AnswerValue, ...]:
+    """The values a step's buttons stand for, in button order."""
+    spec = step.answer
+    if spec.type == "choice":
+        return tuple(o.value for o in spec.options)
+    if spec.type == "scale":
+        assert spec.min is not None and spec.max is not None
+        return tuple(range(spec.min, spec.max + 1))
+    if spec.type == "yesno":
+        return (True, False)
+    return ()
+
+
+def option_labels(step: Step) -> tuple[Label, ...]:
+    spec = step.answer
+    if spec.type == "choice":
+        return tuple(Text(o.label) for o in spec.options)
+    if spec.type == "yesno":
+        return (Text("answer.yes"), Text("answer.no"))
+    return ()
+
+
+def value_for_token(step: Step, token: str) -> AnswerValue | None:
+    if not token.isdigit():
+        return None
+    values = option_values(step)
+    index = int(token)
+    return values[index] if index < len(values) else None
+
+
+def normalise(text: str) -> str:
+    """Casefold, strip accents and punctuation, collapse spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: AnswerValue | None = None
+    error: Text | None = None
+
+
+def parse_text(step: Step, text: str, language: Language, render: Render) -> Parsed:
+    """Interpret typed text as an answer to `step`, or explain kindly why not."""
+    spec = step.answer
+    if spec.type == "text":
+        cleaned = text.strip()
+        if not cleaned:
+            return Parsed(error=Text("error.empty_text"))
+        if len(cleaned) > spec.max_length:
+            return Parsed(error=Text("error.text_too_long", {"max": spec.max_length}))
+        return Parsed(value=cleaned)
+    typed = normalise(text)
+    if spec.type == "scale":
+        assert spec.min is not None and spec.max is not None
+        raw = text.strip()
+        if re.fullmatch(r"-?\d+", raw):
+            number = int(raw)
+            if spec.min <= number <= spec.max:
+                return Parsed(value=number)
+        return Parsed(error=Text("error.scale_range", {"min": spec.min, "max": spec.max}))
+    if spec.type == "yesno":
+        for answer, words_key in ((True, "input.yes_words"), (False, "input.no_words")):
+            words = {normalise(w) for w in render(language, Text(words_key)).split(",")}
+            if typed in words:
+                return Parsed(value=answer)
+    for value, label in zip(option_values(step), option_labels(step), strict=True):
+        if typed and typed == normalise(render(language, label)):
+            return Parsed(value=value)
+    return Parsed(error=Text("error.use_buttons"))

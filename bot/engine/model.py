@@ -1,0 +1,149 @@
+"""Values the engine takes and gives: events in; state, replies and effects out.
+
+Everything here is immutable and serialisable. Replies carry message ids and
+parameters, never literal patient-facing strings: channels translate them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Language = Literal["nl", "fr"]
+AnswerValue = int | bool | str
+
+CALLBACK_VERSION = "1"
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Text:
+    """A catalog message: msgid plus parameters (which may themselves be Texts)."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A non-linguistic label such as a digit on a scale button."""
+
+    value: str
+
+
+Label = Text | Raw
+
+
+@dataclass(frozen=True)
+class Button:
+    label: Label
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outgoing message: text parts joined by blank lines, optional buttons."""
+
+    parts: tuple[Text, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    progress: tuple[int, int] | None = None
+    expects: str | None = None  # answer type awaited: choice, scale, yesno, text
+
+
+EventKind = Literal["start", "text", "choice", "command", "reminder", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the patient (or the scheduler) did.
+
+    `text` is the typed text, the command name (without slash) or the callback data;
+    `arg` is the command argument (e.g. the /start payload).
+    """
+
+    kind: EventKind
+    text: str = ""
+    arg: str = ""
+    language_hint: str | None = None
+
+
+# --- effects: what the service must persist -------------------------------------
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    run: int
+    flow: str
+    version: int
+    language: Language
+
+
+@dataclass(frozen=True)
+class AnswerGiven:
+    run: int
+    item: str
+    value: AnswerValue | None
+    language: Language
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    run: int
+    status: Literal["completed", "stopped"]
+    score: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ConsentRecorded:
+    status: Literal["given", "refused"]
+    version: int
+
+
+Effect = RunStarted | AnswerGiven | RunFinished | ConsentRecorded
+
+
+# --- conversation state ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One running flow. Frames stack: an interruption (language, red flags) is pushed
+    on top and, when it ends, the frame below asks its current question again."""
+
+    flow: str
+    version: int
+    run: int
+    answers: Mapping[str, AnswerValue | None] = field(default_factory=dict)
+    history: tuple[str, ...] = ()  # answered step ids in order, for "back"
+    shown: tuple[str, ...] = ()  # lead-ins already shown
+    groups: tuple[str, ...] | None = None  # restrict to these step groups
+    started: bool = False  # a run row exists (set by the engine once an answer is stored)
+
+
+@dataclass(frozen=True)
+class State:
+    language: Language | None = None
+    consent: Literal["given", "refused"] | None = None
+    consent_version: int = 0
+    stack: tuple[Frame, ...] = ()
+    agenda: tuple[str, ...] = ()  # flows to start when the stack empties
+    prompt_seq: int = 0  # increases with every question asked; stale buttons carry an old one
+    next_run: int = 1
+    paused: bool = False
+
+    @property
+    def top(self) -> Frame | None:
+        return self.stack[-1] if self.stack else None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    state: State
+    replies: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    chosen: Label | None = None  # label of an accepted button answer, to mark the old keyboard

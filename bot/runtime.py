@@ -1,0 +1,47 @@
+"""Assemble the parts (catalogs, flows, engine, database, service) from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.engine import Engine, load_flows
+from bot.engine.runner import Scorer
+from bot.i18n import Catalogs
+from bot.service import Service
+from bot.store import Database
+
+
+def scorers() -> dict[str, Scorer]:
+    """The scoring functions flows may name (bot.instruments)."""
+    from bot.instruments import SCORERS
+
+    return dict(SCORERS)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    catalogs: Catalogs
+    engine: Engine
+    db: Database
+    service: Service
+    clock: Clock
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def build_runtime(
+    settings: Settings, clock: Clock | None = None, migrate: bool = True
+) -> Runtime:
+    catalogs = Catalogs.load(settings.messages_dir)
+    available = scorers()
+    flows = load_flows(settings.flows_dir, catalogs.has, available)
+    engine = Engine(flows, catalogs.render, available)
+    db = Database(settings.resolved_database_url)
+    if migrate:
+        await db.migrate()
+    clock = clock or SystemClock()
+    return Runtime(settings, catalogs, engine, db, Service(db, engine, clock), clock)

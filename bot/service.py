@@ -1,0 +1,144 @@
+"""The service: one database transaction per incoming event around the pure engine.
+
+In one transaction: claim the update id (a duplicate stops here), lock the patient,
+load the position, run engine.step, persist answers, scores and the new position.
+Replies are returned only after commit: a crash between commit and send is healed on
+the next message, which re-asks the current question.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.clock import Clock
+from bot.engine import Engine, Event, Reply
+from bot.engine.model import (
+    AnswerGiven,
+    ConsentRecorded,
+    Effect,
+    Label,
+    Language,
+    RunFinished,
+    RunStarted,
+)
+from bot.engine.serial import state_from_json, state_to_json
+from bot.store import Database, repo
+from bot.store.models import Answer, Patient, Response, Score
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str  # "telegram" or "terminal"
+    user: str  # the channel's user id
+    event: Event
+    update_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    replies: tuple[Reply, ...]
+    language: Language
+    chosen: Label | None = None
+    duplicate: bool = False
+
+
+class Service:
+    def __init__(self, db: Database, engine: Engine, clock: Clock) -> None:
+        self.db = db
+        self.engine = engine
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> Outcome:
+        now = self.clock.now()
+        async with self.db.session() as session, session.begin():
+            if incoming.update_id is not None and not await repo.claim_update(
+                session, incoming.update_id, now
+            ):
+                log.info("duplicate update %s ignored", incoming.update_id)
+                return Outcome(replies=(), language="nl", duplicate=True)
+            patient = await repo.lock_patient(session, incoming.channel, incoming.user, now)
+            state = state_from_json(await repo.load_state(session, patient.id))
+            result = self.engine.step(state, incoming.event, now)
+            writer = _EffectWriter(session, patient, now, incoming.update_id)
+            for effect in result.effects:
+                await writer.apply(effect)
+            patient.language = result.state.language
+            await repo.save_state(session, patient.id, state_to_json(result.state), now)
+            log.info(
+                "patient=%s event=%s effects=%s replies=%d",
+                patient.id,
+                incoming.event.kind,
+                [type(e).__name__ for e in result.effects],
+                len(result.replies),
+            )
+        language: Language = result.state.language or _hint(incoming.event) or "nl"
+        return Outcome(replies=result.replies, language=language, chosen=result.chosen)
+
+
+def _hint(event: Event) -> Language | None:
+    hint = (event.language_hint or "").split("-")[0].lower()
+    return "fr" if hint == "fr" else "nl" if hint == "nl" else None
+
+
+class _EffectWriter:
+    """Turns engine effects into rows, inside the event's transaction."""
+
+    def __init__(self, session: Any, patient: Patient, now: Any, update_id: int | None) -> None:
+        self.session = session
+        self.patient = patient
+        self.now = now
+        self.update_id = update_id
+
+    async def apply(self, effect: Effect) -> None:
+        if isinstance(effect, RunStarted):
+            self.session.add(
+                Response(
+                    patient_id=self.patient.id,
+                    run_no=effect.run,
+                    flow=effect.flow,
+                    flow_version=effect.version,
+                    language=effect.language,
+                    status="in_progress",
+                    started_at=self.now,
+                )
+            )
+            await self.session.flush()
+        elif isinstance(effect, AnswerGiven):
+            response = await repo.response_for_run(self.session, self.patient.id, effect.run)
+            self.session.add(
+                Answer(
+                    response_id=response.id,
+                    item=effect.item,
+                    value=effect.value,
+                    answered_at=self.now,
+                    flow_version=response.flow_version,
+                    language=effect.language,
+                    update_id=self.update_id,
+                )
+            )
+        elif isinstance(effect, RunFinished):
+            response = await repo.response_for_run(self.session, self.patient.id, effect.run)
+            response.status = effect.status
+            response.completed_at = self.now
+            if effect.score is not None:
+                score = dict(effect.score)
+                self.session.add(
+                    Score(
+                        response_id=response.id,
+                        instrument=score["instrument"],
+                        instrument_version=int(score.get("version", response.flow_version)),
+                        total=float(score["total"]),
+                        subscales=dict(score.get("subscales", {})),
+                        category=score.get("category"),
+                        language=response.language,
+                        created_at=self.now,
+                    )
+                )
+        elif isinstance(effect, ConsentRecorded):
+            self.patient.consent_status = effect.status
+            self.patient.consent_version = effect.version
+            self.patient.consent_at = self.now

@@ -1,0 +1,81 @@
+"""The queries the service needs, written once for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Answer, Conversation, Patient, ProcessedUpdate, Response, Score
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    """An INSERT that supports ON CONFLICT DO NOTHING on both dialects."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> bool:
+    """Record an incoming update id; False when it was handled before (a duplicate)."""
+    stmt = _insert(session, ProcessedUpdate).values(update_id=update_id, processed_at=now)
+    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["update_id"]))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def lock_patient(
+    session: AsyncSession, channel: str, external_id: str, now: datetime
+) -> Patient:
+    """Get or create the patient and hold its row lock (PostgreSQL) until commit.
+
+    The lock orders concurrent updates of one patient across worker processes.
+    """
+    stmt = _insert(session, Patient).values(
+        channel=channel, external_id=external_id, consent_version=0, created_at=now
+    )
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
+    query = (
+        select(Patient)
+        .where(Patient.channel == channel, Patient.external_id == external_id)
+        .with_for_update()
+    )
+    return (await session.execute(query)).scalar_one()
+
+
+async def find_patient(session: AsyncSession, channel: str, external_id: str) -> Patient | None:
+    query = select(Patient).where(Patient.channel == channel, Patient.external_id == external_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def load_state(session: AsyncSession, patient_id: int) -> dict[str, Any] | None:
+    row = await session.get(Conversation, patient_id)
+    return row.state if row else None
+
+
+async def save_state(
+    session: AsyncSession, patient_id: int, state: dict[str, Any], now: datetime
+) -> None:
+    row = await session.get(Conversation, patient_id)
+    if row is None:
+        session.add(Conversation(patient_id=patient_id, state=state, updated_at=now))
+    else:
+        row.state = state
+        row.updated_at = now
+
+
+async def response_for_run(session: AsyncSession, patient_id: int, run_no: int) -> Response:
+    query = select(Response).where(Response.patient_id == patient_id, Response.run_no == run_no)
+    return (await session.execute(query)).scalar_one()
+
+
+async def answers_of(session: AsyncSession, response_id: int) -> list[Answer]:
+    query = select(Answer).where(Answer.response_id == response_id).order_by(Answer.id)
+    return list((await session.execute(query)).scalars())
+
+
+async def score_of(session: AsyncSession, response_id: int) -> Score | None:
+    return (
+        await session.execute(select(Score).where(Score.response_id == response_id))
+    ).scalar_one_or_none()

@@ -1,0 +1,111 @@
+"""The python-telegram-bot Application: polling, handlers, commands per language."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.engine.model import Text
+from bot.i18n import LANGUAGES
+from bot.runtime import Runtime, build_runtime
+from bot.telegram.convert import to_incoming
+from bot.telegram.processor import PerUserUpdateProcessor
+from bot.telegram.send import send_outcome, settle_keyboard
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "help", "pain", "back", "pause", "resume", "language", "about")
+RUNTIME_KEY = "runtime"
+
+
+def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    return runtime
+
+
+async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not isinstance(update, Update):
+        return
+    incoming = to_incoming(update)
+    if incoming is None:
+        return
+    runtime = _runtime(context)
+    outcome = await runtime.service.handle(incoming)
+    query = update.callback_query
+    if query is not None:
+        await query.answer()  # always, also for duplicates and stale buttons
+        await settle_keyboard(query, runtime.catalogs, outcome)
+    chat = update.effective_chat
+    if chat is not None and outcome.replies:
+        await send_outcome(context.bot, chat.id, runtime.catalogs, outcome)
+
+
+async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "error handling update %s: %s",
+        update_id,
+        type(context.error).__name__,
+        exc_info=context.error,
+    )
+
+
+async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    for language in LANGUAGES:
+        commands = [
+            BotCommand(name, runtime.catalogs.render(language, Text(f"command.{name}")))
+            for name in COMMANDS
+        ]
+        await application.bot.set_my_commands(commands, language_code=language)
+        if language == "nl":
+            await application.bot.set_my_commands(commands)  # default for other languages
+
+
+def build_application(
+    settings: Settings,
+    runtime: Runtime | None = None,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The Application; the runtime is built in post_init when not given."""
+    assert settings.telegram_bot_token is not None
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .concurrent_updates(PerUserUpdateProcessor())
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if RUNTIME_KEY not in application.bot_data:
+            application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock)
+        await register_commands(application)
+
+    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if runtime is None:
+            await application.bot_data[RUNTIME_KEY].close()
+
+    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    if runtime is not None:
+        application.bot_data[RUNTIME_KEY] = runtime
+    application.add_handler(TypeHandler(Update, handle_update))
+    application.add_error_handler(log_error)
+    return application
+
+
+def serve(settings: Settings) -> None:
+    """Poll Telegram until interrupted."""
+    application = build_application(settings)
+    application.run_polling(
+        allowed_updates=["message", "callback_query"], drop_pending_updates=False
+    )

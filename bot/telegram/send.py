@@ -1,0 +1,51 @@
+"""Render service outcomes as Bot API calls."""
+
+from __future__ import annotations
+
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+
+from bot.engine.model import Text
+from bot.i18n import Catalogs
+from bot.i18n.rendering import Rendered, render_reply
+from bot.service import Outcome
+
+
+def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
+    if not rendered.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in rendered.buttons
+        ]
+    )
+
+
+async def send_outcome(bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outcome) -> None:
+    for reply in outcome.replies:
+        rendered = render_reply(catalogs, outcome.language, reply)
+        await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
+
+
+async def settle_keyboard(query: CallbackQuery, catalogs: Catalogs, outcome: Outcome) -> None:
+    """Show the chosen answer under the answered question and remove its buttons.
+
+    A tap on an old keyboard only loses the keyboard: the engine re-sent the question.
+    """
+    message = query.message
+    if message is None or outcome.duplicate:
+        return
+    try:
+        if outcome.chosen is not None and isinstance(message, Message) and message.text:
+            mark = catalogs.render(
+                outcome.language,
+                Text(
+                    "choice.marked", {"choice": catalogs.render(outcome.language, outcome.chosen)}
+                ),
+            )
+            await query.edit_message_text(f"{message.text}\n\n{mark}", reply_markup=None)
+        else:
+            await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest:
+        pass  # message too old to edit or already without keyboard: nothing to fix

@@ -1,0 +1,105 @@
+"""The real PTB Application against a fake Bot API: whole conversations."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.store.models import Answer, Score
+from tests.e2e.conftest import Harness
+from tests.fake_bot_api import buttons_of
+
+PATIENT = 5551
+
+
+async def stored_answers(harness: Harness) -> list[tuple[str, object, str]]:
+    async with harness.runtime.db.session() as session:
+        rows = (await session.execute(select(Answer).order_by(Answer.id))).scalars()
+        return [(a.item, a.value, a.language) for a in rows]
+
+
+async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
+    await harness.say(PATIENT, "/start", "nl-BE")
+    texts = harness.texts(PATIENT)
+    assert texts[0].startswith("Hallo! Ik ben BackPath")
+    assert "112" in texts[1] and "/delete" in texts[1]
+    await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    assert harness.texts(PATIENT)[-1].startswith("Vraag 1/1")
+    keyboard = [label for label, _ in buttons_of(harness.api.last_message(PATIENT))]
+    assert keyboard == [str(n) for n in range(11)]
+    await harness.tap(PATIENT, "7")
+    assert await stored_answers(harness) == [("pain", 7, "nl")]
+    async with harness.runtime.db.session() as session:
+        assert (await session.execute(select(Score.total))).scalar_one() == 7
+    assert harness.texts(PATIENT)[-1].startswith("Dank u")
+    # every callback query was answered, and the answered question shows the choice
+    answered = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
+    assert len(answered) == 2
+    edits = [c for c in harness.api.calls if c.method == "editMessageText"]
+    assert edits and edits[-1].params["text"].endswith("✓ 7")
+    assert "reply_markup" not in edits[-1].params or not edits[-1].params["reply_markup"]
+
+
+async def test_the_same_in_french(harness: Harness) -> None:
+    await harness.say(PATIENT, "/start", "fr")
+    assert harness.texts(PATIENT)[0].startswith("Bonjour ! Je suis BackPath")
+    await harness.tap(PATIENT, "Oui, je suis d'accord", "fr")
+    assert harness.texts(PATIENT)[-1].startswith("Question 1/1")
+    await harness.tap(PATIENT, "3", "fr")
+    assert await stored_answers(harness) == [("pain", 3, "fr")]
+    assert harness.texts(PATIENT)[-1].startswith("Merci")
+
+
+async def test_commands_are_registered_per_language(harness: Harness) -> None:
+    calls = [c for c in harness.api.calls if c.method == "setMyCommands"]
+    by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
+    assert set(by_language) == {None, "nl", "fr"}
+    assert {c["command"] for c in by_language["fr"]} >= {"start", "help", "language", "about"}
+    assert by_language["fr"][0]["description"] != by_language["nl"][0]["description"]
+
+
+async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: Harness) -> None:
+    await harness.say(PATIENT, "/start", "nl")
+    await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    question = harness.api.last_message(PATIENT)
+    await harness.tap(PATIENT, "5")
+    seven = dict(buttons_of(question))["7"]
+    before = len(harness.texts(PATIENT))
+    await harness.done(await harness.api.tap(PATIENT, question, seven))
+    new = harness.texts(PATIENT)[before:]
+    assert new[0].startswith("Die knop hoort bij een eerdere vraag")
+    assert await stored_answers(harness) == [("pain", 5, "nl")]
+    assert len([c for c in harness.api.calls if c.method == "answerCallbackQuery"]) == 3
+
+
+async def test_duplicate_update_is_processed_once(harness: Harness) -> None:
+    await harness.say(PATIENT, "/start", "nl")
+    await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    message = harness.api.last_message(PATIENT)
+    data = dict(buttons_of(message))["4"]
+    update = {
+        "update_id": 99999,
+        "callback_query": {
+            "id": "cq-dup",
+            "chat_instance": "ci",
+            "data": data,
+            "message": message,
+            "from": {"id": PATIENT, "is_bot": False, "first_name": "P", "language_code": "nl"},
+        },
+    }
+    await harness.done(await harness.api.push(update))
+    sent_after_first = len(harness.texts(PATIENT))
+    await harness.done(await harness.api.push(dict(update)))
+    assert len(harness.texts(PATIENT)) == sent_after_first
+    assert await stored_answers(harness) == [("pain", 4, "nl")]
+
+
+async def test_free_text_and_stickers_get_a_kind_reply(harness: Harness) -> None:
+    await harness.say(PATIENT, "/start", "nl")
+    await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.say(PATIENT, "veel pijn")
+    assert harness.texts(PATIENT)[-2] == "Kies een getal van 0 tot 10."
+    await harness.done(await harness.api.send_sticker(PATIENT))
+    assert harness.texts(PATIENT)[-2].startswith("Dat kan ik helaas niet lezen")
+    await harness.say(PATIENT, "/onbekend")
+    assert harness.texts(PATIENT)[-2].startswith("Dat commando ken ik niet")
+    assert await stored_answers(harness) == []

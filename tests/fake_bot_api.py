@@ -1,0 +1,246 @@
+"""A fake Telegram Bot API server, in process, as an httpx transport.
+
+The real python-telegram-bot Application talks to it through HTTPXRequest. Tests
+queue updates (as a patient would send them) and wait for the bot's calls. Waiting
+is on asyncio conditions, never on wall-clock sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+
+BOT_ID = 7000000001
+BOT_USERNAME = "backpath_test_bot"
+JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "allowed_updates",
+    "scope",
+    "show_alert",
+    "drop_pending_updates",
+}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+class FakeBotApi(httpx.AsyncBaseTransport):
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._delivered: set[int] = set()
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self.fail_next: dict[str, dict[str, Any]] = {}  # method -> error payload to return once
+        self.pushed: Counter[int] = Counter()  # deliveries per update id
+        self.handled: Counter[int] = Counter()  # finished handlings (reported by the harness)
+
+    # --- what a test does -------------------------------------------------------
+
+    def _user(self, user_id: int, language: str | None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Patient"}
+        if language:
+            user["language_code"] = language
+        return user
+
+    async def push(self, update: dict[str, Any]) -> int:
+        update.setdefault("update_id", next(self._update_ids))
+        async with self._changed:
+            self.pushed[int(update["update_id"])] += 1
+            self._updates.append(update)
+            self._changed.notify_all()
+        return int(update["update_id"])
+
+    async def send_text(self, user_id: int, text: str, language: str | None = "nl") -> int:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": 0,
+            "text": text,
+            "chat": {"id": user_id, "type": "private"},
+            "from": self._user(user_id, language),
+        }
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        return await self.push({"message": message})
+
+    async def send_sticker(self, user_id: int, language: str | None = "nl") -> int:
+        message = {
+            "message_id": next(self._message_ids),
+            "date": 0,
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u1",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            },
+            "chat": {"id": user_id, "type": "private"},
+            "from": self._user(user_id, language),
+        }
+        return await self.push({"message": message})
+
+    async def tap(
+        self, user_id: int, message: dict[str, Any], data: str, language: str | None = "nl"
+    ) -> int:
+        return await self.push(
+            {
+                "callback_query": {
+                    "id": str(next(self._update_ids)),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "from": self._user(user_id, language),
+                    "message": message,
+                }
+            }
+        )
+
+    async def wait_for(self, predicate: Any, limit: float = 10.0) -> None:
+        """Wait until predicate(self.calls) holds (the timeout only guards a hung test)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self.calls)), limit)
+
+    async def mark_handled(self, update_id: int) -> None:
+        async with self._changed:
+            self.handled[update_id] += 1
+            self._changed.notify_all()
+
+    def sent(self, chat_id: int) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method in ("sendMessage", "sendPhoto", "sendDocument")
+            and int(c.params.get("chat_id", 0)) == chat_id
+        ]
+
+    def last_message(self, chat_id: int) -> dict[str, Any]:
+        """The last sent message as Telegram would return it (to tap its buttons)."""
+        call = self.sent(chat_id)[-1]
+        return call.params["_result"]  # type: ignore[no-any-return]
+
+    # --- the server side ----------------------------------------------------------
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1]
+        params, files = self._parse(request)
+        if method == "getUpdates":
+            return self._ok(await self._get_updates(params))
+        call = Call(method, params, files)
+        if method in self.fail_next:
+            error = self.fail_next.pop(method)
+            await self._record(call)
+            return httpx.Response(error.get("error_code", 400), json={"ok": False, **error})
+        result = self._result(method, params)
+        params["_result"] = result
+        await self._record(call)
+        return self._ok(result)
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        timeout = float(params.get("timeout", 0) or 0)
+        async with self._changed:
+            self.calls.append(Call("getUpdates", params))
+            self._changed.notify_all()
+            # Confirmed updates (below the offset) are dropped once delivered; a re-pushed
+            # update (a duplicate delivery) is delivered again whatever its id.
+            self._updates = [
+                u for u in self._updates if u["update_id"] >= offset or id(u) not in self._delivered
+            ]
+            if not self._updates and timeout:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(self._updates)), min(timeout, 1.0)
+                    )
+            batch = list(self._updates)
+            self._delivered.update(id(u) for u in batch)
+            return batch
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "BackPath",
+                "username": BOT_USERNAME,
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText"):
+            chat_id = int(params.get("chat_id", 0) or 0)
+            message: dict[str, Any] = {
+                "message_id": int(params.get("message_id") or next(self._message_ids)),
+                "date": 0,
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "BackPath"},
+            }
+            if "text" in params:
+                message["text"] = params["text"]
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        return True
+
+    @staticmethod
+    def _ok(result: Any) -> httpx.Response:
+        return httpx.Response(200, json={"ok": True, "result": result})
+
+    @staticmethod
+    def _parse(request: httpx.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+        body = request.content
+        ctype = request.headers.get("content-type", "")
+        params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
+        if ctype.startswith("multipart/form-data"):
+            message = BytesParser(policy=HTTP).parsebytes(
+                f"Content-Type: {ctype}\r\n\r\n".encode() + body
+            )
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                if part.get_filename():
+                    files[str(name)] = payload
+                else:
+                    params[str(name)] = payload.decode()
+        elif body:
+            params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+        for key in JSON_FIELDS & params.keys():
+            with contextlib.suppress(TypeError, ValueError):
+                params[key] = json.loads(params[key])
+        return params, files
+
+
+def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [
+        (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
+    ]

@@ -1,0 +1,122 @@
+"""The service with a real database, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, inspect, select
+
+from bot.clock import FrozenClock
+from bot.engine import Event
+from bot.runtime import Runtime, build_runtime
+from bot.service import Incoming, Outcome
+from bot.store.models import Answer, Patient, ProcessedUpdate, Response, Score
+from tests.conftest import make_settings
+
+USER = "4242"
+
+
+def incoming(event: Event, update_id: int | None = None) -> Incoming:
+    return Incoming("telegram", USER, event, update_id)
+
+
+def data_of(outcome: Outcome, label_key: str) -> str:
+    for reply in outcome.replies:
+        for row in reply.buttons:
+            for button in row:
+                if (
+                    getattr(button.label, "key", None) == label_key
+                    or getattr(button.label, "value", None) == label_key
+                ):
+                    return button.data
+    raise AssertionError(f"no button {label_key}")
+
+
+async def count(runtime: Runtime, model: type) -> int:
+    async with runtime.db.session() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def test_migrations_from_empty_create_every_table(runtime: Runtime) -> None:
+    async with runtime.db.engine.connect() as conn:
+        tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+    assert {
+        "patients",
+        "conversations",
+        "responses",
+        "answers",
+        "scores",
+        "processed_updates",
+        "audit_log",
+        "alembic_version",
+    } <= tables
+    await runtime.db.migrate()  # idempotent
+
+
+async def test_duplicate_update_is_ignored(runtime: Runtime) -> None:
+    first = await runtime.service.handle(incoming(Event("start", language_hint="nl"), 1))
+    consent = data_of(first, "onboarding.consent_yes")
+    asked = await runtime.service.handle(incoming(Event("choice", text=consent), 2))
+    seven = data_of(asked, "7")
+    answered = await runtime.service.handle(incoming(Event("choice", text=seven), 3))
+    assert not answered.duplicate
+    again = await runtime.service.handle(incoming(Event("choice", text=seven), 3))
+    assert again.duplicate and again.replies == ()
+    assert await count(runtime, Answer) == 1
+    assert await count(runtime, ProcessedUpdate) == 3
+
+
+async def test_answers_survive_a_restart_and_the_patient_resumes(
+    database_url: str, clock: FrozenClock, tmp_path: Path
+) -> None:
+    settings = make_settings(database_url, tmp_path)
+    first = await build_runtime(settings, clock)
+    start = await first.service.handle(incoming(Event("start", language_hint="fr")))
+    await first.service.handle(
+        incoming(Event("choice", text=data_of(start, "onboarding.consent_yes")))
+    )
+    await first.close()
+
+    second = await build_runtime(settings, clock)
+    resumed = await second.service.handle(incoming(Event("start", language_hint="fr")))
+    keys = [p.key for r in resumed.replies for p in r.parts]
+    assert keys[0] == "start.welcome_back" and "nrs.pain" in keys
+    assert resumed.language == "fr"
+    done = await second.service.handle(incoming(Event("text", text="6")))
+    assert done.replies
+    async with second.db.session() as session:
+        answer = (await session.execute(select(Answer))).scalar_one()
+        response = (await session.execute(select(Response))).scalar_one()
+        score = (await session.execute(select(Score))).scalar_one()
+        patient = (await session.execute(select(Patient))).scalar_one()
+    assert (answer.item, answer.value, answer.language, answer.flow_version) == ("pain", 6, "fr", 1)
+    assert answer.answered_at is not None
+    assert (response.flow, response.status) == ("nrs", "completed")
+    assert (score.instrument, score.total) == ("nrs", 6)
+    assert (patient.language, patient.consent_status, patient.consent_version) == ("fr", "given", 1)
+    await second.close()
+
+
+async def test_refusal_stores_only_the_refusal(runtime: Runtime) -> None:
+    start = await runtime.service.handle(incoming(Event("start", language_hint="nl")))
+    await runtime.service.handle(
+        incoming(Event("choice", text=data_of(start, "onboarding.consent_no")))
+    )
+    await runtime.service.handle(incoming(Event("text", text="7")))
+    assert await count(runtime, Response) == 0
+    assert await count(runtime, Answer) == 0
+    async with runtime.db.session() as session:
+        patient = (await session.execute(select(Patient))).scalar_one()
+    assert patient.consent_status == "refused"
+
+
+async def test_a_stale_button_after_restart_is_not_recorded(runtime: Runtime) -> None:
+    start = await runtime.service.handle(incoming(Event("start", language_hint="nl")))
+    asked = await runtime.service.handle(
+        incoming(Event("choice", text=data_of(start, "onboarding.consent_yes")))
+    )
+    seven = data_of(asked, "7")
+    await runtime.service.handle(incoming(Event("choice", text=seven)))
+    stale = await runtime.service.handle(incoming(Event("choice", text=seven)))
+    assert [p.key for p in stale.replies[0].parts] == ["error.stale_button"]
+    assert await count(runtime, Answer) == 1

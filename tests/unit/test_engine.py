@@ -1,0 +1,223 @@
+"""The pure engine: onboarding, answer types, bad input, language switch, navigation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.engine import Engine, Event, State, StepResult
+from bot.engine.model import AnswerGiven, ConsentRecorded, RunFinished, RunStarted, Text
+from bot.i18n import Catalogs
+from bot.i18n.rendering import render_reply
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+class Talk:
+    """Drive the engine like a patient, keeping state between steps."""
+
+    def __init__(self, engine: Engine, catalogs: Catalogs) -> None:
+        self.engine, self.catalogs = engine, catalogs
+        self.state = State()
+        self.last: StepResult | None = None
+
+    def send(self, event: Event) -> StepResult:
+        self.last = self.engine.step(self.state, event, NOW)
+        self.state = self.last.state
+        return self.last
+
+    def start(self, hint: str | None = None) -> StepResult:
+        return self.send(Event("start", language_hint=hint))
+
+    def type(self, text: str) -> StepResult:
+        return self.send(Event("text", text=text))
+
+    def command(self, name: str) -> StepResult:
+        return self.send(Event("command", text=name))
+
+    def buttons(self) -> list[tuple[str, str]]:
+        assert self.last is not None
+        reply = self.last.replies[-1]
+        lang = self.state.language or "nl"
+        return [(self.catalogs.render(lang, b.label), b.data) for row in reply.buttons for b in row]
+
+    def tap(self, label: str) -> StepResult:
+        data = dict(self.buttons())[label]
+        return self.send(Event("choice", text=data))
+
+    def texts(self, result: StepResult | None = None) -> list[str]:
+        result = result or self.last
+        assert result is not None
+        lang = self.state.language or "nl"
+        return [render_reply(self.catalogs, lang, r).text for r in result.replies]
+
+    def keys(self, result: StepResult | None = None) -> list[str]:
+        result = result or self.last
+        assert result is not None
+        return [p.key for r in result.replies for p in r.parts if isinstance(p, Text)]
+
+
+def onboarded(engine: Engine, catalogs: Catalogs, hint: str = "nl") -> Talk:
+    talk = Talk(engine, catalogs)
+    talk.start(hint)
+    talk.tap("Ja, ik ga akkoord" if hint == "nl" else "Oui, je suis d'accord")
+    return talk
+
+
+def test_language_from_telegram_skips_the_question(engine: Engine, catalogs: Catalogs) -> None:
+    talk = Talk(engine, catalogs)
+    result = talk.start("fr-BE")
+    assert talk.state.language == "fr"
+    assert talk.keys(result) == ["onboarding.welcome", "onboarding.privacy"]
+    assert "112" in talk.texts(result)[1]
+
+
+def test_unknown_language_is_asked(engine: Engine, catalogs: Catalogs) -> None:
+    talk = Talk(engine, catalogs)
+    result = talk.start("de")
+    assert talk.state.language is None
+    assert talk.keys(result) == ["onboarding.language"]
+    talk.tap("Français")
+    assert talk.state.language == "fr"
+    assert talk.keys() == ["onboarding.welcome", "onboarding.privacy"]
+
+
+def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs) -> None:
+    talk = Talk(engine, catalogs)
+    talk.start("nl")
+    result = talk.tap("Ja, ik ga akkoord")
+    assert ConsentRecorded("given", 1) in result.effects
+    assert talk.keys(result)[:1] == ["nrs.pain"]
+    assert result.replies[-1].progress == (1, 1)
+    result = talk.tap("7")
+    assert result.chosen is not None
+    started = [e for e in result.effects if isinstance(e, RunStarted)]
+    assert started and started[0].flow == "nrs"
+    assert AnswerGiven(started[0].run, "pain", 7, "nl") in result.effects
+    finished = [e for e in result.effects if isinstance(e, RunFinished)]
+    assert finished[0].status == "completed"
+    assert finished[0].score is not None and finished[0].score["total"] == 7
+    assert talk.state.stack == ()
+
+
+def test_refusing_consent_stores_nothing_else(engine: Engine, catalogs: Catalogs) -> None:
+    talk = Talk(engine, catalogs)
+    talk.start("nl")
+    result = talk.tap("Nee, liever niet")
+    assert result.effects == (ConsentRecorded("refused", 1),)
+    assert talk.keys(result) == ["consent.refused"]
+    assert talk.state.stack == () and talk.state.agenda == ()
+    later = talk.type("7")
+    assert talk.keys(later) == ["consent.needed"]
+    assert later.effects == ()
+
+
+def test_scale_accepts_typed_numbers_and_explains_bad_ones(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = onboarded(engine, catalogs)
+    for bad in ("twaalf", "11", "-1", "", "7.5"):
+        result = talk.type(bad)
+        assert talk.keys(result)[0] == "error.scale_range", bad
+        assert talk.keys(result)[-2:] == ["nrs.pain", "scale.anchors"]
+        assert not result.effects
+    result = talk.type(" 4 ")
+    assert any(isinstance(e, AnswerGiven) and e.value == 4 for e in result.effects)
+
+
+def test_choice_accepts_typed_label_and_rejects_other_text(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = Talk(engine, catalogs)
+    talk.start()
+    result = talk.type("banaan")
+    assert talk.keys(result) == ["error.use_buttons", "onboarding.language"]
+    talk.type("  nederlands ")
+    assert talk.state.language == "nl"
+
+
+def test_yes_no_words(engine: Engine, catalogs: Catalogs) -> None:
+    from bot.engine.flows import Step
+    from bot.engine.inputs import parse_text
+
+    step = Step.model_validate({"id": "q", "text": "x", "answer": {"type": "yesno"}})
+    assert parse_text(step, "Ja", "nl", catalogs.render).value is True
+    assert parse_text(step, "non", "fr", catalogs.render).value is False
+    assert parse_text(step, "misschien", "nl", catalogs.render).error == Text("error.use_buttons")
+
+
+def test_free_text_answers(engine: Engine, catalogs: Catalogs) -> None:
+    from bot.engine.flows import Step
+    from bot.engine.inputs import parse_text
+
+    step = Step.model_validate(
+        {"id": "q", "text": "x", "answer": {"type": "text", "max_length": 10}}
+    )
+    assert parse_text(step, "  hallo ", "nl", catalogs.render).value == "hallo"
+    assert parse_text(step, "   ", "nl", catalogs.render).error == Text("error.empty_text")
+    assert parse_text(step, "x" * 11, "nl", catalogs.render).error == Text(
+        "error.text_too_long", {"max": 10}
+    )
+
+
+def test_stale_and_double_taps_are_not_recorded_twice(engine: Engine, catalogs: Catalogs) -> None:
+    talk = onboarded(engine, catalogs)
+    seven = dict(talk.buttons())["7"]
+    first = talk.send(Event("choice", text=seven))
+    assert any(isinstance(e, AnswerGiven) for e in first.effects)
+    again = talk.send(Event("choice", text=seven))
+    assert again.effects == ()
+    assert talk.keys(again)[0] == "error.stale_button"
+    garbage = talk.send(Event("choice", text="not:our:data"))
+    assert garbage.effects == () and talk.keys(garbage)[0] == "error.stale_button"
+
+
+def test_unsupported_and_unknown_command_re_ask(engine: Engine, catalogs: Catalogs) -> None:
+    talk = onboarded(engine, catalogs)
+    result = talk.send(Event("unsupported"))
+    assert talk.keys(result)[0] == "error.unsupported" and "nrs.pain" in talk.keys(result)
+    result = talk.command("dance")
+    assert talk.keys(result)[0] == "error.unknown_command" and "nrs.pain" in talk.keys(result)
+
+
+def test_language_switch_mid_flow_re_asks_in_new_language(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = onboarded(engine, catalogs)
+    assert talk.texts()[-1].startswith("Vraag 1/1")
+    talk.command("language")
+    assert talk.keys() == ["language.choose"]
+    result = talk.tap("Français")
+    assert talk.state.language == "fr"
+    assert talk.keys(result) == ["nrs.pain", "scale.anchors"]
+    assert talk.texts(result)[0].startswith("Question 1/1")
+    assert "la pire douleur imaginable" in talk.texts(result)[0]
+    result = talk.tap("5")
+    assert any(isinstance(e, AnswerGiven) and e.language == "fr" for e in result.effects)
+
+
+def test_pause_and_resume(engine: Engine, catalogs: Catalogs) -> None:
+    talk = onboarded(engine, catalogs)
+    talk.command("pause")
+    result = talk.type("5")
+    assert talk.keys(result) == ["pause.active"] and not result.effects
+    result = talk.command("resume")
+    assert "nrs.pain" in talk.keys(result)
+
+
+def test_back_without_previous_question(engine: Engine, catalogs: Catalogs) -> None:
+    talk = onboarded(engine, catalogs)
+    result = talk.command("back")
+    assert talk.keys(result)[0] == "back.nothing"
+
+
+def test_restart_resumes_with_welcome_back(engine: Engine, catalogs: Catalogs) -> None:
+    talk = onboarded(engine, catalogs)
+    result = talk.start("nl")
+    assert talk.keys(result)[0] == "start.welcome_back"
+    assert "nrs.pain" in talk.keys(result)
+
+
+def test_callback_data_is_short_and_versioned(engine: Engine, catalogs: Catalogs) -> None:
+    talk = onboarded(engine, catalogs)
+    for _, data in talk.buttons():
+        assert data.startswith("1:") and len(data.encode()) <= 64
