@@ -135,6 +135,7 @@ class State:
     prompt_seq: int = 0  # increases with every question asked; stale buttons carry an old one
     next_run: int = 1
     paused: bool = False
+    memo: Mapping[str, Any] = field(default_factory=dict)  # per-feature patient memory (JSON)
 
     @property
     def top(self) -> Frame | None:

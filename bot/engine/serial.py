@@ -47,6 +47,7 @@ def state_to_json(state: State) -> dict[str, Any]:
         "prompt_seq": state.prompt_seq,
         "next_run": state.next_run,
         "paused": state.paused,
+        "memo": dict(state.memo),
     }
 
 
@@ -64,4 +65,5 @@ def state_from_json(data: dict[str, Any] | None) -> State:
         prompt_seq=int(data.get("prompt_seq", 0)),
         next_run=int(data.get("next_run", 1)),
         paused=bool(data.get("paused", False)),
+        memo=dict(data.get("memo", {})),
     )

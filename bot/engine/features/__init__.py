@@ -1,0 +1,55 @@
+"""Engine features: each capability (commands and reactions) in a module of its own.
+
+A feature is pure like the rest of the engine: it reads and changes the conversation
+only through the Turn it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.engine.model import AnswerValue, Frame
+
+if TYPE_CHECKING:
+    from bot.engine.flows import Flow, Step
+    from bot.engine.turn import Turn
+
+Command = Callable[["Turn"], None]
+
+
+class Feature:
+    """Override what the feature needs; the defaults do nothing."""
+
+    #: command name (without slash) -> handler
+    commands: ClassVar[Mapping[str, Command]] = {}
+    #: commands allowed before consent is given
+    open_commands: ClassVar[frozenset[str]] = frozenset()
+
+    def intercept(self, turn: Turn) -> bool:
+        """Look at a text/choice event before it is taken as an answer; True = handled."""
+        return False
+
+    def after_answer(self, turn: Turn, frame: Frame, step: Step, value: AnswerValue) -> None:
+        """React to an accepted answer, before the next question is asked."""
+
+    def after_finish(
+        self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
+    ) -> None:
+        """React to a completed flow (score is given for questionnaires)."""
+
+    def on_reminder(self, turn: Turn) -> bool:
+        """Handle a scheduler event; True = handled."""
+        return False
+
+    def menu(self, turn: Turn) -> list[tuple[str, str]]:
+        """Idle-menu entries: (token, label msgid)."""
+        return []
+
+    def on_menu(self, turn: Turn, token: str) -> bool:
+        """A menu entry was tapped; True = handled."""
+        return False
+
+    def holds_agenda(self, turn: Turn) -> bool:
+        """True to keep queued flows from starting (e.g. while an urgent flag is open)."""
+        return False

@@ -1,0 +1,96 @@
+"""Core commands: start, help, about, language, pause/resume, back, pain."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import ClassVar
+
+from bot.engine.features import Command, Feature
+from bot.engine.model import Reply, Text
+from bot.engine.turn import Turn
+
+ONBOARDING = "onboarding"
+LANGUAGE_FLOW = "language"
+
+
+def start(turn: Turn) -> None:
+    state = turn.state
+    hint = (turn.event.language_hint or "").split("-")[0].lower()
+    if state.language is None and hint in ("nl", "fr"):
+        state = replace(state, language=hint)  # type: ignore[arg-type]
+    turn.state = replace(state, paused=False)
+    if state.consent == "given":
+        turn.say("start.welcome_back")
+        turn.ask_again()
+        return
+    turn.state = replace(turn.state, stack=(), agenda=())
+    turn.push(ONBOARDING)
+    turn.advance()
+
+
+def help_(turn: Turn) -> None:
+    turn.say("help.text")
+    turn.ask_again()
+
+
+def about(turn: Turn) -> None:
+    notices = [Text(f.notice) for f in turn.engine.flows.values() if f.notice]
+    turn.reply(Reply(parts=(Text("about.text"), *notices)))
+    turn.ask_again()
+
+
+def language(turn: Turn) -> None:
+    turn.push(LANGUAGE_FLOW)
+    turn.advance()
+
+
+def pause(turn: Turn) -> None:
+    turn.state = replace(turn.state, paused=True)
+    turn.say("pause.done")
+
+
+def resume(turn: Turn) -> None:
+    turn.state = replace(turn.state, paused=False)
+    turn.ask_again()
+
+
+def back(turn: Turn) -> None:
+    frame = turn.state.top
+    if frame is None or not frame.history:
+        turn.say("back.nothing")
+        turn.ask_again()
+        return
+    last = frame.history[-1]
+    answers = {k: v for k, v in frame.answers.items() if k != last}
+    turn.set_top(replace(frame, answers=answers, history=frame.history[:-1]))
+    turn.advance()
+
+
+def pain(turn: Turn) -> None:
+    turn.state = replace(turn.state, paused=False)
+    turn.push("nrs")
+    turn.advance()
+
+
+class Core(Feature):
+    commands: ClassVar[Mapping[str, Command]] = {
+        "start": start,
+        "help": help_,
+        "about": about,
+        "language": language,
+        "pause": pause,
+        "resume": resume,
+        "back": back,
+        "pain": pain,
+    }
+    open_commands = frozenset({"start", "help", "about", "language"})
+
+    def menu(self, turn: Turn) -> list[tuple[str, str]]:
+        return [("nrs", "menu.nrs")]
+
+    def on_menu(self, turn: Turn, token: str) -> bool:
+        if token == "nrs":
+            pain(turn)
+            return True
+        return False

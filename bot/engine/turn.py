@@ -1,0 +1,271 @@
+"""One engine step in progress: the state being changed, and the replies and effects
+produced so far. Features (bot/engine/features/) act on the conversation through it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, is_dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.flows import Flow, Step
+from bot.engine.inputs import callback, option_labels, option_values
+from bot.engine.model import (
+    AnswerGiven,
+    AnswerValue,
+    Button,
+    Effect,
+    Event,
+    Frame,
+    Label,
+    Language,
+    Raw,
+    Reply,
+    RunFinished,
+    RunStarted,
+    State,
+    StepResult,
+    Text,
+)
+
+if TYPE_CHECKING:
+    from bot.engine.runner import Engine
+
+SCALE_ROW = 6
+
+
+class Turn:
+    def __init__(self, engine: Engine, state: State, event: Event, now: datetime) -> None:
+        self.engine = engine
+        self.state = state
+        self.event = event
+        self.now = now
+        self.replies: list[Reply] = []
+        self.effects: list[Effect] = []
+        self.chosen: Label | None = None
+
+    # --- output ---------------------------------------------------------------
+
+    @property
+    def language(self) -> Language:
+        return self.state.language or "nl"
+
+    def say(self, key: str, **params: Any) -> None:
+        self.replies.append(Reply(parts=(Text(key, params),)))
+
+    def reply_error(self, text: Text) -> None:
+        self.replies.append(Reply(parts=(text,)))
+
+    def reply(self, reply: Reply) -> None:
+        self.replies.append(reply)
+
+    def effect(self, effect: Effect) -> None:
+        self.effects.append(effect)
+
+    def result(self) -> StepResult:
+        return StepResult(self.state, tuple(self.replies), tuple(self.effects), self.chosen)
+
+    # --- patient memory (per feature, JSON-serialisable) ------------------------
+
+    def memo(self, key: str) -> Any:
+        return self.state.memo.get(key)
+
+    def remember(self, key: str, value: Any) -> None:
+        self.state = replace(self.state, memo={**self.state.memo, key: value})
+
+    # --- flows ----------------------------------------------------------------
+
+    def flow(self, flow_id: str) -> Flow:
+        return self.engine.flows[flow_id]
+
+    def push(self, flow_id: str, groups: tuple[str, ...] | None = None) -> None:
+        flow = self.flow(flow_id)
+        frame = Frame(flow=flow.id, version=flow.version, run=self.state.next_run, groups=groups)
+        self.state = replace(
+            self.state, stack=(*self.state.stack, frame), next_run=self.state.next_run + 1
+        )
+
+    def set_top(self, frame: Frame) -> None:
+        self.state = replace(self.state, stack=(*self.state.stack[:-1], frame))
+
+    def visible(self, frame: Frame) -> list[Step]:
+        """The steps of a frame that apply now, in the patient's language order."""
+        steps = []
+        for step in self.flow(frame.flow).ordered(self.language):
+            if frame.groups is not None and step.group not in frame.groups:
+                continue
+            if step.when is not None and not step.when.holds(frame.answers):
+                continue
+            if step.skip_if_set and step.sets == "language" and self.state.language is not None:
+                continue
+            steps.append(step)
+        return steps
+
+    def next_step(self, frame: Frame) -> Step | None:
+        for step in self.visible(frame):
+            if step.id not in frame.answers:
+                return step
+        return None
+
+    def current(self) -> Step | None:
+        """The question waiting for an answer, if any."""
+        frame = self.state.top
+        if frame is None:
+            return None
+        step = self.next_step(frame)
+        return step if step is not None and step.answer.type != "info" else None
+
+    def store(self, item: str, value: AnswerValue | None) -> None:
+        frame = self.state.top
+        assert frame is not None
+        if not frame.started:
+            flow = self.flow(frame.flow)
+            self.effect(RunStarted(frame.run, flow.id, flow.version, self.language))
+            self.set_top(replace(frame, started=True))
+        self.effect(AnswerGiven(frame.run, item, value, self.language))
+
+    def record(self, step: Step, value: AnswerValue | None) -> None:
+        """Mark a step answered in the top frame (without storing a row)."""
+        frame = self.state.top
+        assert frame is not None
+        self.set_top(
+            replace(
+                frame,
+                answers={**frame.answers, step.id: value},
+                history=(*frame.history, step.id) if step.answer.type != "info" else frame.history,
+            )
+        )
+
+    def advance(self) -> None:
+        """Show info steps and finish flows until a question waits (or nothing is left)."""
+        finished_any = False
+        while True:
+            frame = self.state.top
+            if frame is None:
+                if self.state.agenda and not self.engine.holds_agenda(self):
+                    nxt, *rest = self.state.agenda
+                    self.state = replace(self.state, agenda=tuple(rest))
+                    self.push(nxt)
+                    continue
+                if finished_any:
+                    self.menu("flows.done")
+                return
+            step = self.next_step(frame)
+            if step is None:
+                finished_any = finished_any or frame.started
+                self.finish()
+                continue
+            if step.answer.type == "info":
+                self.reply(Reply(parts=(*self._lead_in(step), Text(step.text))))
+                self.record(step, None)
+                continue
+            self.ask(step)
+            return
+
+    def finish(self, status: str = "completed") -> None:
+        """Pop the top frame; score a completed questionnaire; let features react."""
+        frame = self.state.top
+        assert frame is not None
+        flow = self.flow(frame.flow)
+        self.state = replace(self.state, stack=self.state.stack[:-1])
+        if status == "completed":
+            self.state = replace(self.state, agenda=(*self.state.agenda, *flow.next))
+        score: Mapping[str, Any] | None = None
+        if frame.started:
+            if status == "completed" and flow.instrument is not None:
+                score = self._score(flow, frame)
+            self.effect(
+                RunFinished(frame.run, "completed" if status == "completed" else "stopped", score)
+            )
+        if status == "completed":
+            for feature in self.engine.features:
+                feature.after_finish(self, frame, flow, score)
+
+    def _score(self, flow: Flow, frame: Frame) -> Mapping[str, Any]:
+        assert flow.instrument is not None
+        answers = {
+            k: int(v)
+            for k, v in frame.answers.items()
+            if isinstance(v, int) and not isinstance(v, bool)
+        }
+        result = self.engine.scorers[flow.instrument](answers)
+        if is_dataclass(result) and not isinstance(result, type):
+            return asdict(result)
+        return dict(result)
+
+    def _lead_in(self, step: Step) -> tuple[Text, ...]:
+        frame = self.state.top
+        assert frame is not None
+        if step.lead_in is None or step.lead_in in frame.shown:
+            return ()
+        self.set_top(replace(frame, shown=(*frame.shown, step.lead_in)))
+        return (Text(step.lead_in),)
+
+    def next_seq(self) -> int:
+        self.state = replace(self.state, prompt_seq=self.state.prompt_seq + 1)
+        return self.state.prompt_seq
+
+    def ask(self, step: Step) -> None:
+        seq = self.next_seq()
+        frame = self.state.top
+        assert frame is not None
+        parts = [*self._lead_in(step), Text(step.text)]
+        spec = step.answer
+        if spec.type == "scale" and spec.min_label and spec.max_label:
+            parts.append(
+                Text(
+                    "scale.anchors",
+                    {
+                        "min": spec.min,
+                        "max": spec.max,
+                        "min_label": Text(spec.min_label),
+                        "max_label": Text(spec.max_label),
+                    },
+                )
+            )
+        buttons = self._buttons(step, seq)
+        progress = None
+        if self.flow(frame.flow).kind == "questionnaire":
+            visible = [s for s in self.visible(frame) if s.answer.type != "info"]
+            progress = ([s.id for s in visible].index(step.id) + 1, len(visible))
+            if frame.history:
+                buttons = (*buttons, (Button(Text("nav.back"), callback(seq, "b")),))
+        self.reply(Reply(parts=tuple(parts), buttons=buttons, progress=progress, expects=spec.type))
+
+    @staticmethod
+    def _buttons(step: Step, seq: int) -> tuple[tuple[Button, ...], ...]:
+        if step.answer.type == "scale":
+            buttons = [
+                Button(Raw(str(v)), callback(seq, str(i)))
+                for i, v in enumerate(option_values(step))
+            ]
+            return tuple(
+                tuple(buttons[i : i + SCALE_ROW]) for i in range(0, len(buttons), SCALE_ROW)
+            )
+        return tuple(
+            (Button(label, callback(seq, str(i))),) for i, label in enumerate(option_labels(step))
+        )
+
+    def ask_again(self) -> None:
+        """Re-send the current question (after a note, a command or a restart)."""
+        frame = self.state.top
+        if frame is None:
+            if self.state.consent == "given":
+                self.menu("menu.prompt")
+            return
+        step = self.next_step(frame)
+        if step is None or step.answer.type == "info":
+            self.advance()
+            return
+        self.ask(step)
+
+    def menu(self, key: str) -> None:
+        """The idle menu: what the patient can start now."""
+        seq = self.next_seq()
+        entries = [e for f in self.engine.features for e in f.menu(self)]
+        buttons = tuple(
+            (Button(Text(label), callback(seq, f"g:{token}")),) for token, label in entries
+        )
+        self.reply(
+            Reply(parts=(Text(key),), buttons=buttons, expects="choice" if buttons else None)
+        )
