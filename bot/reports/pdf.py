@@ -1,8 +1,11 @@
 """The one-page A4 pre-consultation summary for the clinician (fpdf2).
 
 Order on the page: header, red flags (first, in red, only when there are any), scores
-with their meaning and the answers that drive them, the NRS/COMI chart, the patient's
-question, unvalidated language versions, instrument notices, disclaimer.
+with their meaning and the answers that drive them (then the radicular-pain note and
+the unvalidated language versions), the NRS/COMI chart (or the history as text when
+no chart is given), the patient's question, instrument notices, disclaimer.
+Times are printed in the timezone of `report.generated_at`. The creation date is
+`generated_at`, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -182,7 +185,9 @@ class _Summary:
         t = self.texts
         self.heading(t.history_heading)
         if chart_png is not None:
-            self.pdf.image(BytesIO(chart_png), h=_CHART_HEIGHT)
+            # Fit inside the full text width x _CHART_HEIGHT box, whatever the PNG's shape.
+            self.pdf.image(BytesIO(chart_png), w=self.pdf.epw, h=_CHART_HEIGHT,
+                           keep_aspect_ratio=True)
             return
         series: dict[str, list[HistoryPoint]] = {}
         for point in sorted(points, key=lambda p: p.at):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
+from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -13,15 +13,18 @@ from report_samples import COMI, NOW, NRS, STARTBACK, export_rows
 from bot.reports.fhir import export_bundle, questionnaire_response
 
 
+def _json(response: QuestionnaireResponse) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(response.model_dump_json())
+    return data
+
+
 def _items(response: QuestionnaireResponse) -> dict[str, object]:
-    answers = {}
-    for item in response.item:
-        (answer,) = item.answer
-        answers[item.linkId] = (
-            answer.valueInteger if answer.valueInteger is not None
-            else answer.valueDecimal if answer.valueDecimal is not None
-            else answer.valueCoding.code
-        )
+    """linkId -> the single answer's value (integer, decimal or coding code)."""
+    answers: dict[str, object] = {}
+    for item in _json(response)["item"]:
+        (answer,) = item["answer"]
+        value = answer.get("valueInteger", answer.get("valueDecimal"))
+        answers[item["linkId"]] = answer["valueCoding"]["code"] if value is None else value
     return answers
 
 
@@ -31,13 +34,17 @@ def test_questionnaire_response_carries_answers_and_scores() -> None:
     assert response.status == "completed"
     assert response.questionnaire == "https://backpath.be/fhir/Questionnaire/startback|1"
     assert response.language == "fr"
-    assert response.subject.identifier.value == "P-7F3K-92QD"
-    assert response.extension[0].valueBoolean is True
+    data = _json(response)
+    assert data["subject"]["identifier"]["value"] == "P-7F3K-92QD"
+    assert data["extension"] == [{
+        "url": "https://backpath.be/fhir/StructureDefinition/language-version-validated",
+        "valueBoolean": True,
+    }]
     items = _items(response)
     assert items["fear"] == 1
     assert items["bothersome"] == 3
-    assert items["score.total"] == Decimal(6)
-    assert items["score.psychosocial"] == Decimal(4)
+    assert items["score.total"] == 6
+    assert items["score.psychosocial"] == 4
     assert items["score.category"] == "high"
 
 
@@ -45,11 +52,11 @@ def test_nrs_uses_the_loinc_questionnaire() -> None:
     response = questionnaire_response(NRS, "P-1")
 
     assert response.questionnaire == "http://loinc.org/q/72514-3"
-    assert _items(response) == {"pain": 7, "score.total": Decimal(7)}
+    assert _items(response) == {"pain": 7, "score.total": 7}
 
 
 def test_decimal_scores_keep_their_value() -> None:
-    assert _items(questionnaire_response(COMI, "P-1"))["score.total"] == Decimal("5.875")
+    assert _items(questionnaire_response(COMI, "P-1"))["score.total"] == 5.875
 
 
 def test_response_round_trips_through_json() -> None:
