@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from report_samples import COMI, NOW, NRS, STARTBACK, export_rows
+
+from bot.reports.fhir import export_bundle, questionnaire_response
+
+
+def _json(response: QuestionnaireResponse) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(response.model_dump_json())
+    return data
+
+
+def _items(response: QuestionnaireResponse) -> dict[str, object]:
+    """linkId -> the single answer's value (integer, decimal or coding code)."""
+    answers: dict[str, object] = {}
+    for item in _json(response)["item"]:
+        (answer,) = item["answer"]
+        value = answer.get("valueInteger", answer.get("valueDecimal"))
+        answers[item["linkId"]] = answer["valueCoding"]["code"] if value is None else value
+    return answers
+
+
+def test_questionnaire_response_carries_answers_and_scores() -> None:
+    response = questionnaire_response(STARTBACK, "P-7F3K-92QD")
+
+    assert response.status == "completed"
+    assert response.questionnaire == "https://backpath.be/fhir/Questionnaire/startback|1"
+    assert response.language == "fr"
+    data = _json(response)
+    assert data["subject"]["identifier"]["value"] == "P-7F3K-92QD"
+    assert data["extension"] == [{
+        "url": "https://backpath.be/fhir/StructureDefinition/language-version-validated",
+        "valueBoolean": True,
+    }]
+    items = _items(response)
+    assert items["fear"] == 1
+    assert items["bothersome"] == 3
+    assert items["score.total"] == 6
+    assert items["score.psychosocial"] == 4
+    assert items["score.category"] == "high"
+
+
+def test_nrs_uses_the_loinc_questionnaire() -> None:
+    response = questionnaire_response(NRS, "P-1")
+
+    assert response.questionnaire == "http://loinc.org/q/72514-3"
+    assert _items(response) == {"pain": 7, "score.total": 7}
+
+
+def test_decimal_scores_keep_their_value() -> None:
+    assert _items(questionnaire_response(COMI, "P-1"))["score.total"] == 5.875
+
+
+def test_response_round_trips_through_json() -> None:
+    response = questionnaire_response(COMI, "P-1")
+    text = response.model_dump_json()
+
+    again = QuestionnaireResponse.model_validate_json(text)
+    assert again.model_dump_json() == text
+
+
+def test_bundle_is_a_json_ready_collection_that_validates() -> None:
+    data = export_bundle(export_rows(), generated_at=NOW)
+
+    assert data == json.loads(json.dumps(data))
+    assert data["resourceType"] == "Bundle"
+    assert data["type"] == "collection"
+    assert len(data["entry"]) == len(export_rows())
+    ids = [entry["resource"]["id"] for entry in data["entry"]]
+    assert len(set(ids)) == len(ids)
+    assert all(e["fullUrl"] == f"urn:uuid:{e['resource']['id']}" for e in data["entry"])
+    bundle = Bundle.model_validate(data)
+    assert json.loads(bundle.model_dump_json()) == data
+
+
+def test_export_is_deterministic() -> None:
+    assert export_bundle(export_rows(), generated_at=NOW) == export_bundle(
+        export_rows(), generated_at=NOW
+    )
+
+
+def test_naive_datetimes_are_refused() -> None:
+    naive = replace(STARTBACK, completed_at=datetime(2025, 3, 13, 18, 5))
+
+    with pytest.raises(ValueError, match="timezone-aware"):
+        questionnaire_response(naive, "P-1")
