@@ -45,11 +45,13 @@ def export_csv(rows: Iterable[ExportRow], out: TextIO) -> None:
     materialised first.
     """
     rows = list(rows)
-    item_columns = sorted({
-        _item_column(row.result.instrument, item_id)
-        for row in rows
-        for item_id, _ in row.result.answers
-    })
+    item_columns = sorted(
+        {
+            _item_column(row.result.instrument, item_id)
+            for row in rows
+            for item_id, _ in row.result.answers
+        }
+    )
     writer = csv.writer(out)
     writer.writerow([*FIXED_COLUMNS, *item_columns])
     for row in rows:
@@ -60,21 +62,23 @@ def export_csv(rows: Iterable[ExportRow], out: TextIO) -> None:
             _item_column(result.instrument, item_id): str(value)
             for item_id, value in result.answers
         }
-        writer.writerow([
-            row.patient_ref,
-            result.instrument,
-            result.version,
-            result.language,
-            "true" if result.validated_in_language else "false",
-            result.completed_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            _number(result.total),
-            result.category or "",
-            json.dumps(
-                {name: _json_number(value) for name, value in result.subscales.items()},
-                sort_keys=True,
-            ),
-            *(answers.get(column, "") for column in item_columns),
-        ])
+        writer.writerow(
+            [
+                row.patient_ref,
+                result.instrument,
+                result.version,
+                result.language,
+                "true" if result.validated_in_language else "false",
+                result.completed_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                _number(result.total),
+                result.category or "",
+                json.dumps(
+                    {name: _json_number(value) for name, value in result.subscales.items()},
+                    sort_keys=True,
+                ),
+                *(answers.get(column, "") for column in item_columns),
+            ]
+        )
 
 
 def _item_column(instrument: str, item_id: str) -> str:

@@ -69,9 +69,7 @@ def response_id(result: QuestionnaireResult, patient_ref: str) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, key))
 
 
-def questionnaire_response(
-    result: QuestionnaireResult, patient_ref: str
-) -> QuestionnaireResponse:
+def questionnaire_response(result: QuestionnaireResult, patient_ref: str) -> QuestionnaireResponse:
     """One completed questionnaire as an R4(B) QuestionnaireResponse (validated on construction)."""
     items = [
         QuestionnaireResponseItem(
@@ -82,11 +80,15 @@ def questionnaire_response(
     items.append(_decimal_item("score.total", result.total))
     items += [_decimal_item(f"score.{name}", value) for name, value in result.subscales.items()]
     if result.category is not None:
-        coding = Coding(system=f"{BASE}/CodeSystem/{result.instrument}-category",
-                        code=result.category)
-        items.append(QuestionnaireResponseItem(
-            linkId="score.category", answer=[QuestionnaireResponseItemAnswer(valueCoding=coding)]
-        ))
+        coding = Coding(
+            system=f"{BASE}/CodeSystem/{result.instrument}-category", code=result.category
+        )
+        items.append(
+            QuestionnaireResponseItem(
+                linkId="score.category",
+                answer=[QuestionnaireResponseItemAnswer(valueCoding=coding)],
+            )
+        )
     return QuestionnaireResponse(
         id=response_id(result, patient_ref),
         language=result.language,
@@ -105,9 +107,11 @@ def export_bundle(rows: Iterable[ExportRow], *, generated_at: datetime) -> dict[
     """A `collection` Bundle of the responses as a JSON-ready dict (FHIR JSON, no nulls)."""
     responses = [questionnaire_response(row.result, row.patient_ref) for row in rows]
     bundle = Bundle(
-        id=str(uuid.uuid5(_ID_NAMESPACE, "|".join(
-            [generated_at.isoformat(), *(str(r.id) for r in responses)]
-        ))),
+        id=str(
+            uuid.uuid5(
+                _ID_NAMESPACE, "|".join([generated_at.isoformat(), *(str(r.id) for r in responses)])
+            )
+        ),
         type="collection",
         timestamp=_aware(generated_at),
         entry=[

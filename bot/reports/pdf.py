@@ -82,8 +82,15 @@ class _Summary:
 
     # -- building blocks -------------------------------------------------------
 
-    def line(self, text: str, *, size: float = 9, bold: bool = False,
-             color: tuple[int, int, int] = _BLACK, height: float = _LINE) -> None:
+    def line(
+        self,
+        text: str,
+        *,
+        size: float = 9,
+        bold: bool = False,
+        color: tuple[int, int, int] = _BLACK,
+        height: float = _LINE,
+    ) -> None:
         self.pdf.set_font(_FONT, "B" if bold else "", size)
         self.pdf.set_text_color(*color)
         self.pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -103,9 +110,7 @@ class _Summary:
     def when(self, at: datetime | None) -> str:
         if at is None:
             return self.texts.not_recorded
-        return at.astimezone(self.report.generated_at.tzinfo).strftime(
-            self.texts.datetime_format
-        )
+        return at.astimezone(self.report.generated_at.tzinfo).strftime(self.texts.datetime_format)
 
     def number(self, value: float) -> str:
         text = str(int(value)) if float(value).is_integer() else f"{value:.1f}"
@@ -118,8 +123,7 @@ class _Summary:
         self.line(t.title, size=14, bold=True, height=7)
         self.line(f"{t.patient_ref}: {r.patient_ref}    {t.clinic}: {r.clinic_name}")
         language = _label(t.languages, r.patient_language)
-        self.line(f"{t.generated}: {self.when(r.generated_at)}    "
-                  f"{t.patient_language}: {language}")
+        self.line(f"{t.generated}: {self.when(r.generated_at)}    {t.patient_language}: {language}")
 
     def red_flags(self, flags: tuple[RedFlagRecord, ...]) -> None:
         t = self.texts
@@ -128,9 +132,11 @@ class _Summary:
             level = _label(t.red_flag_levels, flag.level)
             cluster = _label(t.red_flag_clusters, flag.cluster)
             self.line(f"{level.upper()}: {cluster}", size=10, bold=True, color=_RED)
-            self.line(f"{t.raised}: {self.when(flag.raised_at)}    "
-                      f"{t.escalation_shown}: {self.when(flag.shown_at)}    "
-                      f"{t.acknowledged}: {self.when(flag.acknowledged_at)}")
+            self.line(
+                f"{t.raised}: {self.when(flag.raised_at)}    "
+                f"{t.escalation_shown}: {self.when(flag.shown_at)}    "
+                f"{t.acknowledged}: {self.when(flag.acknowledged_at)}"
+            )
             for answer in flag.answers:
                 self.line(f"•  {answer.question}  →  {answer.answer}", bold=True)
             self.pdf.ln(1)
@@ -140,9 +146,7 @@ class _Summary:
         self.heading(t.scores_heading)
         for result in results:
             self.score(result)
-        if self.report.radicular and any(
-            r.instrument in _RADICULAR_SENSITIVE for r in results
-        ):
+        if self.report.radicular and any(r.instrument in _RADICULAR_SENSITIVE for r in results):
             self.line(t.radicular_note, bold=True, color=_RED)
         unvalidated = [
             f"{_label(t.instruments, r.instrument)} ({r.language.upper()})"
@@ -186,16 +190,15 @@ class _Summary:
         self.heading(t.history_heading)
         if chart_png is not None:
             # Fit inside the full text width x _CHART_HEIGHT box, whatever the PNG's shape.
-            self.pdf.image(BytesIO(chart_png), w=self.pdf.epw, h=_CHART_HEIGHT,
-                           keep_aspect_ratio=True)
+            self.pdf.image(
+                BytesIO(chart_png), w=self.pdf.epw, h=_CHART_HEIGHT, keep_aspect_ratio=True
+            )
             return
         series: dict[str, list[HistoryPoint]] = {}
         for point in sorted(points, key=lambda p: p.at):
             series.setdefault(point.instrument, []).append(point)
         for instrument, values in series.items():
-            steps = "  →  ".join(
-                f"{self.number(p.value)} ({self.when(p.at)})" for p in values
-            )
+            steps = "  →  ".join(f"{self.number(p.value)} ({self.when(p.at)})" for p in values)
             self.line(f"{_label(t.instruments, instrument)}: {steps}")
 
     def question(self, question: str) -> None:

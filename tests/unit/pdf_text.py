@@ -22,10 +22,7 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 def extract_text(pdf: bytes) -> str:
     """The text of every `Tj` of every page, one line per `Tj`."""
     objects = {int(num): body for num, body in _OBJECT.findall(pdf)}
-    cmaps = {
-        name.decode(): _cmap(objects, int(font))
-        for name, font in _FONT_REF.findall(pdf)
-    }
+    cmaps = {name.decode(): _cmap(objects, int(font)) for name, font in _FONT_REF.findall(pdf)}
     lines: list[str] = []
     for contents in _CONTENTS.findall(pdf):
         font = ""
@@ -34,10 +31,12 @@ def extract_text(pdf: bytes) -> str:
                 font = name.decode()
             else:
                 codes = _unescape(literal)
-                lines.append("".join(
-                    cmaps[font].get(int.from_bytes(codes[i:i + 2]), "\ufffd")
-                    for i in range(0, len(codes), 2)
-                ))
+                lines.append(
+                    "".join(
+                        cmaps[font].get(int.from_bytes(codes[i : i + 2]), "\ufffd")
+                        for i in range(0, len(codes), 2)
+                    )
+                )
     return "\n".join(lines)
 
 

@@ -4,9 +4,8 @@ import csv
 import io
 import json
 
-from report_samples import export_rows
-
 from bot.reports.csv_export import FIXED_COLUMNS, export_csv
+from tests.unit.report_samples import export_rows
 
 
 def _export() -> list[dict[str, str]]:
@@ -21,7 +20,7 @@ def test_columns_are_fixed_then_sorted_items() -> None:
     header = next(csv.reader(io.StringIO(out.getvalue())))
 
     assert tuple(header[: len(FIXED_COLUMNS)]) == FIXED_COLUMNS
-    items = header[len(FIXED_COLUMNS):]
+    items = header[len(FIXED_COLUMNS) :]
     assert items == sorted(items)
     assert "item:startback.leg_pain" in items
     assert "item:comi.leg_pain" in items
@@ -31,8 +30,13 @@ def test_columns_are_fixed_then_sorted_items() -> None:
 def test_one_row_per_questionnaire() -> None:
     rows = _export()
 
-    assert [row["instrument"] for row in rows] == ["nrs", "startback", "orebro", "comi",
-                                                    "startback"]
+    assert [row["instrument"] for row in rows] == [
+        "nrs",
+        "startback",
+        "orebro",
+        "comi",
+        "startback",
+    ]
     startback = rows[1]
     assert startback["patient_ref"] == "P-7F3K-92QD"
     assert startback["version"] == "1"

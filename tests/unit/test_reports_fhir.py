@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from report_samples import COMI, NOW, NRS, STARTBACK, export_rows
 
 from bot.reports.fhir import export_bundle, questionnaire_response
+from tests.unit.report_samples import COMI, NOW, NRS, STARTBACK, export_rows
 
 
 def _json(response: QuestionnaireResponse) -> dict[str, Any]:
@@ -36,10 +36,12 @@ def test_questionnaire_response_carries_answers_and_scores() -> None:
     assert response.language == "fr"
     data = _json(response)
     assert data["subject"]["identifier"]["value"] == "P-7F3K-92QD"
-    assert data["extension"] == [{
-        "url": "https://backpath.be/fhir/StructureDefinition/language-version-validated",
-        "valueBoolean": True,
-    }]
+    assert data["extension"] == [
+        {
+            "url": "https://backpath.be/fhir/StructureDefinition/language-version-validated",
+            "valueBoolean": True,
+        }
+    ]
     items = _items(response)
     assert items["fear"] == 1
     assert items["bothersome"] == 3

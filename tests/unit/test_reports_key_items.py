@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from report_samples import COMI, OREBRO, STARTBACK
-
 from bot.reports.key_items import KeyItem, key_items
+from tests.unit.report_samples import COMI, OREBRO, STARTBACK
 
 
 def test_startback_agreed_distress_items_and_bothersome() -> None:

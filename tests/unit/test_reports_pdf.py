@@ -4,17 +4,18 @@ import re
 from dataclasses import replace
 
 import pytest
-from pdf_text import extract_text
-from report_samples import DUTCH, FRENCH, NOW, RED_FLAG, report
 
 from bot.reports.model import PatientReport
 from bot.reports.pdf import render_summary_pdf
 from bot.reports.qr import qr_png
 from bot.reports.texts import ReportTexts
+from tests.unit.pdf_text import extract_text
+from tests.unit.report_samples import DUTCH, FRENCH, NOW, RED_FLAG, report
 
 
-def _render(report: PatientReport, texts: ReportTexts = DUTCH,
-            chart_png: bytes | None = None) -> bytes:
+def _render(
+    report: PatientReport, texts: ReportTexts = DUTCH, chart_png: bytes | None = None
+) -> bytes:
     return render_summary_pdf(report, texts, chart_png, compress=False)
 
 
@@ -33,10 +34,26 @@ def test_is_a_single_page_pdf() -> None:
 @pytest.mark.parametrize(
     ("texts", "headings"),
     [
-        (DUTCH, ["BackPath – samenvatting vóór de consultatie", "Scores", "Verloop",
-                 "Vraag van de patiënt", "Copyright"]),
-        (FRENCH, ["BackPath – résumé avant la consultation", "Scores", "Évolution",
-                  "Question du patient", "Droits d'auteur"]),
+        (
+            DUTCH,
+            [
+                "BackPath – samenvatting vóór de consultatie",
+                "Scores",
+                "Verloop",
+                "Vraag van de patiënt",
+                "Copyright",
+            ],
+        ),
+        (
+            FRENCH,
+            [
+                "BackPath – résumé avant la consultation",
+                "Scores",
+                "Évolution",
+                "Question du patient",
+                "Droits d'auteur",
+            ],
+        ),
     ],
 )
 def test_sections_in_the_clinician_language(texts: ReportTexts, headings: list[str]) -> None:
@@ -67,8 +84,10 @@ def test_red_flag_section_only_when_there_are_red_flags() -> None:
     assert "DRINGEND: Neurologisch noodgeval" in lines
     # Verbatim answer, raised and shown times in Brussels time, no acknowledgement yet.
     assert any("comme assis sur une selle ?" in line and line.endswith("Oui") for line in lines)
-    assert ("Gemeld: 13/03/2025 18:58    Doorverwijzing getoond: 13/03/2025 18:58    "
-            "Bevestigd: niet geregistreerd") in lines
+    assert (
+        "Gemeld: 13/03/2025 18:58    Doorverwijzing getoond: 13/03/2025 18:58    "
+        "Bevestigd: niet geregistreerd"
+    ) in lines
 
 
 def test_scores_with_category_meaning_and_driving_answers() -> None:
