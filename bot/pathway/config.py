@@ -120,7 +120,7 @@ class QuietHours(_Frozen):
 class Reminders(_Frozen):
     answer_window_hours: PositiveInt
     nudge_after_hours: PositiveInt
-    max_nudges: int = Field(ge=0)
+    max_nudges: int = Field(ge=0, le=1)  # "one nudge at most"
 
     @model_validator(mode="after")
     def _nudge_inside_window(self) -> Reminders:

@@ -1,0 +1,1 @@
+"""Rendering of charts and reports: data in, bytes out."""
