@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +31,7 @@ def test_low_back_pain_plan() -> None:
     assert checkins[:3] == [local(2026, 3, 18, 10), local(2026, 4, 8, 10), local(2026, 4, 29, 10)]
     assert all(c.astimezone(BRU).time() == time(10) for c in checkins)
     local_days = [c.astimezone(BRU).date() for c in checkins]
-    assert {(b - a).days for a, b in zip(local_days, local_days[1:], strict=False)} == {21}
+    assert {(b - a).days for a, b in pairwise(local_days)} == {21}
     assert of_kind(plan, "comi") == [
         first_contact,  # baseline, at once
         local(2026, 4, 15, 10),  # 6 weeks
