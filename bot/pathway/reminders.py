@@ -33,7 +33,7 @@ def snooze_until(
     require_aware(now_utc, "now_utc")
     tz = config.tz
     days = config.snooze.tomorrow_days if option == "tomorrow" else config.snooze.next_week_days
-    preferred = preferred_time or config.preferred_time
+    preferred = config.preferred_time if preferred_time is None else preferred_time
     day = now_utc.astimezone(tz).date() + timedelta(days=days)
     q = config.quiet_hours
     return next_allowed(local_to_utc(day, preferred, tz), q.start, q.end, tz, preferred)

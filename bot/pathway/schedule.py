@@ -97,7 +97,9 @@ def plan_episode(
     """
     require_aware(first_contact, "first_contact")
     first_contact = first_contact.astimezone(UTC)
-    planner = _Planner(config, first_contact, preferred_time or config.preferred_time)
+    planner = _Planner(
+        config, first_contact, config.preferred_time if preferred_time is None else preferred_time
+    )
     if onset > planner.first_day:
         raise ValueError("onset is after the first contact")
     horizon = first_contact + timedelta(weeks=horizon_weeks)
