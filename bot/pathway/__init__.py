@@ -1,0 +1,1 @@
+"""Pure care-pathway logic: phases, the follow-up schedule, quiet hours, progress."""

@@ -1,0 +1,142 @@
+"""Progress chart (NRS and COMI over time) as a PNG.
+
+Uses the object-oriented Matplotlib API with the Agg canvas, never ``pyplot``: no global
+figure registry, no GUI backend, safe in a server with several threads. All texts come
+in already translated through :class:`ChartLabels`, so this module has no language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+WIDTH_PX = 800
+HEIGHT_PX = 500
+DPI = 100
+_NRS_COLOR = "#1f6fb2"
+_COMI_COLOR = "#d9822b"
+_PHASE_COLOR = "#888888"
+_EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class ChartLabels:
+    """Translated texts; ``phase_names`` maps the boundary keys (phase ids) to names."""
+
+    title: str
+    y_axis: str
+    x_axis: str
+    nrs: str
+    comi: str
+    phase_names: Mapping[str, str]
+    format_date: Callable[[date], str]
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    """The PNG and what was drawn (for tests and logs)."""
+
+    png: bytes
+    points: int
+    width: int
+    height: int
+
+
+def progress_chart(
+    nrs: Sequence[tuple[datetime, float]],
+    comi: Sequence[tuple[datetime, float]],
+    boundaries: Sequence[tuple[str, datetime]],
+    labels: ChartLabels,
+    tz: ZoneInfo,
+) -> ChartResult:
+    """NRS and COMI (both 0-10) on one axis, with phase boundaries as labelled lines.
+
+    Times are aware datetimes, shown as local dates in ``tz``. Boundaries outside the
+    span of the data are not drawn, but the phase in force at the first point is named
+    at the left edge. Raises ``ValueError`` when there is no point at all.
+    """
+    if not nrs and not comi:
+        raise ValueError("nothing to plot")
+    fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    try:
+        canvas = FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        points = 0
+        for series, name, color, marker in (
+            (nrs, labels.nrs, _NRS_COLOR, "o"),
+            (comi, labels.comi, _COMI_COLOR, "s"),
+        ):
+            if series:
+                ordered = sorted(series, key=lambda p: p[0])
+                xs = [_x(t, tz) for t, _ in ordered]
+                (line,) = ax.plot(
+                    xs, [v for _, v in ordered], marker=marker, color=color, label=name
+                )
+                points += np.asarray(line.get_xdata()).size
+        all_x = [_x(t, tz) for t, _ in (*nrs, *comi)]
+        margin = max(1.0, 0.03 * (max(all_x) - min(all_x)))  # days; keeps markers whole
+        left, right = min(all_x) - margin, max(all_x) + margin
+        ax.set_xlim(left, right)
+        _draw_phases(ax, boundaries, labels.phase_names, tz, left, right)
+        ax.set_ylim(-0.3, 10.3)
+        ax.set_yticks(range(11))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: labels.format_date(_date_of(x))))
+        ax.set_title(labels.title, loc="left")
+        ax.set_ylabel(labels.y_axis)
+        ax.set_xlabel(labels.x_axis)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
+        fig.tight_layout()
+        buffer = BytesIO()
+        # No "Software" text chunk: the bytes do not change with the Matplotlib version.
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        width, height = canvas.get_width_height()
+        return ChartResult(png=buffer.getvalue(), points=points, width=width, height=height)
+    finally:
+        fig.clear()
+
+
+def _x(moment: datetime, tz: ZoneInfo) -> float:
+    """Days since 1970-01-01 of the local wall time in ``tz`` (the plain float x axis)."""
+    if moment.tzinfo is None:
+        raise ValueError("chart times must be timezone-aware")
+    return (moment.astimezone(tz).replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+
+
+def _date_of(x: float) -> date:
+    return (_EPOCH + timedelta(days=x)).date()
+
+
+def _draw_phases(
+    ax: Axes,
+    boundaries: Sequence[tuple[str, datetime]],
+    names: Mapping[str, str],
+    tz: ZoneInfo,
+    left: float,
+    right: float,
+) -> None:
+    """Dashed line and name at each boundary inside the x range; earlier phases are only
+    named (the latest of them at the left edge), later ones are left out."""
+    in_force: str | None = None
+    for x, key in sorted((_x(moment, tz), key) for key, moment in boundaries):
+        if x <= left:
+            in_force = key
+        elif x < right:
+            ax.axvline(x, color=_PHASE_COLOR, linestyle="--", linewidth=1)
+            _phase_text(ax, x, names[key])
+    if in_force is not None:
+        _phase_text(ax, left, names[in_force])
+
+
+def _phase_text(ax: Axes, x: float, text: str) -> None:
+    ax.text(x, 9.9, f" {text}", rotation=90, va="top", ha="left", fontsize=8, color=_PHASE_COLOR)
