@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from bot.clock import Clock
 from bot.engine import Engine, Event, Reply
-from bot.engine.model import (
-    AnswerGiven,
-    ConsentRecorded,
-    Effect,
-    Label,
-    Language,
-    RunFinished,
-    RunStarted,
-)
+from bot.engine.model import Label, Language
 from bot.engine.serial import state_from_json, state_to_json
 from bot.store import Database, repo
-from bot.store.models import Answer, Patient, Response, Score
+from bot.store.effects import WriteContext, load_writers
+from bot.store.effects import apply as apply_effect
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +43,7 @@ class Service:
         self.db = db
         self.engine = engine
         self.clock = clock
+        load_writers()
 
     async def handle(self, incoming: Incoming) -> Outcome:
         now = self.clock.now()
@@ -63,9 +56,9 @@ class Service:
             patient = await repo.lock_patient(session, incoming.channel, incoming.user, now)
             state = state_from_json(await repo.load_state(session, patient.id))
             result = self.engine.step(state, incoming.event, now)
-            writer = _EffectWriter(session, patient, now, incoming.update_id)
+            ctx = WriteContext(session, patient, now, incoming.update_id)
             for effect in result.effects:
-                await writer.apply(effect)
+                await apply_effect(ctx, effect)
             patient.language = result.state.language
             await repo.save_state(session, patient.id, state_to_json(result.state), now)
             log.info(
@@ -82,63 +75,3 @@ class Service:
 def _hint(event: Event) -> Language | None:
     hint = (event.language_hint or "").split("-")[0].lower()
     return "fr" if hint == "fr" else "nl" if hint == "nl" else None
-
-
-class _EffectWriter:
-    """Turns engine effects into rows, inside the event's transaction."""
-
-    def __init__(self, session: Any, patient: Patient, now: Any, update_id: int | None) -> None:
-        self.session = session
-        self.patient = patient
-        self.now = now
-        self.update_id = update_id
-
-    async def apply(self, effect: Effect) -> None:
-        if isinstance(effect, RunStarted):
-            self.session.add(
-                Response(
-                    patient_id=self.patient.id,
-                    run_no=effect.run,
-                    flow=effect.flow,
-                    flow_version=effect.version,
-                    language=effect.language,
-                    status="in_progress",
-                    started_at=self.now,
-                )
-            )
-            await self.session.flush()
-        elif isinstance(effect, AnswerGiven):
-            response = await repo.response_for_run(self.session, self.patient.id, effect.run)
-            self.session.add(
-                Answer(
-                    response_id=response.id,
-                    item=effect.item,
-                    value=effect.value,
-                    answered_at=self.now,
-                    flow_version=response.flow_version,
-                    language=effect.language,
-                    update_id=self.update_id,
-                )
-            )
-        elif isinstance(effect, RunFinished):
-            response = await repo.response_for_run(self.session, self.patient.id, effect.run)
-            response.status = effect.status
-            response.completed_at = self.now
-            if effect.score is not None:
-                score = dict(effect.score)
-                self.session.add(
-                    Score(
-                        response_id=response.id,
-                        instrument=score["instrument"],
-                        instrument_version=int(score.get("version", response.flow_version)),
-                        total=float(score["total"]),
-                        subscales=dict(score.get("subscales", {})),
-                        category=score.get("category"),
-                        language=response.language,
-                        created_at=self.now,
-                    )
-                )
-        elif isinstance(effect, ConsentRecorded):
-            self.patient.consent_status = effect.status
-            self.patient.consent_version = effect.version
-            self.patient.consent_at = self.now

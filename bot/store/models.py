@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,6 +49,10 @@ class Patient(Base):
     consent_version: Mapped[int] = mapped_column(Integer, default=0)
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    ref: Mapped[str | None] = mapped_column(String(16), unique=True)  # pseudonym for clinicians
+    preferred_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" Brussels time
+    reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    blocked_at: Mapped[datetime | None]  # Telegram said the patient blocked the bot
 
 
 class Conversation(Base):
@@ -132,3 +139,138 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     patient_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]]
+
+
+class Episode(Base):
+    """One episode of back pain: the pathway clock starts at its onset."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    onset: Mapped[date] = mapped_column(Date)
+    pain_type: Mapped[str] = mapped_column(String(12))  # back | radicular
+    recurrent: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_contact_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    followup: Mapped[str] = mapped_column(String(12), default="active")  # active | stopped | done
+
+
+class Reminder(Base):
+    """A planned moment of the pathway; dispatched by a periodic job, never twice."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(
+        String(12), index=True
+    )  # planned|sent|answered|expired|cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    nudged_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class RedFlag(Base):
+    """An escalation: what raised it, when it was shown, acknowledged and followed up."""
+
+    __tablename__ = "red_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"))
+    level: Mapped[str] = mapped_column(String(12))  # urgent | semi_urgent | note
+    cluster: Mapped[str] = mapped_column(String(24))
+    answers: Mapped[dict[str, Any]]  # item id -> answer that raised it
+    source: Mapped[str] = mapped_column(String(12))  # screen | free_text
+    raised_at: Mapped[datetime]
+    shown_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    seen_by_doctor_at: Mapped[datetime | None]
+    clinician_notified_at: Mapped[datetime | None]
+
+
+class AdviceShown(Base):
+    """Exactly what a patient was told: advice id, version, language, when."""
+
+    __tablename__ = "advice_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    advice_id: Mapped[str] = mapped_column(String(48))
+    advice_version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(2))
+    trigger: Mapped[str] = mapped_column(String(16))
+    shown_at: Mapped[datetime]
+
+
+class Clinic(Base):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime]
+
+
+class Clinician(Base):
+    __tablename__ = "clinicians"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(2))
+    link_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_expires_at: Mapped[datetime]
+    linked_at: Mapped[datetime | None]
+    telegram_user_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime]
+
+
+class Invitation(Base):
+    """A one-time patient link from a clinic. Only the token's hash is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    instruments: Mapped[dict[str, Any]]  # {"instruments": [...]}
+    note: Mapped[str | None] = mapped_column(String(500))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+
+
+class Sharing(Base):
+    """A patient's separate consent to share answers with one clinic."""
+
+    __tablename__ = "sharing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    granted_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]

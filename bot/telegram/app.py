@@ -20,7 +20,6 @@ from bot.telegram.send import send_outcome, settle_keyboard
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "pain", "back", "pause", "resume", "language", "about")
 RUNTIME_KEY = "runtime"
 
 
@@ -58,10 +57,12 @@ async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    # Every engine command with a description in the catalogs is listed, in engine order.
+    names = [n for n in runtime.engine.commands if runtime.catalogs.has(f"command.{n}")]
     for language in LANGUAGES:
         commands = [
             BotCommand(name, runtime.catalogs.render(language, Text(f"command.{name}")))
-            for name in COMMANDS
+            for name in names
         ]
         await application.bot.set_my_commands(commands, language_code=language)
         if language == "nl":

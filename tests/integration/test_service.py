@@ -120,3 +120,35 @@ async def test_a_stale_button_after_restart_is_not_recorded(runtime: Runtime) ->
     stale = await runtime.service.handle(incoming(Event("choice", text=seven)))
     assert [p.key for p in stale.replies[0].parts] == ["error.stale_button"]
     assert await count(runtime, Answer) == 1
+
+
+async def test_upgrade_keeps_rows_written_by_the_first_schema(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Migrations run on a live database: rows from revision 0001 survive the upgrade."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from bot.store import Database
+    from bot.store.db import alembic_config
+
+    db = Database(database_url)
+
+    def to_first(connection: object) -> None:
+        cfg = alembic_config(database_url)
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(to_first)
+        await conn.execute(
+            text(
+                "INSERT INTO patients (channel, external_id, consent_version, created_at) "
+                "VALUES ('telegram', '77', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+    await db.migrate()
+    async with db.session() as session:
+        patient = (await session.execute(select(Patient))).scalar_one()
+    assert patient.external_id == "77" and patient.reminders_enabled is True
+    await db.dispose()

@@ -1,0 +1,69 @@
+"""Writers of the core effects: runs, answers, scores, consent."""
+
+from __future__ import annotations
+
+from bot.engine.model import AnswerGiven, ConsentRecorded, RunFinished, RunStarted
+from bot.store import repo
+from bot.store.effects import WriteContext, writes
+from bot.store.models import Answer, Response, Score
+
+
+@writes(RunStarted)
+async def run_started(ctx: WriteContext, effect: RunStarted) -> None:
+    ctx.session.add(
+        Response(
+            patient_id=ctx.patient.id,
+            run_no=effect.run,
+            flow=effect.flow,
+            flow_version=effect.version,
+            language=effect.language,
+            status="in_progress",
+            started_at=ctx.now,
+        )
+    )
+    await ctx.session.flush()
+
+
+@writes(AnswerGiven)
+async def answer_given(ctx: WriteContext, effect: AnswerGiven) -> None:
+    response = await repo.response_for_run(ctx.session, ctx.patient.id, effect.run)
+    ctx.session.add(
+        Answer(
+            response_id=response.id,
+            item=effect.item,
+            value=effect.value,
+            answered_at=ctx.now,
+            flow_version=response.flow_version,
+            language=effect.language,
+            update_id=ctx.update_id,
+        )
+    )
+
+
+@writes(RunFinished)
+async def run_finished(ctx: WriteContext, effect: RunFinished) -> None:
+    response = await repo.response_for_run(ctx.session, ctx.patient.id, effect.run)
+    response.status = effect.status
+    response.completed_at = ctx.now
+    if effect.score is None:
+        return
+    score = dict(effect.score)
+    ctx.session.add(
+        Score(
+            response_id=response.id,
+            instrument=score["instrument"],
+            instrument_version=int(score.get("version", response.flow_version)),
+            total=float(score["total"]),
+            subscales=dict(score.get("subscales", {})),
+            category=score.get("category"),
+            language=response.language,
+            created_at=ctx.now,
+        )
+    )
+
+
+@writes(ConsentRecorded)
+async def consent_recorded(ctx: WriteContext, effect: ConsentRecorded) -> None:
+    ctx.patient.consent_status = effect.status
+    ctx.patient.consent_version = effect.version
+    ctx.patient.consent_at = ctx.now
