@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from bot.engine.features import Command, Feature
-from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING, Core
+from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING
 from bot.engine.flows import Flow, Step
 from bot.engine.inputs import Render, parse_callback, parse_text, value_for_token
 from bot.engine.model import (
@@ -48,15 +48,20 @@ class Engine:
         self.flows = dict(flows)
         self.render = render
         self.scorers = dict(scorers)
-        self.features: tuple[Feature, ...] = tuple(features) if features is not None else (Core(),)
+        if features is None:
+            from bot.engine.features.registry import default_features
+
+            features = default_features(self.flows)
+        self.features: tuple[Feature, ...] = tuple(features)
         self.commands: dict[str, Command] = {}
         self.open_commands: set[str] = set()
         for feature in self.features:
-            clash = set(self.commands) & set(feature.commands)
+            table = feature.commands()
+            clash = set(self.commands) & set(table)
             if clash:
                 raise ValueError(f"commands defined twice: {sorted(clash)}")
-            self.commands.update(feature.commands)
-            self.open_commands |= feature.open_commands
+            self.commands.update(table)
+            self.open_commands |= feature.open_commands()
 
     def holds_agenda(self, turn: Turn) -> bool:
         return any(f.holds_agenda(turn) for f in self.features)

@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from bot.engine.model import Label, Language, Raw, Text
+from bot.i18n.formatting import format_number
 
 LANGUAGES: tuple[Language, ...] = ("nl", "fr")
 DOMAIN = "messages"
@@ -81,4 +82,6 @@ class Catalogs:
     def _param(self, language: Language, value: Any) -> Any:
         if isinstance(value, Text | Raw):
             return self.render(language, value)
+        if isinstance(value, float):
+            return format_number(value, language)
         return value
