@@ -53,9 +53,7 @@ def score(answers: Mapping[str, int]) -> InstrumentScore:
         "function": _points(answers["function"]),
         "wellbeing": _points(answers["wellbeing"]),
         "quality_of_life": _points(answers["quality_of_life"]),
-        "disability": (
-            _points(answers["social_disability"]) + _points(answers["work_disability"])
-        )
+        "disability": (_points(answers["social_disability"]) + _points(answers["work_disability"]))
         / 2,
     }
     # Every domain is a multiple of 0.25 (exact in binary), so the sum is exact and
