@@ -122,11 +122,14 @@ def _cells(row: Row) -> dict[str, str | float | int]:
     return cells
 
 
-def _table(rows: Sequence[Row]) -> list[str]:
-    """An aligned text table: numbers right-aligned, words left-aligned."""
+def _table(rows: Sequence[Row], numbered: bool) -> list[str]:
+    """An aligned text table: numbers right-aligned, words left-aligned.
+
+    ``numbered`` adds the CSV row number as the first column.
+    """
     if not rows:
         return []
-    records = [_cells(row) for row in rows]
+    records = [({"row": n} if numbered else {}) | _cells(row) for n, row in enumerate(rows, 1)]
     texts = [
         {k: f"{v:.2f}" if isinstance(v, float) else str(v) for k, v in r.items()} for r in records
     ]
@@ -183,7 +186,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     if args.json:
         lines = [json.dumps(row, ensure_ascii=False) for row in results]
     else:
-        lines = _table(results)
+        lines = _table(results, numbered=args.csv is not None)
     for text in lines:
         print(text, file=stdout)
     return 0

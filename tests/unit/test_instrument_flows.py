@@ -167,6 +167,7 @@ def test_result_placeholders() -> None:
 
 def test_french_unvalidated_marks() -> None:
     """COMI French is entirely our rendering; known-missing French texts are marked."""
+
     def marked(msgid: str) -> bool:
         message = CATALOGS["fr"][msgid]
         assert message is not None

@@ -7,8 +7,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.instruments import ITEMS, SCORERS, comi_change
-from bot.instruments import comi, orebro, startback
+from bot.instruments import ITEMS, SCORERS, comi, comi_change, orebro, startback
 
 
 def forms(instrument: str) -> st.SearchStrategy[dict[str, int]]:
@@ -77,7 +76,10 @@ def test_comi_monotone(form: dict[str, int], item: str) -> None:
     assert comi.score(worst).total >= comi.score(form).total
 
 
-@given(st.sampled_from(sorted(SCORERS)).flatmap(lambda name: st.tuples(st.just(name), forms(name))), st.randoms())
+@given(
+    st.sampled_from(sorted(SCORERS)).flatmap(lambda name: st.tuples(st.just(name), forms(name))),
+    st.randoms(),
+)
 def test_item_order_does_not_matter(case: tuple[str, dict[str, int]], rnd: random.Random) -> None:
     instrument, form = case
     items = list(form.items())

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.instruments import ITEMS, SCORERS, ScoringError, comi_change
-from bot.instruments import comi, nrs, orebro, startback
+from bot.instruments import ITEMS, SCORERS, ScoringError, comi, comi_change, nrs, orebro, startback
 
 SB_ORDER = list(startback.ITEMS)
 
@@ -82,7 +81,9 @@ def test_orebro_reversed_items() -> None:
     assert orebro.score(form).total == 5 + 6 + 7 + 7 + 7
 
 
-@pytest.mark.parametrize(("pain_stop", "total", "category"), [(0, 49, "not_elevated"), (1, 50, "elevated")])
+@pytest.mark.parametrize(
+    ("pain_stop", "total", "category"), [(0, 49, "not_elevated"), (1, 50, "elevated")]
+)
 def test_orebro_cut_off_49_vs_50(pain_stop: int, total: int, category: str) -> None:
     # duration 10 + pain 10 + depressed 10 + anxious 10 + persist_risk 9 = 49
     form = orebro_form(
