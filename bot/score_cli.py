@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backpath score",
         description="Score questionnaire forms: STarT Back, Örebro SF, COMI, NRS.",
-        epilog="Item ids and allowed values: "
+        epilog="Item ids: "
         + "; ".join(f"{name}: {', '.join(items)}" for name, items in ITEMS.items()),
     )
     parser.add_argument("instrument", choices=sorted(SCORERS))
@@ -72,6 +72,9 @@ def _forms_from_csv(instrument: str, source: TextIO) -> list[Form]:
     header = [name.strip() for name in next(reader, [])]
     if not header:
         raise InputError("CSV: no header row of item ids")
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(f"CSV header: column {repeated[0]!r} appears twice")
     forms: list[Form] = []
     for number, cells in enumerate((r for r in reader if any(c.strip() for c in r)), 1):
         where = f"row {number} (line {reader.line_num})"

@@ -100,6 +100,7 @@ def test_csv_file_table(tmp_path: Path) -> None:
          "row 2 (line 3): comi: item 'work_disability' is missing; allowed values: 1-5"),
         (["nrs", "--csv", "-"], "pain\n3,4\n", "row 1 (line 2): more values than header columns"),
         (["nrs", "--csv", "-"], "", "no header row"),
+        (["nrs", "--csv", "-"], "pain,pain\n3,4\n", "column 'pain' appears twice"),
         (["nrs", "--csv", "/nonexistent/forms.csv"], "", "No such file"),
     ],
 )  # fmt: skip
