@@ -4,7 +4,7 @@ produced so far. Features (bot/engine/features/) act on the conversation through
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -190,8 +190,11 @@ class Turn:
         }
         result = self.engine.scorers[flow.instrument](answers)
         if is_dataclass(result) and not isinstance(result, type):
-            return asdict(result)
-        return dict(result)
+            data = {f.name: getattr(result, f.name) for f in fields(result)}
+        else:
+            data = dict(result)
+        data["subscales"] = dict(data.get("subscales") or {})  # JSON-ready copy
+        return data
 
     def _lead_in(self, step: Step) -> tuple[Text, ...]:
         frame = self.state.top

@@ -30,7 +30,9 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert await stored_answers(harness) == [("pain", 7, "nl")]
     async with harness.runtime.db.session() as session:
         assert (await session.execute(select(Score.total))).scalar_one() == 7
-    assert harness.texts(PATIENT)[-1].startswith("Dank u")
+    texts = harness.texts(PATIENT)
+    assert "Bedankt. U gaf uw pijn een 7 op 10." in texts[-2]
+    assert "Welke van de volgende problemen hindert u het meest?" in texts[-1]  # COMI baseline
     # every callback query was answered, and the answered question shows the choice
     answered = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
     assert len(answered) == 2
@@ -46,7 +48,8 @@ async def test_the_same_in_french(harness: Harness) -> None:
     assert harness.texts(PATIENT)[-1].startswith("Question 1/1")
     await harness.tap(PATIENT, "3", "fr")
     assert await stored_answers(harness) == [("pain", 3, "fr")]
-    assert harness.texts(PATIENT)[-1].startswith("Merci")
+    assert "Vous avez donné à votre douleur la note de 3 sur 10." in harness.texts(PATIENT)[-2]
+    assert "Lequel des problèmes suivants vous gêne le plus ?" in harness.texts(PATIENT)[-1]
 
 
 async def test_commands_are_registered_per_language(harness: Harness) -> None:

@@ -96,7 +96,9 @@ def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs
     finished = [e for e in result.effects if isinstance(e, RunFinished)]
     assert finished[0].status == "completed"
     assert finished[0].score is not None and finished[0].score["total"] == 7
-    assert talk.state.stack == ()
+    assert "result.nrs" in talk.keys(result)
+    top = talk.state.top
+    assert top is not None and top.flow == "comi"  # the intake goes on with the COMI baseline
 
 
 def test_refusing_consent_stores_nothing_else(engine: Engine, catalogs: Catalogs) -> None:
