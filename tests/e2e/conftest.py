@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,11 @@ def _request(api: FakeBotApi) -> HTTPXRequest:
     return HTTPXRequest(httpx_kwargs={"transport": api}, read_timeout=5)
 
 
-@pytest.fixture
-async def harness(database_url: str, clock: FrozenClock, tmp_path: Path) -> AsyncIterator[Harness]:
-    api = FakeBotApi()
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi, database_url: str, clock: FrozenClock, tmp_path: Path
+) -> AsyncIterator[Harness]:
+    """Start the bot (runtime + Application polling the fake API); stop it on exit."""
     settings = make_settings(
         database_url,
         tmp_path,
@@ -76,3 +79,9 @@ async def harness(database_url: str, clock: FrozenClock, tmp_path: Path) -> Asyn
         await app.stop()
         await app.shutdown()
         await runtime.close()
+
+
+@pytest.fixture
+async def harness(database_url: str, clock: FrozenClock, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with running_bot(FakeBotApi(), database_url, clock, tmp_path) as running:
+        yield running
