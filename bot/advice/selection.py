@@ -168,9 +168,7 @@ def select_advice(
     if profile.red_flag_open:
         return []
     recent = {item_id for item_id, shown_at in shown if now - shown_at < repeat_window}
-    candidates = [
-        item for item in library if item.id not in recent and item.fits(profile, trigger)
-    ]
+    candidates = [item for item in library if item.id not in recent and item.fits(profile, trigger)]
     candidates.sort(
         key=lambda item: (-item.matched_answers(profile.answers), -item.priority, item.id)
     )
