@@ -187,9 +187,10 @@ def test_unknown_trigger_is_rejected() -> None:
         ids(profile(), "hello")
 
 
-@pytest.mark.parametrize(
-    ("field", "value"), [("phase", "early"), ("pain_type", "neck"), ("risk", "huge")]
-)
-def test_profile_rejects_unknown_values(field: str, value: str) -> None:
-    with pytest.raises(ValueError, match=field):
-        PatientProfile(**{field: value})
+def test_profile_rejects_unknown_values() -> None:
+    with pytest.raises(ValueError, match="phase"):
+        PatientProfile(phase="early")
+    with pytest.raises(ValueError, match="pain_type"):
+        PatientProfile(pain_type="neck")
+    with pytest.raises(ValueError, match="risk"):
+        PatientProfile(risk="huge")

@@ -57,7 +57,7 @@ def catalog_texts(language: str) -> list[tuple[str, str]]:
         if not message.id:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = [message.string] if isinstance(message.string, str) else message.string or ()
         texts.extend((msgid, text) for text in strings if text)
     return texts
 
