@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -95,7 +95,7 @@ class AdviceItem:
     pain_types: frozenset[str] | None = None
     risk: frozenset[str] | None = None
     answers: tuple[AnswerCondition, ...] = ()
-    answers_mode: str = "all"
+    answers_mode: Literal["all", "any"] = "all"
 
     @property
     def title_msgid(self) -> str:
@@ -247,17 +247,18 @@ def _optional_names(
     return _names(raw[what], what, allowed) if what in raw else None
 
 
-def _parse_answers(value: Any) -> tuple[tuple[AnswerCondition, ...], str]:
+def _parse_answers(value: Any) -> tuple[tuple[AnswerCondition, ...], Literal["all", "any"]]:
     """``{key: cond}`` (all must hold) or ``{any: {...}}`` / ``{all: {...}}``."""
     if value is None:
         return (), "all"
     if not isinstance(value, dict) or not value:
         raise ValueError("answers must be a non-empty mapping")
-    mode = "all"
+    mode: Literal["all", "any"] = "all"
     if set(value) <= {"any", "all"}:
         if len(value) != 1:
             raise ValueError("answers takes either 'any' or 'all', not both")
-        mode, value = next(iter(value.items()))
+        mode = "any" if "any" in value else "all"
+        value = value[mode]
         if not isinstance(value, dict) or not value:
             raise ValueError(f"answers.{mode} must be a non-empty mapping")
     return tuple(_parse_condition(key, cond) for key, cond in value.items()), mode
