@@ -75,8 +75,13 @@ class Event:
 # --- effects: what the service must persist -------------------------------------
 
 
+class Effect:
+    """Base of everything the service must persist; each kind has a registered writer
+    (bot/store/effects/). Features define their own effects as frozen dataclasses."""
+
+
 @dataclass(frozen=True)
-class RunStarted:
+class RunStarted(Effect):
     run: int
     flow: str
     version: int
@@ -84,7 +89,7 @@ class RunStarted:
 
 
 @dataclass(frozen=True)
-class AnswerGiven:
+class AnswerGiven(Effect):
     run: int
     item: str
     value: AnswerValue | None
@@ -92,19 +97,16 @@ class AnswerGiven:
 
 
 @dataclass(frozen=True)
-class RunFinished:
+class RunFinished(Effect):
     run: int
     status: Literal["completed", "stopped"]
     score: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
-class ConsentRecorded:
+class ConsentRecorded(Effect):
     status: Literal["given", "refused"]
     version: int
-
-
-Effect = RunStarted | AnswerGiven | RunFinished | ConsentRecorded
 
 
 # --- conversation state ---------------------------------------------------------

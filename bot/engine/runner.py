@@ -63,8 +63,9 @@ class Engine:
             self.commands.update(table)
             self.open_commands |= feature.open_commands()
 
-    def holds_agenda(self, turn: Turn) -> bool:
-        return any(f.holds_agenda(turn) for f in self.features)
+    def holding(self, turn: Turn) -> Feature | None:
+        """The feature that holds the conversation (no questions asked), if any."""
+        return next((f for f in self.features if f.holds(turn)), None)
 
     # --- entry point ----------------------------------------------------------
 
@@ -136,6 +137,10 @@ class Engine:
             return
         assert parsed.value is not None
         self._accept(turn, step, parsed.value)
+
+    def accept(self, turn: Turn, step: Step, value: AnswerValue) -> None:
+        """Take `value` as the answer to the current question `step`."""
+        self._accept(turn, step, value)
 
     def _accept(self, turn: Turn, step: Step, value: AnswerValue) -> None:
         if step.sets == "language":

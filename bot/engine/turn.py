@@ -140,9 +140,11 @@ class Turn:
         """Show info steps and finish flows until a question waits (or nothing is left)."""
         finished_any = False
         while True:
+            if self.engine.holding(self) is not None:
+                return
             frame = self.state.top
             if frame is None:
-                if self.state.agenda and not self.engine.holds_agenda(self):
+                if self.state.agenda:
                     nxt, *rest = self.state.agenda
                     self.state = replace(self.state, agenda=tuple(rest))
                     self.push(nxt)
@@ -251,6 +253,10 @@ class Turn:
 
     def ask_again(self) -> None:
         """Re-send the current question (after a note, a command or a restart)."""
+        holder = self.engine.holding(self)
+        if holder is not None:
+            holder.remind_hold(self)
+            return
         frame = self.state.top
         if frame is None:
             if self.state.consent == "given":

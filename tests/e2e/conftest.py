@@ -40,6 +40,14 @@ class Harness:
         data = dict(buttons_of(message))[label]
         await self.done(await self.api.tap(user, message, data, language))
 
+    async def no_red_flags(self, user: int, language: str = "nl") -> None:
+        """Answer "no" to the red-flag screen (one question at a time)."""
+        no = self.runtime.catalogs.message(language, "answer.no")  # type: ignore[arg-type]
+        intro = self.runtime.catalogs.message(language, "redflags.intro")  # type: ignore[arg-type]
+        assert any(intro in t for t in self.texts(user)[-2:])
+        while any(label == no for label, _ in buttons_of(self.api.last_message(user))):
+            await self.tap(user, no, language)
+
     def texts(self, user: int) -> list[str]:
         return [c.params.get("text", "") for c in self.api.sent(user)]
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.store.models import Answer, Score
+from bot.store.models import Answer, Response, Score
 from tests.e2e.conftest import Harness
 from tests.fake_bot_api import buttons_of
 
 PATIENT = 5551
 
 
-async def stored_answers(harness: Harness) -> list[tuple[str, object, str]]:
+async def stored_answers(harness: Harness, flow: str = "nrs") -> list[tuple[str, object, str]]:
     async with harness.runtime.db.session() as session:
-        rows = (await session.execute(select(Answer).order_by(Answer.id))).scalars()
+        query = (
+            select(Answer)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.flow == flow)
+            .order_by(Answer.id)
+        )
+        rows = (await session.execute(query)).scalars()
         return [(a.item, a.value, a.language) for a in rows]
 
 
@@ -23,6 +29,7 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert texts[0].startswith("Hallo! Ik ben BackPath")
     assert "112" in texts[1] and "/delete" in texts[1]
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
     assert harness.texts(PATIENT)[-1].startswith("Vraag 1/1")
     keyboard = [label for label, _ in buttons_of(harness.api.last_message(PATIENT))]
     assert keyboard == [str(n) for n in range(11)]
@@ -35,7 +42,7 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert "Welke van de volgende problemen hindert u het meest?" in texts[-1]  # COMI baseline
     # every callback query was answered, and the answered question shows the choice
     answered = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
-    assert len(answered) == 2
+    assert len(answered) == 2 + 9  # consent, nine red-flag "no", the pain score
     edits = [c for c in harness.api.calls if c.method == "editMessageText"]
     assert edits and edits[-1].params["text"].endswith("✓ 7")
     assert "reply_markup" not in edits[-1].params or not edits[-1].params["reply_markup"]
@@ -45,6 +52,7 @@ async def test_the_same_in_french(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "fr")
     assert harness.texts(PATIENT)[0].startswith("Bonjour ! Je suis BackPath")
     await harness.tap(PATIENT, "Oui, je suis d'accord", "fr")
+    await harness.no_red_flags(PATIENT, "fr")
     assert harness.texts(PATIENT)[-1].startswith("Question 1/1")
     await harness.tap(PATIENT, "3", "fr")
     assert await stored_answers(harness) == [("pain", 3, "fr")]
@@ -63,6 +71,7 @@ async def test_commands_are_registered_per_language(harness: Harness) -> None:
 async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
     question = harness.api.last_message(PATIENT)
     await harness.tap(PATIENT, "5")
     seven = dict(buttons_of(question))["7"]
@@ -71,12 +80,14 @@ async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: H
     new = harness.texts(PATIENT)[before:]
     assert new[0].startswith("Die knop hoort bij een eerdere vraag")
     assert await stored_answers(harness) == [("pain", 5, "nl")]
-    assert len([c for c in harness.api.calls if c.method == "answerCallbackQuery"]) == 3
+    taps = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
+    assert len(taps) == 3 + 9
 
 
 async def test_duplicate_update_is_processed_once(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
     message = harness.api.last_message(PATIENT)
     data = dict(buttons_of(message))["4"]
     update = {
@@ -99,6 +110,7 @@ async def test_duplicate_update_is_processed_once(harness: Harness) -> None:
 async def test_free_text_and_stickers_get_a_kind_reply(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
     await harness.say(PATIENT, "veel pijn")
     assert harness.texts(PATIENT)[-2] == "Kies een getal van 0 tot 10."
     await harness.done(await harness.api.send_sticker(PATIENT))

@@ -56,10 +56,21 @@ class Talk:
         return [p.key for r in result.replies for p in r.parts if isinstance(p, Text)]
 
 
+def no_red_flags(talk: Talk) -> StepResult:
+    """Answer "no" to every red-flag screen question."""
+    assert talk.last is not None
+    result = talk.last
+    while talk.state.top is not None and talk.state.top.flow == "redflags":
+        result = talk.tap("Nee" if talk.state.language == "nl" else "Non")
+    return result
+
+
 def onboarded(engine: Engine, catalogs: Catalogs, hint: str = "nl") -> Talk:
+    """Consent given, red-flag screen answered "no": the NRS question waits."""
     talk = Talk(engine, catalogs)
     talk.start(hint)
     talk.tap("Ja, ik ga akkoord" if hint == "nl" else "Oui, je suis d'accord")
+    no_red_flags(talk)
     return talk
 
 
@@ -86,6 +97,8 @@ def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs
     talk.start("nl")
     result = talk.tap("Ja, ik ga akkoord")
     assert ConsentRecorded("given", 1) in result.effects
+    assert talk.keys(result)[:2] == ["redflags.intro", "redflags.neuro_bladder"]  # safety first
+    result = no_red_flags(talk)
     assert talk.keys(result)[:1] == ["nrs.pain"]
     assert result.replies[-1].progress == (1, 1)
     result = talk.tap("7")

@@ -53,6 +53,9 @@ class Feature:
         """A menu entry was tapped; True = handled."""
         return False
 
-    def holds_agenda(self, turn: Turn) -> bool:
-        """True to keep queued flows from starting (e.g. while an urgent flag is open)."""
+    def holds(self, turn: Turn) -> bool:
+        """True to put the conversation on hold: no question is asked (an urgent flag)."""
         return False
+
+    def remind_hold(self, turn: Turn) -> None:
+        """What to say instead of a question while this feature holds the conversation."""

@@ -8,8 +8,9 @@ from bot.engine.features import Feature
 from bot.engine.features.core import Core
 from bot.engine.features.intake import Intake
 from bot.engine.features.questionnaires import Questionnaires
+from bot.engine.features.triage import Triage
 from bot.engine.flows import Flow
 
 
 def default_features(flows: Mapping[str, Flow]) -> list[Feature]:
-    return [Core(), Intake(), Questionnaires(flows)]
+    return [Triage(), Core(), Intake(), Questionnaires(flows)]
