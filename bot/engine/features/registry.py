@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from bot.engine.features import Feature
+from bot.engine.features.advice import Advice
 from bot.engine.features.core import Core
 from bot.engine.features.intake import Intake
 from bot.engine.features.questionnaires import Questionnaires
@@ -12,5 +14,7 @@ from bot.engine.features.triage import Triage
 from bot.engine.flows import Flow
 
 
-def default_features(flows: Mapping[str, Flow]) -> list[Feature]:
-    return [Triage(), Core(), Intake(), Questionnaires(flows)]
+def default_features(
+    flows: Mapping[str, Flow], advice_repeat: timedelta = timedelta(days=14)
+) -> list[Feature]:
+    return [Triage(), Core(), Intake(), Questionnaires(flows), Advice(advice_repeat)]
