@@ -53,6 +53,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     progress: tuple[int, int] | None = None
     expects: str | None = None  # answer type awaited: choice, scale, yesno, text
+    attachment: str | None = None  # a file the service makes after the step (e.g. "mydata")
 
 
 EventKind = Literal["start", "text", "choice", "command", "reminder", "unsupported"]
@@ -104,7 +105,53 @@ class ConsentRecorded:
     version: int
 
 
-Effect = RunStarted | AnswerGiven | RunFinished | ConsentRecorded
+# --- clinic and data-rights effects (writers in bot/store/effects/clinic.py) ----------
+
+
+@dataclass(frozen=True)
+class InvitationAccepted:
+    """The patient opened a valid invitation link: mark it used and link the patient."""
+
+    invitation: int
+
+
+@dataclass(frozen=True)
+class SharingDecided:
+    """The patient's separate answer to sharing with the inviting clinic."""
+
+    clinic: int
+    invitation: int
+    granted: bool
+
+
+@dataclass(frozen=True)
+class SharingWithdrawn:
+    """`/sharing`: stop sharing with every clinic."""
+
+
+@dataclass(frozen=True)
+class InvitationCompleted:
+    """Every requested flow is done: the clinicians may get their summary."""
+
+    invitation: int
+
+
+@dataclass(frozen=True)
+class ErasureRequested:
+    """`/delete` confirmed: erase every row about the patient."""
+
+
+Effect = (
+    RunStarted
+    | AnswerGiven
+    | RunFinished
+    | ConsentRecorded
+    | InvitationAccepted
+    | SharingDecided
+    | SharingWithdrawn
+    | InvitationCompleted
+    | ErasureRequested
+)
 
 
 # --- conversation state ---------------------------------------------------------

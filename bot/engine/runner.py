@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from bot.engine.features import Command, Feature
+from bot.engine.features.clinic import Clinic
 from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING, Core
+from bot.engine.features.data_rights import DataRights
 from bot.engine.flows import Flow, Step
 from bot.engine.inputs import Render, parse_callback, parse_text, value_for_token
 from bot.engine.model import (
@@ -31,7 +33,10 @@ from bot.engine.turn import Turn
 
 Scorer = Callable[[Mapping[str, int]], Any]
 
+# Bump when the privacy text (onboarding.privacy) changes: patients who consented to an
+# older version are asked again at their next message (flow `consent`).
 CONSENT_VERSION = 1
+CONSENT_FLOW = "consent"
 
 
 class Engine:
@@ -42,13 +47,15 @@ class Engine:
         scorers: Mapping[str, Scorer],
         features: Sequence[Feature] | None = None,
     ) -> None:
-        for needed in (ONBOARDING, LANGUAGE_FLOW):
+        for needed in (ONBOARDING, LANGUAGE_FLOW, CONSENT_FLOW):
             if needed not in flows:
                 raise ValueError(f"flow {needed!r} is required")
         self.flows = dict(flows)
         self.render = render
         self.scorers = dict(scorers)
-        self.features: tuple[Feature, ...] = tuple(features) if features is not None else (Core(),)
+        self.features: tuple[Feature, ...] = (
+            tuple(features) if features is not None else (Core(), Clinic(), DataRights())
+        )
         self.commands: dict[str, Command] = {}
         self.open_commands: set[str] = set()
         for feature in self.features:
@@ -65,8 +72,13 @@ class Engine:
 
     def step(self, state: State, event: Event, now: datetime) -> StepResult:
         turn = Turn(self, state, event, now)
-        if event.kind in ("start", "command"):
+        outdated = _consent_outdated(state, event)
+        if outdated and event.kind != "start":
+            _ask_consent_again(turn)
+        elif event.kind in ("start", "command"):
             self._command(turn, "start" if event.kind == "start" else event.text)
+            if outdated:  # a /start (deep link) still does its work, then consent comes first
+                _ask_consent_again(turn)
         elif event.kind == "reminder":
             if not any(f.on_reminder(turn) for f in self.features):
                 turn.ask_again()
@@ -163,3 +175,19 @@ class Engine:
             if v == value and type(v) is type(value):
                 return label
         return Raw(str(value))
+
+
+def _consent_outdated(state: State, event: Event) -> bool:
+    """Consent was given to an older privacy text and is not being asked again yet."""
+    return (
+        state.consent == "given"
+        and state.consent_version < CONSENT_VERSION
+        and event.kind != "reminder"
+        and not any(frame.flow == CONSENT_FLOW for frame in state.stack)
+    )
+
+
+def _ask_consent_again(turn: Turn) -> None:
+    turn.say("consent.updated")
+    turn.push(CONSENT_FLOW)
+    turn.advance()

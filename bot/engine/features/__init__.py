@@ -26,6 +26,10 @@ class Feature:
     #: commands allowed before consent is given
     open_commands: ClassVar[frozenset[str]] = frozenset()
 
+    def on_start(self, turn: Turn) -> bool:
+        """A /start with a payload (deep link, resolved by the service); True = handled."""
+        return False
+
     def intercept(self, turn: Turn) -> bool:
         """Look at a text/choice event before it is taken as an answer; True = handled."""
         return False
