@@ -295,9 +295,7 @@ class Notification(Base):
     )
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(12))  # completed | red_flag
-    red_flag_id: Mapped[int | None] = mapped_column(
-        ForeignKey("red_flags.id", ondelete="CASCADE")
-    )
+    red_flag_id: Mapped[int | None] = mapped_column(ForeignKey("red_flags.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
