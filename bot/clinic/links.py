@@ -39,7 +39,7 @@ async def resolve_invitation(session: AsyncSession, event: Event, now: datetime)
     if row is None:
         outcome = "invalid"
     else:
-        invitation, clinic = row.tuple()
+        invitation, clinic = row
         if invitation.used_at is not None:
             outcome = "used"
         elif aware(invitation.expires_at) <= now:
@@ -73,7 +73,7 @@ async def link_clinician(
     hint = (event.language_hint or "").split("-")[0].lower()
     if row is None:
         return Reply(parts=(Text("clinician.link_invalid"),)), "fr" if hint == "fr" else "nl"
-    clinician, clinic = row.tuple()
+    clinician, clinic = row
     language: Language = "fr" if clinician.language == "fr" else "nl"
     if clinician.linked_at is not None or aware(clinician.link_expires_at) <= now:
         return Reply(parts=(Text("clinician.link_invalid"),)), language

@@ -40,7 +40,7 @@ async def completed_results(
     )
     if since is not None:
         query = query.where(Response.completed_at >= since)
-    rows = [row.tuple() for row in await session.execute(query)]
+    rows = [(response, score) for response, score in await session.execute(query)]
     answers: dict[int, dict[str, int]] = {response.id: {} for response, _ in rows}
     if rows:
         stored = await session.execute(
