@@ -76,7 +76,7 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
             caption=runtime.catalogs.render(language, caption),
         )
     except TelegramError as error:
-        log.warning("summary %s not sent: %s", notification_id, type(error).__name__)
+        log.warning("summary %s not sent: %s", notification_id, type(error).__name__, exc_info=True)
         retry = isinstance(error, NetworkError)
         await _finish(runtime, notification_id, error=type(error).__name__[:64], release=retry)
         return 0

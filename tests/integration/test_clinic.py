@@ -23,13 +23,14 @@ from bot.store.models import (
     AuditEntry,
     Clinic,
     Clinician,
+    Conversation,
     Invitation,
     Notification,
     Patient,
     Sharing,
 )
-from tests.clinic_support import QUESTION, Patient as Talker
-from tests.clinic_support import clinic, clinician, instruments, invite, keys
+from tests.clinic_support import QUESTION, clinic, clinician, instruments, invite, keys
+from tests.clinic_support import Patient as Talker
 from tests.unit.pdf_text import extract_text
 
 
@@ -67,11 +68,9 @@ async def test_a_valid_invitation_links_the_patient_once(runtime: Runtime) -> No
     async with runtime.db.session() as session:
         invitation = (await session.execute(select(Invitation))).scalar_one()
         patient = (await session.execute(select(Patient))).scalar_one()
-        state = json.dumps(
-            (await session.execute(select(func.count()).select_from(Patient))).scalar_one()
-        )
+        state = json.dumps((await session.execute(select(Conversation.state))).scalar_one())
     assert invitation.used_at is not None and invitation.patient_id == patient.id
-    assert token not in state
+    assert token not in state and '"clinic.invite"' in state  # the id, never the token
 
     second = Talker(runtime, "2")
     again = await second.start(f"i_{token}")
@@ -159,7 +158,12 @@ async def test_the_pdf_comes_from_the_database_in_the_clinicians_language(
         clinic_row = await session.get(Clinic, clinic_id)
         assert clinic_row is not None
         report = await build_report(
-            session, content(runtime), patient, clinic_row, language, runtime.clock.now()  # type: ignore[arg-type]
+            session,
+            content(runtime),
+            patient,
+            clinic_row,
+            language,
+            runtime.clock.now(),  # type: ignore[arg-type]
         )
     assert report.patient_question == QUESTION
     assert {r.instrument for r in report.results} == {
