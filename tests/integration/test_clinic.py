@@ -12,6 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import func, select
 
 from bot.clinic.exports import export_clinic
+from bot.clinic.notify import notify_clinicians_of_flag
 from bot.clinic.report import ReportContent, ReportDenied, build_report, clinician_summary
 from bot.clinic.report_texts import report_texts
 from bot.clock import FrozenClock
@@ -27,6 +28,7 @@ from bot.store.models import (
     Invitation,
     Notification,
     Patient,
+    RedFlag,
     Sharing,
 )
 from tests.clinic_support import QUESTION, clinic, clinician, instruments, invite, keys
@@ -257,3 +259,33 @@ async def test_withdrawing_sharing_hides_the_patient(runtime: Runtime) -> None:
         sharing = (await session.execute(select(Sharing))).scalar_one()
     assert sharing.withdrawn_at is not None
     assert len(list(csv.reader(io.StringIO(table)))) == 1  # the header only
+
+
+async def test_a_red_flag_is_queued_at_once_and_tops_the_summary(runtime: Runtime) -> None:
+    clinic_id = await clinic(runtime)
+    await Talker(runtime, "900").start(f"s_{await clinician(runtime, clinic_id, 'fr')}")
+    patient = await completed_patient(runtime, clinic_id)
+    now = runtime.clock.now()
+    async with runtime.db.session() as session, session.begin():
+        flag = RedFlag(
+            patient_id=patient.id,
+            level="urgent",
+            cluster="neuro",
+            answers={"saddle": True},
+            source="screen",
+            raised_at=now,
+            shown_at=now,
+        )
+        session.add(flag)
+        await session.flush()
+        assert await notify_clinicians_of_flag(session, patient.id, flag.id, now) == 1
+        patient = await session.merge(patient)
+        clinic_row = await session.get(Clinic, clinic_id)
+        assert clinic_row is not None
+        report = await build_report(session, content(runtime), patient, clinic_row, "fr", now)
+    (record,) = report.red_flags
+    assert (record.level, record.cluster) == ("urgent", "neuro")
+    assert [(a.item_id, a.answer) for a in record.answers] == [("saddle", "Oui")]
+    async with runtime.db.session() as session:
+        reasons = (await session.execute(select(Notification.reason))).scalars().all()
+    assert sorted(reasons) == ["completed", "red_flag"]
