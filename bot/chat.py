@@ -56,6 +56,12 @@ async def run_chat(
         for reply in outcome.replies:
             rendered = render_reply(runtime.catalogs, outcome.language, reply)
             stdout.write(format_rendered(rendered) + "\n\n")
+            attachment = outcome.attachments.get(reply.attachment or "")
+            if attachment is not None:  # a terminal has no files: show what would be sent
+                if attachment.caption is not None:
+                    caption = runtime.catalogs.render(outcome.language, attachment.caption)
+                    stdout.write(caption + "\n")
+                stdout.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
             if rendered.buttons or rendered.expects:
                 waiting = rendered
         stdout.flush()

@@ -15,6 +15,7 @@ from bot.engine.model import Text
 from bot.i18n import LANGUAGES
 from bot.runtime import Runtime, build_runtime
 from bot.telegram.convert import to_incoming
+from bot.telegram.outbox import send_pending
 from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.send import send_outcome, settle_keyboard
 
@@ -43,6 +44,7 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = update.effective_chat
     if chat is not None and outcome.replies:
         await send_outcome(context.bot, chat.id, runtime.catalogs, outcome)
+    await send_pending(runtime, context.bot)  # clinician summaries queued by this update
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -91,6 +93,7 @@ def build_application(
         if RUNTIME_KEY not in application.bot_data:
             application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock)
         await register_commands(application)
+        await send_pending(application.bot_data[RUNTIME_KEY], application.bot)  # left over
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if runtime is None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
 from telegram.error import BadRequest
 
 from bot.engine.model import Text
@@ -26,6 +33,14 @@ async def send_outcome(bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outc
     for reply in outcome.replies:
         rendered = render_reply(catalogs, outcome.language, reply)
         await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
+        attachment = outcome.attachments.get(reply.attachment or "")
+        if attachment is not None:
+            caption = attachment.caption
+            await bot.send_document(
+                chat_id,
+                InputFile(attachment.data, filename=attachment.filename),
+                caption=catalogs.render(outcome.language, caption) if caption else None,
+            )
 
 
 async def settle_keyboard(query: CallbackQuery, catalogs: Catalogs, outcome: Outcome) -> None:

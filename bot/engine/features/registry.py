@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from bot.engine.features import Feature
 from bot.engine.features.advice import Advice
+from bot.engine.features.clinic import Clinic
 from bot.engine.features.core import Core
+from bot.engine.features.data_rights import DataRights
 from bot.engine.features.intake import Intake
 from bot.engine.features.questionnaires import Questionnaires
 from bot.engine.features.triage import Triage
@@ -17,4 +19,12 @@ from bot.engine.flows import Flow
 def default_features(
     flows: Mapping[str, Flow], advice_repeat: timedelta = timedelta(days=14)
 ) -> list[Feature]:
-    return [Triage(), Core(), Intake(), Questionnaires(flows), Advice(advice_repeat)]
+    return [
+        Triage(),
+        Core(),
+        Clinic(),
+        DataRights(),
+        Intake(),
+        Questionnaires(flows),
+        Advice(advice_repeat),
+    ]
