@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     backpath_data_dir: Path = Path("data")
     backpath_content_dir: Path = PROJECT_ROOT
     log_level: str = "INFO"
+    advice_repeat_days: int = Field(default=14, ge=0, description="no advice item again sooner")
 
     @field_validator(
         "telegram_bot_token",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import Engine, load_flows
+from bot.engine.features.registry import default_features
 from bot.engine.runner import Scorer
 from bot.i18n import Catalogs
 from bot.service import Service
@@ -39,7 +41,8 @@ async def build_runtime(
     catalogs = Catalogs.load(settings.messages_dir)
     available = scorers()
     flows = load_flows(settings.flows_dir, catalogs.has, available)
-    engine = Engine(flows, catalogs.render, available)
+    advice_repeat = timedelta(days=settings.advice_repeat_days)
+    engine = Engine(flows, catalogs.render, available, default_features(flows, advice_repeat))
     db = Database(settings.resolved_database_url)
     if migrate:
         await db.migrate()
