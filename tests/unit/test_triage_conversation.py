@@ -133,3 +133,27 @@ def test_flare_checks_red_flags_then_pain(engine: Engine, catalogs: Catalogs) ->
 def test_seen_without_open_flags(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     assert talk.msgids(talk.command("seen"))[0] == "escalation.nothing_open"
+
+
+def test_a_semi_urgent_cluster_already_seen_by_a_doctor_is_kept_as_a_note(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = consented(engine, catalogs)
+    for _ in range(7):
+        talk.tap("Nee")
+    talk.tap("Ja")  # pathological screen
+    result = talk.tap("Ja")  # cancer history: semi-urgent
+    assert talk.msgids(result)[0] == "escalation.semi_urgent"
+    talk.command("seen")
+    talk.command("flare")  # the same history at the next check
+    for _ in range(7):
+        talk.tap("Nee")
+    talk.tap("Ja")
+    result = talk.tap("Ja")
+    assert "escalation.semi_urgent" not in talk.msgids(result)
+    raised = [e for e in result.effects if isinstance(e, FlagRaised)]
+    assert [(e.level, e.cluster) for e in raised] == [("note", "pathological")]
+    assert not withheld(engine, talk)
+    # an urgent answer is never softened
+    talk.command("flare")
+    assert talk.msgids(talk.tap("Ja"))[0] == "escalation.urgent"

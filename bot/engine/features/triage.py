@@ -100,6 +100,19 @@ def raise_flag(
     turn.remember(MEMO, memo)
 
 
+def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Escalation:
+    """A semi-urgent cluster a doctor has already seen the patient for (a cancer history
+    asked again at every check-in) is kept as a note, without a message or withheld
+    advice. Urgent clusters always escalate again: new urgent symptoms never wait."""
+    if escalation.level != "semi_urgent":
+        return escalation
+    seen_before = any(
+        f["cluster"] == escalation.cluster and f["level"] == "semi_urgent" and f["seen"]
+        for f in memo["flags"]
+    )
+    return replace(escalation, level="note") if seen_before else escalation
+
+
 def seen(turn: Turn) -> None:
     memo = _memo(turn)
     if not any(f["level"] != "note" and not f["seen"] for f in memo["flags"]):
@@ -199,7 +212,8 @@ class Triage(Feature):
         if frame.flow == REDFLAGS:
             memo = _memo(turn)
             source = str(turn.memo("triage_source") or "screen")
-            for escalation in evaluate(frame.answers):
+            for found in evaluate(frame.answers):
+                escalation = _already_seen_as_note(memo, found)
                 key = f"{frame.run}:{escalation.cluster}:{escalation.level}"
                 if key in memo["raised"]:
                     continue
