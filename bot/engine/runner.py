@@ -75,21 +75,23 @@ class Engine:
     def step(self, state: State, event: Event, now: datetime) -> StepResult:
         turn = Turn(self, state, event, now)
         outdated = _consent_outdated(state, event)
-        if outdated and event.kind != "start":
-            _ask_consent_again(turn)
-        elif event.kind in ("start", "command"):
+        if event.kind in ("start", "command") and not (outdated and event.kind == "command"):
             self._command(turn, "start" if event.kind == "start" else event.text)
             if outdated:  # a /start (deep link) still does its work, then consent comes first
                 _ask_consent_again(turn)
         elif event.kind == "reminder":
             if not any(f.on_reminder(turn) for f in self.features):
                 turn.ask_again()
+        # Intercepts come before the consent and pause gates: a red-flag symptom typed at
+        # any moment is never ignored, and confirmations (/delete) work without consent.
+        elif any(f.intercept(turn) for f in self.features):
+            pass
+        elif outdated:
+            _ask_consent_again(turn)
         elif state.consent != "given" and not state.stack:
             turn.say("consent.needed")
         elif state.paused:
             turn.say("pause.active")
-        elif any(f.intercept(turn) for f in self.features):
-            pass
         elif event.kind == "choice":
             self._tap(turn, event.text)
         elif event.kind == "text":
@@ -181,6 +183,11 @@ class Engine:
             if v == value and type(v) is type(value):
                 return label
         return Raw(str(value))
+
+
+def consent_current(state: State) -> bool:
+    """Consent is given to the privacy text in force."""
+    return state.consent == "given" and state.consent_version >= CONSENT_VERSION
 
 
 def _consent_outdated(state: State, event: Event) -> bool:

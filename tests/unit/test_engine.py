@@ -236,3 +236,11 @@ def test_callback_data_is_short_and_versioned(engine: Engine, catalogs: Catalogs
     talk = onboarded(engine, catalogs)
     for _, data in talk.buttons():
         assert data.startswith("1:") and len(data.encode()) <= 64
+
+
+def test_data_rights_commands_work_without_consent(engine: Engine, catalogs: Catalogs) -> None:
+    talk = Talk(engine, catalogs)
+    talk.start("nl")
+    talk.tap("Nee, liever niet")
+    assert talk.msgids(talk.command("mydata"))[0] != "consent.needed"
+    assert talk.msgids(talk.command("delete"))[0] != "consent.needed"

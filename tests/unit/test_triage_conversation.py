@@ -157,3 +157,16 @@ def test_a_semi_urgent_cluster_already_seen_by_a_doctor_is_kept_as_a_note(
     # an urgent answer is never softened
     talk.command("flare")
     assert talk.msgids(talk.tap("Ja"))[0] == "escalation.urgent"
+
+
+def test_a_red_flag_typed_without_consent_gets_the_numbers_and_stores_nothing(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = Talk(engine, catalogs)
+    talk.start("nl")
+    talk.tap("Nee, liever niet")
+    result = talk.type("ik kan niet meer plassen")
+    assert talk.msgids(result) == ["escalation.without_consent"]
+    assert "112" in talk.texts(result)[0] and "1733" in talk.texts(result)[0]
+    assert result.effects == ()
+    assert talk.msgids(talk.type("hallo")) == ["consent.needed"]

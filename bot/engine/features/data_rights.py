@@ -32,6 +32,9 @@ class DataRights(Feature):
     def commands(self) -> Mapping[str, Command]:
         return {"mydata": mydata, "delete": delete}
 
+    def open_commands(self) -> frozenset[str]:
+        return frozenset({"mydata", "delete"})  # data rights hold with or without consent
+
     def intercept(self, turn: Turn) -> bool:
         answer = confirmation(turn, "delete")
         if answer is None:

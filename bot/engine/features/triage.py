@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.features import Command, Feature
 from bot.engine.flows import Step
 from bot.engine.inputs import callback, parse_callback
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
+
+if TYPE_CHECKING:
+    from bot.engine.model import State
 from bot.triage import Escalation, detect, evaluate
 
 REDFLAGS = "redflags"
@@ -46,6 +49,12 @@ class FlagsAcknowledged(Effect):
 @dataclass(frozen=True)
 class FlagsSeen(Effect):
     """The patient says a doctor has seen them for the open flags."""
+
+
+def consent_current(state: State) -> bool:
+    from bot.engine.runner import consent_current as current
+
+    return current(state)
 
 
 def _memo(turn: Turn) -> dict[str, Any]:
@@ -168,6 +177,10 @@ class Triage(Feature):
         clusters = detect(event.text)
         if not clusters:
             return False
+        if not consent_current(turn.state):
+            turn.say("escalation.without_consent")  # safety first, but nothing is stored
+            return True
+        turn.state = replace(turn.state, paused=False)
         step = turn.current()
         top = turn.state.top
         if top is not None and top.flow == REDFLAGS:
