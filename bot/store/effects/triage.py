@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.clinic.notify import notify_clinicians_of_flag
 from bot.engine.features.triage import FlagRaised, FlagsAcknowledged, FlagsSeen
@@ -35,27 +38,20 @@ async def flag_raised(ctx: WriteContext, effect: FlagRaised) -> None:
         flag.clinician_notified_at = ctx.now
 
 
-@writes(FlagsAcknowledged)
-async def flags_acknowledged(ctx: WriteContext, effect: FlagsAcknowledged) -> None:
+async def _stamp_open_flags(ctx: WriteContext, column: InstrumentedAttribute[Any]) -> None:
+    """Set `column` to now on the patient's escalated flags where it is still empty."""
     await ctx.session.execute(
         update(RedFlag)
-        .where(
-            RedFlag.patient_id == ctx.patient.id,
-            RedFlag.level != "note",
-            RedFlag.acknowledged_at.is_(None),
-        )
-        .values(acknowledged_at=ctx.now)
+        .where(RedFlag.patient_id == ctx.patient.id, RedFlag.level != "note", column.is_(None))
+        .values({column.key: ctx.now})
     )
+
+
+@writes(FlagsAcknowledged)
+async def flags_acknowledged(ctx: WriteContext, effect: FlagsAcknowledged) -> None:
+    await _stamp_open_flags(ctx, RedFlag.acknowledged_at)
 
 
 @writes(FlagsSeen)
 async def flags_seen(ctx: WriteContext, effect: FlagsSeen) -> None:
-    await ctx.session.execute(
-        update(RedFlag)
-        .where(
-            RedFlag.patient_id == ctx.patient.id,
-            RedFlag.level != "note",
-            RedFlag.seen_by_doctor_at.is_(None),
-        )
-        .values(seen_by_doctor_at=ctx.now)
-    )
+    await _stamp_open_flags(ctx, RedFlag.seen_by_doctor_at)
