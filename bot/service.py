@@ -71,7 +71,7 @@ class Service:
 
     async def handle(self, incoming: Incoming) -> Outcome:
         now = self.clock.now()
-        async with self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             if incoming.update_id is not None and not await repo.claim_update(
                 session, incoming.update_id, now
             ):

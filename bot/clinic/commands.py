@@ -97,7 +97,7 @@ def _username(runtime: Runtime) -> str:
 
 async def _dispatch(args: argparse.Namespace, runtime: Runtime, out: TextIO) -> int:
     now = runtime.clock.now()
-    async with runtime.db.session() as session, session.begin():
+    async with runtime.db.transaction() as session:
         if args.command == "clinic":
             clinic = await add_clinic(session, args.name, args.language, now)
             out.write(f"{clinic.id}\n")

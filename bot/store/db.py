@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,21 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Waiting on its file lock means sleeping in its
+        # busy handler (up to 100 ms a round); queueing on an asyncio lock instead lets the
+        # next transaction start the moment the previous one commits. PostgreSQL needs no
+        # such lock: row locks order one patient's events and others run concurrently.
+        self._writer = asyncio.Lock() if self.is_sqlite else None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in a write transaction, committed on success."""
+        async with self._writer or nullcontext(), self._sessions() as session, session.begin():
             yield session
 
     async def migrate(self) -> None:

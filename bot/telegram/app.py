@@ -76,16 +76,22 @@ def build_application(
     runtime: Runtime | None = None,
     request: BaseRequest | None = None,
     clock: Clock | None = None,
+    rate_limit: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The Application; the runtime is built in post_init when not given."""
+    """The Application; the runtime is built in post_init when not given.
+
+    `rate_limit` keeps within Telegram's limits (about 30 calls a second overall) and
+    honours 429 retry_after; only benchmarks measuring the bot's own cost turn it off.
+    """
     assert settings.telegram_bot_token is not None
-    builder = (
+    builder: Any = (  # the builder's type parameters change with the rate limiter
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .concurrent_updates(PerUserUpdateProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=3))
     )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
 
@@ -99,7 +105,9 @@ def build_application(
         if runtime is None:
             await application.bot_data[RUNTIME_KEY].close()
 
-    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    application: Application[Any, Any, Any, Any, Any, Any] = (
+        builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    )
     if runtime is not None:
         application.bot_data[RUNTIME_KEY] = runtime
     application.add_handler(TypeHandler(Update, handle_update))

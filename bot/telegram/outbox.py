@@ -38,7 +38,7 @@ async def send_pending(runtime: Runtime, bot: Bot) -> int:
 async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
     now = runtime.clock.now()
     content = ReportContent(runtime.catalogs, runtime.engine.flows)
-    async with runtime.db.session() as session, session.begin():
+    async with runtime.db.transaction() as session:
         claim = (
             update(Notification)
             .where(Notification.id == notification_id, Notification.claimed_at.is_(None))
@@ -88,7 +88,7 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
 async def _finish(
     runtime: Runtime, notification_id: int, error: str | None = None, release: bool = False
 ) -> None:
-    async with runtime.db.session() as session, session.begin():
+    async with runtime.db.transaction() as session:
         notification = await session.get(Notification, notification_id)
         if notification is None:
             return
