@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
 Language = Literal["nl", "fr"]
@@ -53,6 +54,9 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     progress: tuple[int, int] | None = None
     expects: str | None = None  # answer type awaited: choice, scale, yesno, text
+    # A file the channel produces after commit (e.g. "progress": the NRS/COMI chart);
+    # the text parts become its caption.
+    attachment: str | None = None
 
 
 EventKind = Literal["start", "text", "choice", "command", "reminder", "unsupported"]
@@ -104,7 +108,59 @@ class ConsentRecorded:
     version: int
 
 
-Effect = RunStarted | AnswerGiven | RunFinished | ConsentRecorded
+# --- follow-up effects (bot/engine/features/followup/, bot/store/effects/followup.py) ---
+
+
+@dataclass(frozen=True)
+class EpisodeStarted:
+    """A new episode of pain; earlier episodes end and their open reminders are cancelled."""
+
+    onset: date
+    pain_type: Literal["back", "radicular"]
+    recurrent: bool
+    first_contact: datetime
+
+
+@dataclass(frozen=True)
+class RemindersPlanned:
+    """Replace the still-planned reminders of the current episode by these (kind, due UTC)."""
+
+    moments: tuple[tuple[str, datetime], ...]
+
+
+@dataclass(frozen=True)
+class ReminderClosed:
+    """The patient completed what a reminder asked (answered), or it had nothing to ask."""
+
+    reminder_id: int
+    status: Literal["answered", "cancelled"]
+
+
+@dataclass(frozen=True)
+class ReminderSnoozed:
+    reminder_id: int
+    until: datetime
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """The patient's choice: reminders on or off, and the local time of day ("HH:MM")."""
+
+    enabled: bool
+    preferred_time: str | None
+
+
+Effect = (
+    RunStarted
+    | AnswerGiven
+    | RunFinished
+    | ConsentRecorded
+    | EpisodeStarted
+    | RemindersPlanned
+    | ReminderClosed
+    | ReminderSnoozed
+    | ReminderSettings
+)
 
 
 # --- conversation state ---------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from bot.engine.features import Command, Feature
 from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING, Core
+from bot.engine.features.followup import FollowUp
 from bot.engine.flows import Flow, Step
 from bot.engine.inputs import Render, parse_callback, parse_text, value_for_token
 from bot.engine.model import (
@@ -48,7 +49,9 @@ class Engine:
         self.flows = dict(flows)
         self.render = render
         self.scorers = dict(scorers)
-        self.features: tuple[Feature, ...] = tuple(features) if features is not None else (Core(),)
+        self.features: tuple[Feature, ...] = (
+            tuple(features) if features is not None else (Core(), FollowUp())
+        )
         self.commands: dict[str, Command] = {}
         self.open_commands: set[str] = set()
         for feature in self.features:

@@ -249,6 +249,9 @@ class Turn:
     def ask_again(self) -> None:
         """Re-send the current question (after a note, a command or a restart)."""
         frame = self.state.top
+        if frame is None and self.state.agenda and not self.state.paused:
+            self.advance()  # queued flows (e.g. a reminder's check-in) wait for no one
+            return
         if frame is None:
             if self.state.consent == "given":
                 self.menu("menu.prompt")

@@ -1,0 +1,67 @@
+"""Follow-up on the KCE care pathway: episodes, check-ins, reminders, progress.
+
+Modules: memo (what is remembered per patient), episode (the pathway clock and plan),
+reminders (scheduler events, snooze and settings), progress (/progress, summaries).
+Effects are written by bot/store/effects/followup.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.engine.features import Command, Feature
+from bot.engine.features.followup import episode, progress, reminders
+from bot.engine.features.followup.memo import current_phase, episode_of
+from bot.engine.model import Frame
+from bot.pathway.config import PathwayConfig, load_config
+
+if TYPE_CHECKING:
+    from bot.engine.flows import Flow
+    from bot.engine.turn import Turn
+
+__all__ = ["CHECKIN_FLOW", "FollowUp", "current_phase", "episode_of"]
+
+CHECKIN_FLOW = "checkin"
+
+
+def _config(turn: Turn) -> PathwayConfig:
+    return next(f.config for f in turn.engine.features if isinstance(f, FollowUp))
+
+
+class FollowUp(Feature):
+    commands: ClassVar[Mapping[str, Command]] = {
+        "newepisode": episode.new_episode,
+        "progress": lambda turn: progress.progress_command(turn, _config(turn)),
+        "reminders": lambda turn: reminders.settings_command(turn, _config(turn)),
+        "stop": reminders.stop,
+        "restart": lambda turn: reminders.restart(turn, _config(turn)),
+    }
+
+    def __init__(self, config: PathwayConfig | None = None) -> None:
+        self.config = config or load_config()
+
+    def intercept(self, turn: Turn) -> bool:
+        return reminders.on_button(turn, self.config) or episode.typed_onset(turn, self.config)
+
+    def after_finish(
+        self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
+    ) -> None:
+        if flow.id == episode.FLOW:
+            episode.finished(turn, frame, self.config)
+        progress.record_score(turn, flow.id, score)
+        if flow.id == CHECKIN_FLOW:
+            progress.checkin_finished(turn, frame, self.config)
+        reminders.close_answered(turn, flow.id)
+
+    def on_reminder(self, turn: Turn) -> bool:
+        return reminders.on_reminder(turn, self.config)
+
+    def menu(self, turn: Turn) -> list[tuple[str, str]]:
+        return [("progress", "menu.progress")]
+
+    def on_menu(self, turn: Turn, token: str) -> bool:
+        if token != "progress":
+            return False
+        progress.progress_command(turn, self.config)
+        return True
