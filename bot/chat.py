@@ -3,15 +3,22 @@
 Works at a tty and with piped stdin: one input per line. Buttons are shown as
 numbered options (`  1) Ja`); type the number or the option's text. A scale is
 shown as its numbers; type the number. EOF ends the session cleanly.
+
+Reminders of this terminal patient that are due are dispatched whenever the patient
+types a line (there is no background job here). A chart is saved as a PNG file under
+the data folder and its path is shown.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Event
+from bot.engine.model import Text
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
+from bot.scheduler import dispatch_due
 from bot.service import Incoming, Outcome
 
 PROMPT = "> "
@@ -44,21 +51,49 @@ def format_rendered(rendered: Rendered) -> str:
     return "\n".join(lines)
 
 
+async def _save_attachment(runtime: Runtime, outcome: Outcome, name: str) -> Path | None:
+    if outcome.patient_id is None:
+        return None
+    data = await runtime.charts.render(name, outcome.patient_id, outcome.language)
+    if data is None:
+        return None
+    stamp = runtime.clock.now().strftime("%Y%m%dT%H%M%S")
+    path = (
+        runtime.settings.backpath_data_dir / "charts" / f"{name}-{outcome.patient_id}-{stamp}.png"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path.resolve()
+
+
 async def run_chat(
     runtime: Runtime, user: str, language: str | None, stdin: TextIO, stdout: TextIO
 ) -> None:
     waiting: Rendered | None = None
     interactive = stdin.isatty()
 
-    async def send(event: Event) -> None:
+    async def show(outcome: Outcome) -> None:
         nonlocal waiting
-        outcome: Outcome = await runtime.service.handle(Incoming(CHANNEL, user, event))
         for reply in outcome.replies:
             rendered = render_reply(runtime.catalogs, outcome.language, reply)
             stdout.write(format_rendered(rendered) + "\n\n")
+            if reply.attachment and (
+                path := await _save_attachment(runtime, outcome, reply.attachment)
+            ):
+                saved = runtime.catalogs.render(
+                    outcome.language, Text("progress.saved", {"path": str(path)})
+                )
+                stdout.write(saved + "\n\n")
             if rendered.buttons or rendered.expects:
                 waiting = rendered
         stdout.flush()
+
+    async def deliver(_user: str, outcome: Outcome) -> None:
+        await show(outcome)
+
+    async def send(event: Event) -> None:
+        await dispatch_due(runtime, deliver, CHANNEL, user=user)
+        await show(await runtime.service.handle(Incoming(CHANNEL, user, event)))
 
     await send(Event("start", language_hint=language))
     while True:

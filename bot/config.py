@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     backpath_data_dir: Path = Path("data")
     backpath_content_dir: Path = PROJECT_ROOT
     log_level: str = "INFO"
+    backpath_reminder_interval: int = Field(
+        default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
+    )
 
     @field_validator("telegram_bot_token", "database_url", "backpath_content_dir", mode="before")
     @classmethod

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.charts import Charts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import Engine, load_flows
 from bot.engine.runner import Scorer
 from bot.i18n import Catalogs
+from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
 from bot.store import Database
 
@@ -28,6 +30,8 @@ class Runtime:
     db: Database
     service: Service
     clock: Clock
+    pathway: PathwayConfig  # follow-up timing (bot/pathway/config.yaml)
+    charts: Charts  # reply attachments, drawn after commit
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -44,4 +48,8 @@ async def build_runtime(
     if migrate:
         await db.migrate()
     clock = clock or SystemClock()
-    return Runtime(settings, catalogs, engine, db, Service(db, engine, clock), clock)
+    pathway = load_config()
+    charts = Charts(db, catalogs, pathway)
+    return Runtime(
+        settings, catalogs, engine, db, Service(db, engine, clock), clock, pathway, charts
+    )

@@ -36,6 +36,7 @@ class Outcome:
     language: Language
     chosen: Label | None = None
     duplicate: bool = False
+    patient_id: int | None = None  # to produce reply attachments (charts) after commit
 
 
 class Service:
@@ -69,7 +70,9 @@ class Service:
                 len(result.replies),
             )
         language: Language = result.state.language or _hint(incoming.event) or "nl"
-        return Outcome(replies=result.replies, language=language, chosen=result.chosen)
+        return Outcome(
+            replies=result.replies, language=language, chosen=result.chosen, patient_id=patient.id
+        )
 
 
 def _hint(event: Event) -> Language | None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
-from bot.engine.model import Text
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.engine.model import Language, Text
 from bot.i18n import Catalogs
 from bot.i18n.rendering import Rendered, render_reply
+from bot.scheduler import Blocked, RetryLater, Sender
 from bot.service import Outcome
+
+# (attachment name, patient id, language) -> bytes, or None when there is nothing to show
+Attach = Callable[[str, int, Language], Awaitable[bytes | None]]
 
 
 def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
@@ -22,10 +29,39 @@ def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_outcome(bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outcome) -> None:
+async def send_outcome(
+    bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outcome, attach: Attach | None = None
+) -> None:
+    """Send the replies in order; a reply with an attachment becomes a photo with caption."""
     for reply in outcome.replies:
         rendered = render_reply(catalogs, outcome.language, reply)
-        await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
+        photo = None
+        if reply.attachment and attach is not None and outcome.patient_id is not None:
+            photo = await attach(reply.attachment, outcome.patient_id, outcome.language)
+        if photo is not None:
+            await bot.send_photo(
+                chat_id, photo, caption=rendered.text, reply_markup=keyboard(rendered)
+            )
+        else:
+            await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
+
+
+def reminder_sender(bot: Bot, catalogs: Catalogs, attach: Attach) -> Sender:
+    """The scheduler's Sender for Telegram: Bot API errors become Blocked / RetryLater."""
+
+    async def send(user: str, outcome: Outcome) -> None:
+        try:
+            await send_outcome(bot, int(user), catalogs, outcome, attach)
+        except Forbidden as exc:
+            raise Blocked from exc
+        except RetryAfter as exc:
+            after = exc.retry_after
+            seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
+            raise RetryLater("retry_after", seconds) from exc
+        except TelegramError as exc:
+            raise RetryLater(type(exc).__name__) from exc
+
+    return send
 
 
 async def settle_keyboard(query: CallbackQuery, catalogs: Catalogs, outcome: Outcome) -> None:
