@@ -11,7 +11,6 @@ patient's next message brings the question back.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TypeVarTuple
@@ -40,7 +39,6 @@ class Claimed:
     kind: str
     patient_id: int
     user: str  # the channel's user id
-    attempts: int = 0
 
 
 def is_quiet(now: datetime, config: PathwayConfig) -> bool:
@@ -124,9 +122,9 @@ async def claim_nudges(
 async def claim_due(
     db: Database, channel: str, user: str | None, now: datetime, config: PathwayConfig
 ) -> tuple[list[Claimed], int]:
-    """Claim due reminders, one per patient per run; in quiet hours move them instead.
+    """Claim due reminders; in quiet hours move them to the morning instead.
 
-    Returns the claimed rows and how many were moved to the morning.
+    Returns the claimed rows and how many were moved.
     """
     async with db.session() as session, session.begin():
         query = select(Reminder, Patient.external_id, Patient.preferred_time).where(
@@ -143,13 +141,9 @@ async def claim_due(
                 row.due_at = next_allowed(now, q.start, q.end, config.tz, wall)
             return [], len(rows)
         claimed: list[Claimed] = []
-        seen: set[int] = set()
         for row, ext, _ in rows:
-            if row.patient_id in seen:
-                continue  # the next run takes it: one message at a time
-            seen.add(row.patient_id)
             row.status, row.sent_at, row.attempts = "sending", now, row.attempts + 1
-            claimed.append(Claimed(row.id, row.kind, row.patient_id, ext, row.attempts))
+            claimed.append(Claimed(row.id, row.kind, row.patient_id, ext))
         return claimed, 0
 
 
@@ -204,7 +198,3 @@ async def _cancel_open(session: AsyncSession, patient_id: int) -> None:
         .where(Reminder.patient_id == patient_id, Reminder.status.in_(OPEN))
         .values(status="cancelled", last_error="blocked")
     )
-
-
-def ids(items: Sequence[Claimed]) -> list[int]:
-    return [i.id for i in items]

@@ -38,7 +38,7 @@ class RetryLater(Exception):
 
 
 class Sender(Protocol):
-    async def __call__(self, user: str, outcome: Outcome) -> None:
+    async def __call__(self, user: str, outcome: Outcome, /) -> None:
         """Deliver the outcome's replies to the channel user."""
 
 
@@ -97,7 +97,7 @@ async def _deliver(
 ) -> None:
     outcome = await _event(runtime, channel, item, item.kind)
     try:
-        if outcome.replies:
+        if outcome.replies:  # a reminder with nothing to ask (no such flow) says nothing
             await sender(item.user, outcome)
     except Blocked:
         await claims.block(runtime.db, item.patient_id, now)
@@ -117,5 +117,11 @@ async def _deliver(
         report.nudged += 1
     else:
         await claims.mark_sent(runtime.db, item.id, now, runtime.pathway)
-        log.info("reminder=%s kind=%s patient=%s sent", item.id, item.kind, item.patient_id)
-        report.sent += 1
+        log.info(
+            "reminder=%s kind=%s patient=%s replies=%d",
+            item.id,
+            item.kind,
+            item.patient_id,
+            len(outcome.replies),
+        )
+        report.sent += 1 if outcome.replies else 0

@@ -6,7 +6,7 @@ memo["episode"] (read by other features too; shape documented in docs/contracts.
 memo["followup"]:
     {"nrs": [[iso, value], ...], "comi": [[iso, value], ...],
      "changes": [[iso, "better" | "same" | "worse"], ...],
-     "pending": [{"id": 12, "kind": "checkin", "flows": [...], "depth": 0}, ...],
+     "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
      "time": "10:00" | null, "enabled": true}
 """
 

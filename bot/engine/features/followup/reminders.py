@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.engine.features.followup import episode, memo
 from bot.engine.model import (
     Button,
+    Frame,
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
@@ -92,7 +93,8 @@ def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
     if not flows:
         turn.effect(ReminderClosed(reminder_id, "cancelled"))
         return
-    entry = {"id": reminder_id, "kind": kind, "flows": flows, "depth": len(turn.state.stack)}
+    # Runs numbered from run_from on were started for this reminder (see _ours).
+    entry = {"id": reminder_id, "kind": kind, "flows": flows, "run_from": turn.state.next_run}
     memo.update(turn, pending=[*memo.pending(turn), entry])
     idle = turn.state.top is None
     turn.state = replace(turn.state, agenda=(*turn.state.agenda, *flows))
@@ -115,18 +117,18 @@ def _nudge(turn: Turn, reminder_id: int) -> None:
 def _expired(turn: Turn, reminder_id: int) -> None:
     """Drop an unanswered reminder's flows, unless the patient is in the middle of one."""
     entry = _find(turn, reminder_id)
-    if entry is None or any(f.flow in entry["flows"] for f in turn.state.stack):
+    if entry is None or any(_ours(frame, entry) for frame in turn.state.stack):
         return
     _withdraw(turn, entry)
 
 
+def _ours(frame: Frame, entry: dict[str, Any]) -> bool:
+    return frame.flow in entry["flows"] and frame.run >= entry["run_from"]
+
+
 def _withdraw(turn: Turn, entry: dict[str, Any]) -> None:
-    """Stop the reminder's running flows (those it pushed) and take the rest off the agenda."""
-    while (
-        (top := turn.state.top) is not None
-        and top.flow in entry["flows"]
-        and len(turn.state.stack) > entry["depth"]
-    ):
+    """Stop the reminder's running flows and take the rest off the agenda."""
+    while (top := turn.state.top) is not None and _ours(top, entry):
         turn.finish("stopped")
     agenda = list(turn.state.agenda)
     for flow in entry["flows"]:
