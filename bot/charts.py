@@ -7,7 +7,7 @@ with the phase boundaries of the current episode, labelled in the patient's lang
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import select
 
@@ -19,15 +19,11 @@ from bot.pathway.phase import phase_boundaries
 from bot.pathway.quiet_hours import local_to_utc
 from bot.reports.chart import ChartLabels, ChartResult, progress_chart
 from bot.store import Database
+from bot.store.db import aware
 from bot.store.models import Episode, Response, Score
 
 PROGRESS = "progress"
 SERIES = ("nrs", "comi")
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Charts:

@@ -249,8 +249,13 @@ class Turn:
     def ask_again(self) -> None:
         """Re-send the current question (after a note, a command or a restart)."""
         frame = self.state.top
-        if frame is None and self.state.agenda and not self.state.paused:
-            self.advance()  # queued flows (e.g. a reminder's check-in) wait for no one
+        if (
+            frame is None
+            and self.state.agenda
+            and not self.state.paused
+            and not self.engine.holds_agenda(self)
+        ):
+            self.advance()  # queued flows (e.g. a reminder's check-in) start now
             return
         if frame is None:
             if self.state.consent == "given":

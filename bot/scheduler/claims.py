@@ -18,11 +18,11 @@ from typing import TypeVarTuple
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.charts import aware
 from bot.pathway.config import PathwayConfig
 from bot.pathway.quiet_hours import in_quiet_hours, next_allowed
 from bot.pathway.reminders import reminder_times
 from bot.store import Database
+from bot.store.db import aware
 from bot.store.models import Patient, Reminder
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.charts import aware
 from bot.clock import FrozenClock
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import Blocked, RetryLater, dispatch_due
+from bot.store.db import aware
 from bot.store.models import Episode, Reminder
 from tests.conftest import make_settings
 from tests.followup_helpers import (

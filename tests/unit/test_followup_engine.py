@@ -246,3 +246,14 @@ def test_snooze_of_stopped_frames_records_stopped_runs(engine: Engine, catalogs:
     assert not any(
         isinstance(e, RunFinished) and e.status == "completed" for e in talk.last.effects
     )  # type: ignore[union-attr]
+
+
+def test_new_episode_withdraws_the_old_reminders_flows(engine: Engine, catalogs: Catalogs) -> None:
+    talk = with_episode(engine, catalogs)
+    reminder(talk, "checkin")
+    talk.command("newepisode")
+    talk.tap("Vandaag")
+    talk.tap("Nee, vooral in de rug")
+    talk.tap("Nee")
+    assert talk.state.stack == () and "checkin" not in talk.state.agenda
+    assert talk.state.memo["followup"]["pending"] == []

@@ -48,6 +48,7 @@ class FollowUp(Feature):
         self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
     ) -> None:
         if flow.id == episode.FLOW:
+            reminders.withdraw_all(turn)  # the old episode's reminders are cancelled
             episode.finished(turn, frame, self.config)
         progress.record_score(turn, flow.id, score)
         if flow.id == CHECKIN_FLOW:

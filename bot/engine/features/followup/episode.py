@@ -68,7 +68,6 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     recurrent = answers["recurrent"] is True
     episode = memo.EpisodeMemo(onset, pain_type, recurrent, turn.now)
     turn.remember(memo.EPISODE, episode.to_json())
-    memo.update(turn, pending=[])
     turn.effect(EpisodeStarted(onset, pain_type, recurrent, turn.now))
     moments = plan(turn, config)
     turn.effect(RemindersPlanned(tuple((m.kind, m.due) for m in moments if m.due > turn.now)))

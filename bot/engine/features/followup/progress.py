@@ -7,7 +7,6 @@ in the database; the engine only marks the reply with `attachment="progress"`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.features.followup import memo
@@ -69,9 +68,3 @@ def checkin_finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     parts = (Text("checkin.thanks"), *summary(turn, config))
     attachment = ATTACHMENT if _point_count(turn) >= 2 else None
     turn.reply(Reply(parts=parts, attachment=attachment))
-
-
-def latest_change(turn: Turn) -> tuple[datetime, str] | None:
-    """The last "better / same / worse?" answer (for the advice feature)."""
-    found = memo.changes(turn)
-    return found[-1] if found else None

@@ -187,10 +187,15 @@ def settings_command(turn: Turn, config: PathwayConfig) -> None:
     turn.reply(Reply(parts=(text,), buttons=tuple(rows)))
 
 
-def stop(turn: Turn) -> None:
-    """/stop: no more reminders (the queued ones are withdrawn)."""
+def withdraw_all(turn: Turn) -> None:
+    """Withdraw every pending reminder's flows (reminders stopped, or a new episode)."""
     for entry in memo.pending(turn):
         _withdraw(turn, entry)
+
+
+def stop(turn: Turn) -> None:
+    """/stop: no more reminders (the queued ones are withdrawn)."""
+    withdraw_all(turn)
     memo.update(turn, enabled=False)
     turn.effect(ReminderSettings(False, memo.preferred_time(turn)))
     turn.say("reminders.stopped")
