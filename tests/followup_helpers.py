@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.engine import Event
 from bot.engine.model import Language
@@ -42,19 +42,21 @@ class ServicePatient:
         raise KeyError(label)
 
     async def onboard_with_episode(self, radicular: bool = False) -> None:
+        """The intake: consent, no red flags, the episode (1-2 weeks ago), NRS 7; the COMI
+        baseline is cancelled so that the patient idles."""
+        nl = self.language == "nl"
         await self.send(Event("start", language_hint=self.language))
-        await self.tap("Ja, ik ga akkoord" if self.language == "nl" else "Oui, je suis d'accord")
-        await self.tap("7")
-        await self.command("newepisode")
-        await self.tap(
-            "1 tot 2 weken geleden" if self.language == "nl" else "Il y a 1 à 2 semaines"
-        )
-        leg = {
-            "nl": ("Ja, tot onder de knie", "Nee, vooral in de rug"),
-            "fr": ("Oui, jusque sous le genou", "Non, surtout dans le dos"),
-        }[self.language]
+        await self.tap("Ja, ik ga akkoord" if nl else "Oui, je suis d'accord")
+        while any(k.startswith("redflags.") for k in self.keys()):
+            await self.tap("Nee" if nl else "Non")
+        await self.tap("1 tot 2 weken geleden" if nl else "Il y a 1 à 2 semaines")
+        leg = ("Ja, tot onder de knie", "Nee, vooral in de rug")
+        if not nl:
+            leg = ("Oui, jusque sous le genou", "Non, surtout dans le dos")
         await self.tap(leg[0] if radicular else leg[1])
-        await self.tap("Nee" if self.language == "nl" else "Non")
+        await self.tap("Nee" if nl else "Non")
+        await self.tap("7")
+        await self.command("cancel")
 
     def keys(self) -> list[str]:
         assert self.last is not None
@@ -77,6 +79,14 @@ class RecordingSender:
         return [[p.key for r in o.replies for p in r.parts] for _, o in self.sent]
 
 
+async def only_checkins(runtime: Runtime) -> None:
+    """Cancel the planned moments other than check-ins, so a test sees one reminder."""
+    async with runtime.db.session() as session, session.begin():
+        await session.execute(
+            update(Reminder).where(Reminder.kind != "checkin").values(status="cancelled")
+        )
+
+
 async def reminders(runtime: Runtime) -> list[Reminder]:
     async with runtime.db.session() as session:
         return list((await session.execute(select(Reminder).order_by(Reminder.id))).scalars())
@@ -88,4 +98,12 @@ async def patient_row(runtime: Runtime, user: str = "42") -> Patient:
         return (await session.execute(query)).scalar_one()
 
 
-__all__ = ["Blocked", "RecordingSender", "RetryLater", "ServicePatient", "patient_row", "reminders"]
+__all__ = [
+    "Blocked",
+    "RecordingSender",
+    "RetryLater",
+    "ServicePatient",
+    "only_checkins",
+    "patient_row",
+    "reminders",
+]

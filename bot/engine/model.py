@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any, Literal
 
 Language = Literal["nl", "fr"]
@@ -79,8 +78,13 @@ class Event:
 # --- effects: what the service must persist -------------------------------------
 
 
+class Effect:
+    """Base of everything the service must persist; each kind has a registered writer
+    (bot/store/effects/). Features define their own effects as frozen dataclasses."""
+
+
 @dataclass(frozen=True)
-class RunStarted:
+class RunStarted(Effect):
     run: int
     flow: str
     version: int
@@ -88,7 +92,7 @@ class RunStarted:
 
 
 @dataclass(frozen=True)
-class AnswerGiven:
+class AnswerGiven(Effect):
     run: int
     item: str
     value: AnswerValue | None
@@ -96,71 +100,16 @@ class AnswerGiven:
 
 
 @dataclass(frozen=True)
-class RunFinished:
+class RunFinished(Effect):
     run: int
     status: Literal["completed", "stopped"]
     score: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
-class ConsentRecorded:
+class ConsentRecorded(Effect):
     status: Literal["given", "refused"]
     version: int
-
-
-# --- follow-up effects (bot/engine/features/followup/, bot/store/effects/followup.py) ---
-
-
-@dataclass(frozen=True)
-class EpisodeStarted:
-    """A new episode of pain; earlier episodes end and their open reminders are cancelled."""
-
-    onset: date
-    pain_type: Literal["back", "radicular"]
-    recurrent: bool
-    first_contact: datetime
-
-
-@dataclass(frozen=True)
-class RemindersPlanned:
-    """Replace the still-planned reminders of the current episode by these (kind, due UTC)."""
-
-    moments: tuple[tuple[str, datetime], ...]
-
-
-@dataclass(frozen=True)
-class ReminderClosed:
-    """The patient completed what a reminder asked (answered), or it had nothing to ask."""
-
-    reminder_id: int
-    status: Literal["answered", "cancelled"]
-
-
-@dataclass(frozen=True)
-class ReminderSnoozed:
-    reminder_id: int
-    until: datetime
-
-
-@dataclass(frozen=True)
-class ReminderSettings:
-    """The patient's choice: reminders on or off, and the local time of day ("HH:MM")."""
-
-    enabled: bool
-    preferred_time: str | None
-
-
-Effect = (
-    RunStarted
-    | AnswerGiven
-    | RunFinished
-    | ConsentRecorded
-    | EpisodeStarted
-    | RemindersPlanned
-    | ReminderClosed
-    | ReminderSnoozed
-    | ReminderSettings
-)
 
 
 # --- conversation state ---------------------------------------------------------

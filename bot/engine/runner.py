@@ -15,8 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from bot.engine.features import Command, Feature
-from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING, Core
-from bot.engine.features.followup import FollowUp
+from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING
 from bot.engine.flows import Flow, Step
 from bot.engine.inputs import Render, parse_callback, parse_text, value_for_token
 from bot.engine.model import (
@@ -49,20 +48,24 @@ class Engine:
         self.flows = dict(flows)
         self.render = render
         self.scorers = dict(scorers)
-        self.features: tuple[Feature, ...] = (
-            tuple(features) if features is not None else (Core(), FollowUp())
-        )
+        if features is None:
+            from bot.engine.features.registry import default_features
+
+            features = default_features(self.flows)
+        self.features: tuple[Feature, ...] = tuple(features)
         self.commands: dict[str, Command] = {}
         self.open_commands: set[str] = set()
         for feature in self.features:
-            clash = set(self.commands) & set(feature.commands)
+            table = feature.commands()
+            clash = set(self.commands) & set(table)
             if clash:
                 raise ValueError(f"commands defined twice: {sorted(clash)}")
-            self.commands.update(feature.commands)
-            self.open_commands |= feature.open_commands
+            self.commands.update(table)
+            self.open_commands |= feature.open_commands()
 
-    def holds_agenda(self, turn: Turn) -> bool:
-        return any(f.holds_agenda(turn) for f in self.features)
+    def holding(self, turn: Turn) -> Feature | None:
+        """The feature that holds the conversation (no questions asked), if any."""
+        return next((f for f in self.features if f.holds(turn)), None)
 
     # --- entry point ----------------------------------------------------------
 
@@ -134,6 +137,10 @@ class Engine:
             return
         assert parsed.value is not None
         self._accept(turn, step, parsed.value)
+
+    def accept(self, turn: Turn, step: Step, value: AnswerValue) -> None:
+        """Take `value` as the answer to the current question `step`."""
+        self._accept(turn, step, value)
 
     def _accept(self, turn: Turn, step: Step, value: AnswerValue) -> None:
         if step.sets == "language":

@@ -4,7 +4,7 @@ produced so far. Features (bot/engine/features/) act on the conversation through
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -140,9 +140,11 @@ class Turn:
         """Show info steps and finish flows until a question waits (or nothing is left)."""
         finished_any = False
         while True:
+            if self.engine.holding(self) is not None:
+                return
             frame = self.state.top
             if frame is None:
-                if self.state.agenda and not self.engine.holds_agenda(self):
+                if self.state.agenda:
                     nxt, *rest = self.state.agenda
                     self.state = replace(self.state, agenda=tuple(rest))
                     self.push(nxt)
@@ -190,8 +192,11 @@ class Turn:
         }
         result = self.engine.scorers[flow.instrument](answers)
         if is_dataclass(result) and not isinstance(result, type):
-            return asdict(result)
-        return dict(result)
+            data = {f.name: getattr(result, f.name) for f in fields(result)}
+        else:
+            data = dict(result)
+        data["subscales"] = dict(data.get("subscales") or {})  # JSON-ready copy
+        return data
 
     def _lead_in(self, step: Step) -> tuple[Text, ...]:
         frame = self.state.top
@@ -248,13 +253,12 @@ class Turn:
 
     def ask_again(self) -> None:
         """Re-send the current question (after a note, a command or a restart)."""
+        holder = self.engine.holding(self)
+        if holder is not None:
+            holder.remind_hold(self)
+            return
         frame = self.state.top
-        if (
-            frame is None
-            and self.state.agenda
-            and not self.state.paused
-            and not self.engine.holds_agenda(self)
-        ):
+        if frame is None and self.state.agenda and not self.state.paused:
             self.advance()  # queued flows (e.g. a reminder's check-in) start now
             return
         if frame is None:

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from bot.engine.model import Label, Language, Raw, Text
-from bot.i18n.formatting import format_day
+from bot.i18n.formatting import format_day, format_number
 
 LANGUAGES: tuple[Language, ...] = ("nl", "fr")
 DOMAIN = "messages"
@@ -85,4 +85,6 @@ class Catalogs:
             return self.render(language, value)
         if isinstance(value, date) and not isinstance(value, datetime):
             return format_day(value, language)  # a calendar day: '3 maart 2026'
+        if isinstance(value, float):
+            return format_number(value, language)
         return value

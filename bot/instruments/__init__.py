@@ -1,17 +1,35 @@
-"""Scoring of the validated instruments (pure)."""
+"""Validated questionnaires: pure scoring keyed to the item ids of docs/contracts.md."""
+
+from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
+from bot.instruments import comi, nrs, orebro, startback
+from bot.instruments.comi import ComiChange, comi_change
+from bot.instruments.model import InstrumentScore, ScoringError, describe_values
 
-def _nrs(answers: Mapping[str, int]) -> dict[str, Any]:
-    return {
-        "instrument": "nrs",
-        "version": 1,
-        "total": answers["pain"],
-        "subscales": {},
-        "category": None,
-    }
+Scorer = Callable[[Mapping[str, int]], InstrumentScore]
 
+#: Instrument id (``instrument:`` in a flow file) -> scoring function.
+SCORERS: dict[str, Scorer] = {
+    startback.NAME: startback.score,
+    orebro.NAME: orebro.score,
+    comi.NAME: comi.score,
+    nrs.NAME: nrs.score,
+}
 
-SCORERS: dict[str, Callable[[Mapping[str, int]], Any]] = {"nrs": _nrs}
+#: Instrument id -> item id -> allowed stored values.
+ITEMS: dict[str, dict[str, tuple[int, ...]]] = {
+    module.NAME: dict(module.ITEMS) for module in (startback, orebro, comi, nrs)
+}
+
+__all__ = [
+    "ITEMS",
+    "SCORERS",
+    "ComiChange",
+    "InstrumentScore",
+    "Scorer",
+    "ScoringError",
+    "comi_change",
+    "describe_values",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,20 @@ class Harness:
         data = dict(buttons_of(message))[label]
         await self.done(await self.api.tap(user, message, data, language))
 
+    async def no_red_flags(self, user: int, language: str = "nl") -> None:
+        """Answer "no" to the red-flag screen (one question at a time)."""
+        no = self.runtime.catalogs.message(language, "answer.no")  # type: ignore[arg-type]
+        intro = self.runtime.catalogs.message(language, "redflags.intro")  # type: ignore[arg-type]
+        assert any(intro in t for t in self.texts(user)[-2:])
+        while any(label == no for label, _ in buttons_of(self.api.last_message(user))):
+            await self.tap(user, no, language)
+
+    async def episode_today(self, user: int, language: str = "nl") -> None:
+        """Answer the intake's episode questions: today, back pain, not recurrent."""
+        for msgid in ("episode.onset_today", "episode.pain_type_back", "answer.no"):
+            label = self.runtime.catalogs.message(language, msgid)  # type: ignore[arg-type]
+            await self.tap(user, label, language)
+
     def texts(self, user: int) -> list[str]:
         return [c.params.get("text", "") for c in self.api.sent(user)]
 
@@ -47,9 +62,11 @@ def _request(api: FakeBotApi) -> HTTPXRequest:
     return HTTPXRequest(httpx_kwargs={"transport": api}, read_timeout=5)
 
 
-@pytest.fixture
-async def harness(database_url: str, clock: FrozenClock, tmp_path: Path) -> AsyncIterator[Harness]:
-    api = FakeBotApi()
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi, database_url: str, clock: FrozenClock, tmp_path: Path
+) -> AsyncIterator[Harness]:
+    """Start the bot (runtime + Application polling the fake API); stop it on exit."""
     settings = make_settings(
         database_url,
         tmp_path,
@@ -76,3 +93,9 @@ async def harness(database_url: str, clock: FrozenClock, tmp_path: Path) -> Asyn
         await app.stop()
         await app.shutdown()
         await runtime.close()
+
+
+@pytest.fixture
+async def harness(database_url: str, clock: FrozenClock, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with running_bot(FakeBotApi(), database_url, clock, tmp_path) as running:
+        yield running

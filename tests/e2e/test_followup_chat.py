@@ -15,7 +15,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def test_progress_chart_is_saved_as_a_file(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
     env["BACKPATH_DATA_DIR"] = str(tmp_path)
-    lines = ["1", "7", "/pain", "3", "/progress"]
+    # consent, no red flags, episode (today, back, not recurrent), NRS 7, no COMI now
+    lines = ["1", *["2"] * 9, "1", "2", "2", "7", "/cancel", "/pain", "3", "/progress"]
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", "--lang", "fr", "--db", str(tmp_path / "c.db")],
         input="".join(f"{line}\n" for line in lines),

@@ -13,6 +13,7 @@ from bot.telegram.convert import CHANNEL
 from bot.telegram.send import reminder_sender
 from tests.e2e.conftest import Harness
 from tests.fake_bot_api import buttons_of
+from tests.followup_helpers import only_checkins
 
 PATIENT = 5552
 CHECKIN_DUE = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
@@ -20,13 +21,16 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 async def onboard(harness: Harness) -> None:
+    """The intake with an episode 1-2 weeks old and NRS 7; the COMI baseline cancelled."""
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
-    await harness.tap(PATIENT, "7")
-    await harness.say(PATIENT, "/newepisode")
+    await harness.no_red_flags(PATIENT)
     await harness.tap(PATIENT, "1 tot 2 weken geleden")
     await harness.tap(PATIENT, "Nee, vooral in de rug")
     await harness.tap(PATIENT, "Nee")
+    await harness.tap(PATIENT, "7")
+    await harness.say(PATIENT, "/cancel")
+    await only_checkins(harness.runtime)
 
 
 async def dispatch(harness: Harness) -> None:
@@ -69,8 +73,10 @@ async def test_check_in_end_to_end(harness: Harness, clock: FrozenClock) -> None
 async def test_progress_sends_a_photo_in_french(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "fr")
     await harness.tap(PATIENT, "Oui, je suis d'accord", "fr")
+    await harness.no_red_flags(PATIENT, "fr")
+    await harness.episode_today(PATIENT, "fr")
     await harness.tap(PATIENT, "6", "fr")
-    await harness.say(PATIENT, "/progress", "fr")
+    await harness.say(PATIENT, "/progress", "fr")  # during the COMI baseline
     photo = harness.api.sent(PATIENT)[-2]
     assert photo.method == "sendPhoto" and photo.files["photo"].startswith(PNG)
     assert photo.params["caption"].startswith("Encore trop peu de scores")

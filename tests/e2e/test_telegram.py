@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.store.models import Answer, Score
+from bot.store.models import Answer, Response, Score
 from tests.e2e.conftest import Harness
 from tests.fake_bot_api import buttons_of
 
 PATIENT = 5551
 
 
-async def stored_answers(harness: Harness) -> list[tuple[str, object, str]]:
+async def stored_answers(harness: Harness, flow: str = "nrs") -> list[tuple[str, object, str]]:
     async with harness.runtime.db.session() as session:
-        rows = (await session.execute(select(Answer).order_by(Answer.id))).scalars()
+        query = (
+            select(Answer)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.flow == flow)
+            .order_by(Answer.id)
+        )
+        rows = (await session.execute(query)).scalars()
         return [(a.item, a.value, a.language) for a in rows]
 
 
@@ -23,6 +29,8 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert texts[0].startswith("Hallo! Ik ben BackPath")
     assert "112" in texts[1] and "/delete" in texts[1]
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     assert harness.texts(PATIENT)[-1].startswith("Vraag 1/1")
     keyboard = [label for label, _ in buttons_of(harness.api.last_message(PATIENT))]
     assert keyboard == [str(n) for n in range(11)]
@@ -30,10 +38,12 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert await stored_answers(harness) == [("pain", 7, "nl")]
     async with harness.runtime.db.session() as session:
         assert (await session.execute(select(Score.total))).scalar_one() == 7
-    assert harness.texts(PATIENT)[-1].startswith("Dank u")
+    texts = harness.texts(PATIENT)
+    assert "Bedankt. U gaf uw pijn een 7 op 10." in texts[-2]
+    assert "Welke van de volgende problemen hindert u het meest?" in texts[-1]  # COMI baseline
     # every callback query was answered, and the answered question shows the choice
     answered = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
-    assert len(answered) == 2
+    assert len(answered) == 2 + 9 + 3  # consent, nine red-flag "no", episode, the pain score
     edits = [c for c in harness.api.calls if c.method == "editMessageText"]
     assert edits and edits[-1].params["text"].endswith("✓ 7")
     assert "reply_markup" not in edits[-1].params or not edits[-1].params["reply_markup"]
@@ -43,10 +53,13 @@ async def test_the_same_in_french(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "fr")
     assert harness.texts(PATIENT)[0].startswith("Bonjour ! Je suis BackPath")
     await harness.tap(PATIENT, "Oui, je suis d'accord", "fr")
+    await harness.no_red_flags(PATIENT, "fr")
+    await harness.episode_today(PATIENT, "fr")
     assert harness.texts(PATIENT)[-1].startswith("Question 1/1")
     await harness.tap(PATIENT, "3", "fr")
     assert await stored_answers(harness) == [("pain", 3, "fr")]
-    assert harness.texts(PATIENT)[-1].startswith("Merci")
+    assert "Vous avez donné à votre douleur la note de 3 sur 10." in harness.texts(PATIENT)[-2]
+    assert "Lequel des problèmes suivants vous gêne le plus ?" in harness.texts(PATIENT)[-1]
 
 
 async def test_commands_are_registered_per_language(harness: Harness) -> None:
@@ -60,6 +73,8 @@ async def test_commands_are_registered_per_language(harness: Harness) -> None:
 async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     question = harness.api.last_message(PATIENT)
     await harness.tap(PATIENT, "5")
     seven = dict(buttons_of(question))["7"]
@@ -68,12 +83,15 @@ async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: H
     new = harness.texts(PATIENT)[before:]
     assert new[0].startswith("Die knop hoort bij een eerdere vraag")
     assert await stored_answers(harness) == [("pain", 5, "nl")]
-    assert len([c for c in harness.api.calls if c.method == "answerCallbackQuery"]) == 3
+    taps = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
+    assert len(taps) == 3 + 9 + 3
 
 
 async def test_duplicate_update_is_processed_once(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     message = harness.api.last_message(PATIENT)
     data = dict(buttons_of(message))["4"]
     update = {
@@ -96,6 +114,8 @@ async def test_duplicate_update_is_processed_once(harness: Harness) -> None:
 async def test_free_text_and_stickers_get_a_kind_reply(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     await harness.say(PATIENT, "veel pijn")
     assert harness.texts(PATIENT)[-2] == "Kies een getal van 0 tot 10."
     await harness.done(await harness.api.send_sticker(PATIENT))

@@ -19,6 +19,7 @@ from tests.followup_helpers import (
     CHANNEL,
     RecordingSender,
     ServicePatient,
+    only_checkins,
     patient_row,
     reminders,
 )
@@ -40,6 +41,11 @@ async def patient(runtime: Runtime) -> ServicePatient:
     p = ServicePatient(runtime)
     await p.onboard_with_episode()
     return p
+
+
+@pytest.fixture
+async def checkins_only(runtime: Runtime, patient: ServicePatient) -> None:
+    await only_checkins(runtime)
 
 
 async def test_episode_plans_reminder_rows(runtime: Runtime, patient: ServicePatient) -> None:
@@ -70,6 +76,7 @@ async def test_new_episode_cancels_the_old_schedule(
     assert {r.status for r in rows if r.id not in old} == {"planned"}
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_two_dispatch_runs_send_once(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
@@ -80,25 +87,26 @@ async def test_two_dispatch_runs_send_once(
     assert (first.sent, second.sent) == (1, 0)
     assert [keys[0] for keys in sender.message_keys()] == ["reminder.checkin"]
     rows = await reminders(runtime)
-    assert by_kind(rows, "risk_questionnaire")[0].status == "cancelled"  # no such flow yet
     checkin = by_kind(rows, "checkin")[0]
     assert (checkin.status, checkin.attempts) == ("sent", 1)
     assert aware(checkin.expires_at or CHECKIN_DUE) == CHECKIN_DUE + timedelta(hours=48)
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_quiet_hours_at_dispatch_move_to_the_morning(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(datetime(2026, 3, 16, 21, 30, tzinfo=UTC))  # 22:30 in Brussels
     sender = RecordingSender()
     report = await dispatch_due(runtime, sender, CHANNEL)
-    assert report.deferred == 2 and not sender.sent
+    assert report.deferred == 1 and not sender.sent
     morning = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)  # 10:00, the preferred time
     assert aware((await first_checkin(runtime)).due_at) == morning
     clock.set(morning)
     assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_one_nudge_then_expiry_and_a_late_answer_counts(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
@@ -119,6 +127,7 @@ async def test_one_nudge_then_expiry_and_a_late_answer_counts(
     assert (await first_checkin(runtime)).status == "answered"
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_answering_the_check_in_marks_it_answered(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
@@ -132,6 +141,7 @@ async def test_answering_the_check_in_marks_it_answered(
     assert row.status == "answered" and aware(row.answered_at or START) == CHECKIN_DUE
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_snooze_tomorrow(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
@@ -165,6 +175,7 @@ async def test_stop_and_restart(
     assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_blocked_bot_stops_the_schedule(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
@@ -177,6 +188,7 @@ async def test_blocked_bot_stops_the_schedule(
     assert not await dispatch_due(runtime, sender, CHANNEL)
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_failed_send_is_retried_later(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
@@ -192,6 +204,7 @@ async def test_failed_send_is_retried_later(
     assert (await first_checkin(runtime)).attempts == 2
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_a_crash_after_the_claim_never_sends_twice(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
@@ -206,10 +219,11 @@ async def test_a_crash_after_the_claim_never_sends_twice(
     sender = RecordingSender()
     report = await dispatch_due(runtime, sender, CHANNEL)
     assert report.recovered == 1
-    assert [k[0] for k in sender.message_keys()] == []  # risk questionnaire closes silently
+    assert sender.sent == []
     assert (await first_checkin(runtime)).status == "sent"
 
 
+@pytest.mark.usefixtures("checkins_only")
 async def test_schedule_survives_a_restart(
     database_url: str, runtime: Runtime, patient: ServicePatient, clock: FrozenClock, tmp_path: Path
 ) -> None:
@@ -243,6 +257,7 @@ async def test_progress_chart(runtime: Runtime, clock: FrozenClock, language: st
 
 
 @pytest.mark.postgres
+@pytest.mark.usefixtures("checkins_only")
 async def test_concurrent_dispatchers_send_once(
     database_url: str, runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:

@@ -14,6 +14,10 @@ from bot.store.models import Answer, Patient, ProcessedUpdate, Response, Score
 from tests.conftest import make_settings
 
 USER = "4242"
+EPISODE_ANSWERS = {
+    "episode.onset": "episode.onset_today",
+    "episode.pain_type": "episode.pain_type_back",
+}  # episode.recurrent is a yes/no: "no"
 
 
 def incoming(event: Event, update_id: int | None = None) -> Incoming:
@@ -30,6 +34,23 @@ def data_of(outcome: Outcome, label_key: str) -> str:
                 ):
                     return button.data
     raise AssertionError(f"no button {label_key}")
+
+
+async def consent_and_no_flags(
+    runtime: Runtime, start: Outcome, update_id: int | None = None
+) -> Outcome:
+    """Give consent, answer "no" to the red-flag screen, tell the episode (today, back,
+    not recurrent); returns the NRS question."""
+    ids = iter(range(update_id, update_id + 100)) if update_id is not None else None
+    data = data_of(start, "onboarding.consent_yes")
+    while True:
+        outcome = await runtime.service.handle(
+            incoming(Event("choice", text=data), next(ids) if ids else None)
+        )
+        keys = [p.key for r in outcome.replies for p in r.parts if hasattr(p, "key")]
+        if "nrs.pain" in keys:
+            return outcome
+        data = data_of(outcome, EPISODE_ANSWERS.get(keys[-1], "answer.no"))
 
 
 async def count(runtime: Runtime, model: type) -> int:
@@ -55,15 +76,15 @@ async def test_migrations_from_empty_create_every_table(runtime: Runtime) -> Non
 
 async def test_duplicate_update_is_ignored(runtime: Runtime) -> None:
     first = await runtime.service.handle(incoming(Event("start", language_hint="nl"), 1))
-    consent = data_of(first, "onboarding.consent_yes")
-    asked = await runtime.service.handle(incoming(Event("choice", text=consent), 2))
+    asked = await consent_and_no_flags(runtime, first, 2)
     seven = data_of(asked, "7")
-    answered = await runtime.service.handle(incoming(Event("choice", text=seven), 3))
+    answered = await runtime.service.handle(incoming(Event("choice", text=seven), 500))
     assert not answered.duplicate
-    again = await runtime.service.handle(incoming(Event("choice", text=seven), 3))
+    again = await runtime.service.handle(incoming(Event("choice", text=seven), 500))
     assert again.duplicate and again.replies == ()
-    assert await count(runtime, Answer) == 1
-    assert await count(runtime, ProcessedUpdate) == 3
+    # nine red-flag answers, three about the episode, one pain score
+    assert await count(runtime, Answer) == 9 + 3 + 1
+    assert await count(runtime, ProcessedUpdate) == 1 + 13 + 1
 
 
 async def test_answers_survive_a_restart_and_the_patient_resumes(
@@ -72,9 +93,7 @@ async def test_answers_survive_a_restart_and_the_patient_resumes(
     settings = make_settings(database_url, tmp_path)
     first = await build_runtime(settings, clock)
     start = await first.service.handle(incoming(Event("start", language_hint="fr")))
-    await first.service.handle(
-        incoming(Event("choice", text=data_of(start, "onboarding.consent_yes")))
-    )
+    await consent_and_no_flags(first, start)
     await first.close()
 
     second = await build_runtime(settings, clock)
@@ -85,8 +104,10 @@ async def test_answers_survive_a_restart_and_the_patient_resumes(
     done = await second.service.handle(incoming(Event("text", text="6")))
     assert done.replies
     async with second.db.session() as session:
-        answer = (await session.execute(select(Answer))).scalar_one()
-        response = (await session.execute(select(Response))).scalar_one()
+        answer = (await session.execute(select(Answer).where(Answer.item == "pain"))).scalar_one()
+        response = (
+            await session.execute(select(Response).where(Response.flow == "nrs"))
+        ).scalar_one()
         score = (await session.execute(select(Score))).scalar_one()
         patient = (await session.execute(select(Patient))).scalar_one()
     assert (answer.item, answer.value, answer.language, answer.flow_version) == ("pain", 6, "fr", 1)
@@ -112,14 +133,12 @@ async def test_refusal_stores_only_the_refusal(runtime: Runtime) -> None:
 
 async def test_a_stale_button_after_restart_is_not_recorded(runtime: Runtime) -> None:
     start = await runtime.service.handle(incoming(Event("start", language_hint="nl")))
-    asked = await runtime.service.handle(
-        incoming(Event("choice", text=data_of(start, "onboarding.consent_yes")))
-    )
+    asked = await consent_and_no_flags(runtime, start)
     seven = data_of(asked, "7")
     await runtime.service.handle(incoming(Event("choice", text=seven)))
     stale = await runtime.service.handle(incoming(Event("choice", text=seven)))
     assert [p.key for p in stale.replies[0].parts] == ["error.stale_button"]
-    assert await count(runtime, Answer) == 1
+    assert await count(runtime, Answer) == 9 + 3 + 1  # red flags, episode, pain
 
 
 async def test_upgrade_keeps_rows_written_by_the_first_schema(

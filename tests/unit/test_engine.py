@@ -56,10 +56,30 @@ class Talk:
         return [p.key for r in result.replies for p in r.parts if isinstance(p, Text)]
 
 
+def no_red_flags(talk: Talk) -> StepResult:
+    """Answer "no" to every red-flag screen question."""
+    assert talk.last is not None
+    result = talk.last
+    while talk.state.top is not None and talk.state.top.flow == "redflags":
+        result = talk.tap("Nee" if talk.state.language == "nl" else "Non")
+    return result
+
+
+def episode_today(talk: Talk) -> StepResult:
+    """Answer the intake's episode questions: started today, back pain, not recurrent."""
+    nl = talk.state.language == "nl"
+    talk.tap("Vandaag" if nl else "Aujourd'hui")
+    talk.tap("Nee, vooral in de rug" if nl else "Non, surtout dans le dos")
+    return talk.tap("Nee" if nl else "Non")
+
+
 def onboarded(engine: Engine, catalogs: Catalogs, hint: str = "nl") -> Talk:
+    """Consent given, red-flag screen answered "no", episode told: the NRS question waits."""
     talk = Talk(engine, catalogs)
     talk.start(hint)
     talk.tap("Ja, ik ga akkoord" if hint == "nl" else "Oui, je suis d'accord")
+    no_red_flags(talk)
+    episode_today(talk)
     return talk
 
 
@@ -86,7 +106,11 @@ def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs
     talk.start("nl")
     result = talk.tap("Ja, ik ga akkoord")
     assert ConsentRecorded("given", 1) in result.effects
-    assert talk.keys(result)[:1] == ["nrs.pain"]
+    assert talk.keys(result)[:2] == ["redflags.intro", "redflags.neuro_bladder"]  # safety first
+    result = no_red_flags(talk)
+    assert talk.keys(result)[-1:] == ["episode.onset"]  # then the episode
+    result = episode_today(talk)
+    assert talk.keys(result)[-2:] == ["nrs.pain", "scale.anchors"]
     assert result.replies[-1].progress == (1, 1)
     result = talk.tap("7")
     assert result.chosen is not None
@@ -96,7 +120,9 @@ def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs
     finished = [e for e in result.effects if isinstance(e, RunFinished)]
     assert finished[0].status == "completed"
     assert finished[0].score is not None and finished[0].score["total"] == 7
-    assert talk.state.stack == ()
+    assert "result.nrs" in talk.keys(result)
+    top = talk.state.top
+    assert top is not None and top.flow == "comi"  # the intake goes on with the COMI baseline
 
 
 def test_refusing_consent_stores_nothing_else(engine: Engine, catalogs: Catalogs) -> None:

@@ -5,28 +5,39 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.engine import Engine, Event
-from bot.engine.features.followup import current_phase, episode_of
-from bot.engine.flows import Flow
-from bot.engine.model import (
+from bot.engine.features.followup import FollowUp, current_phase, episode_of
+from bot.engine.features.followup.effects import (
     EpisodeStarted,
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
     RemindersPlanned,
-    RunFinished,
 )
+from bot.engine.flows import Flow
+from bot.engine.model import RunFinished
 from bot.engine.turn import Turn
 from bot.i18n import BRUSSELS, Catalogs
-from tests.unit.test_engine import NOW, Talk, onboarded
+from tests.unit.test_engine import NOW, Talk, no_red_flags, onboarded
 
 
-def with_episode(engine: Engine, catalogs: Catalogs, onset: str = "1 tot 2 weken geleden") -> Talk:
-    talk = onboarded(engine, catalogs)
-    talk.tap("7")  # the intake NRS
-    talk.command("newepisode")
+def intake(engine: Engine, catalogs: Catalogs, onset: str = "1 tot 2 weken geleden") -> Talk:
+    """Consent, no red flags, then the episode questions (the intake's second flow)."""
+    talk = Talk(engine, catalogs)
+    talk.start("nl")
+    talk.tap("Ja, ik ga akkoord")
+    no_red_flags(talk)
     talk.tap(onset)
     talk.tap("Nee, vooral in de rug")
     talk.tap("Nee")
+    return talk
+
+
+def with_episode(engine: Engine, catalogs: Catalogs, onset: str = "1 tot 2 weken geleden") -> Talk:
+    """The whole intake done: episode, NRS 7, the COMI baseline cancelled; the patient idles."""
+    talk = intake(engine, catalogs, onset)
+    talk.tap("7")
+    talk.command("cancel")
+    assert talk.state.stack == () and talk.state.agenda == ()
     return talk
 
 
@@ -40,7 +51,7 @@ def effects_of(talk: Talk, kind: type) -> list[object]:
 
 
 def test_episode_is_stored_remembered_and_planned(engine: Engine, catalogs: Catalogs) -> None:
-    talk = with_episode(engine, catalogs)
+    talk = intake(engine, catalogs)
     started = effects_of(talk, EpisodeStarted)
     assert started == [EpisodeStarted(date(2026, 2, 20), "back", False, NOW)]
     assert talk.state.memo["episode"] == {
@@ -55,7 +66,7 @@ def test_episode_is_stored_remembered_and_planned(engine: Engine, catalogs: Cata
     assert {"checkin", "risk_questionnaire", "comi", "review_multimodal"} <= set(kinds)
     assert all(due > NOW for _, due in planned.moments)  # moments due now belong to the intake
     keys = talk.keys()
-    assert "episode.saved" in keys
+    assert keys[0] == "episode.saved" and keys[-2] == "nrs.pain"  # the intake goes on
 
 
 def test_phase_is_derived_at_any_moment(engine: Engine, catalogs: Catalogs) -> None:
@@ -65,7 +76,7 @@ def test_phase_is_derived_at_any_moment(engine: Engine, catalogs: Catalogs) -> N
     def phase_after(days: int) -> str | None:
         return current_phase(Turn(engine, talk.state, Event("text"), NOW + timedelta(days)), cfg)
 
-    cfg = engine.features[1].config  # type: ignore[attr-defined]
+    cfg = next(f for f in engine.features if isinstance(f, FollowUp)).config
     assert phase_after(0) == "hyperacute"
     assert phase_after(7) == "acute"
     assert phase_after(42) == "subacute"
@@ -73,7 +84,7 @@ def test_phase_is_derived_at_any_moment(engine: Engine, catalogs: Catalogs) -> N
 
 
 def test_radicular_answer_is_in_memo(engine: Engine, catalogs: Catalogs) -> None:
-    talk = onboarded(engine, catalogs)
+    talk = with_episode(engine, catalogs)
     talk.command("newepisode")
     talk.tap("Vandaag")
     talk.tap("Ja, tot onder de knie")
@@ -83,7 +94,7 @@ def test_radicular_answer_is_in_memo(engine: Engine, catalogs: Catalogs) -> None
 
 
 def test_onset_can_be_typed_as_a_date(engine: Engine, catalogs: Catalogs) -> None:
-    talk = onboarded(engine, catalogs)
+    talk = with_episode(engine, catalogs)
     talk.command("newepisode")
     for bad in ("31/02/2026", "03/03/2026"):  # no such day; in the future
         result = talk.type(bad)
@@ -147,8 +158,16 @@ def test_red_flag_short_check_goes_first_when_it_exists(engine: Engine, catalogs
     assert talk.state.agenda == ("nrs", "checkin")
 
 
-def test_missing_questionnaire_closes_the_reminder(engine: Engine, catalogs: Catalogs) -> None:
+def test_risk_moment_starts_startback(engine: Engine, catalogs: Catalogs) -> None:
     talk = with_episode(engine, catalogs)
+    reminder(talk, "risk_questionnaire", 8)
+    assert talk.keys()[0] == "reminder.risk"
+    assert [f.flow for f in talk.state.stack] == ["startback"]
+
+
+def test_missing_questionnaire_closes_the_reminder(engine: Engine, catalogs: Catalogs) -> None:
+    flows = {k: v for k, v in engine.flows.items() if k != "startback"}
+    talk = with_episode(Engine(flows, engine.render, engine.scorers), catalogs)
     reminder(talk, "risk_questionnaire", 8)
     assert talk.last is not None
     assert talk.last.effects == (ReminderClosed(8, "cancelled"),)
@@ -221,7 +240,9 @@ def test_stop_restart_and_time_of_day(engine: Engine, catalogs: Catalogs) -> Non
 
 
 def test_restart_without_episode_says_how_to_start(engine: Engine, catalogs: Catalogs) -> None:
-    talk = onboarded(engine, catalogs)
+    talk = Talk(engine, catalogs)
+    talk.start("nl")
+    talk.tap("Ja, ik ga akkoord")
     talk.command("restart")
     assert talk.keys()[:2] == ["reminders.restarted", "followup.no_episode"]
 
@@ -255,5 +276,6 @@ def test_new_episode_withdraws_the_old_reminders_flows(engine: Engine, catalogs:
     talk.tap("Vandaag")
     talk.tap("Nee, vooral in de rug")
     talk.tap("Nee")
-    assert talk.state.stack == () and "checkin" not in talk.state.agenda
+    assert [f.flow for f in talk.state.stack] == ["comi"]  # the new episode's COMI baseline
+    assert "checkin" not in talk.state.agenda
     assert talk.state.memo["followup"]["pending"] == []

@@ -7,7 +7,7 @@ only through the Turn it is given.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.model import AnswerValue, Frame
 
@@ -21,10 +21,13 @@ Command = Callable[["Turn"], None]
 class Feature:
     """Override what the feature needs; the defaults do nothing."""
 
-    #: command name (without slash) -> handler
-    commands: ClassVar[Mapping[str, Command]] = {}
-    #: commands allowed before consent is given
-    open_commands: ClassVar[frozenset[str]] = frozenset()
+    def commands(self) -> Mapping[str, Command]:
+        """Command name (without slash) -> handler."""
+        return {}
+
+    def open_commands(self) -> frozenset[str]:
+        """Commands allowed before consent is given."""
+        return frozenset()
 
     def intercept(self, turn: Turn) -> bool:
         """Look at a text/choice event before it is taken as an answer; True = handled."""
@@ -50,6 +53,9 @@ class Feature:
         """A menu entry was tapped; True = handled."""
         return False
 
-    def holds_agenda(self, turn: Turn) -> bool:
-        """True to keep queued flows from starting (e.g. while an urgent flag is open)."""
+    def holds(self, turn: Turn) -> bool:
+        """True to put the conversation on hold: no question is asked (an urgent flag)."""
         return False
+
+    def remind_hold(self, turn: Turn) -> None:
+        """What to say instead of a question while this feature holds the conversation."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import ClassVar
 
 from bot.engine.features import Command, Feature
 from bot.engine.model import Reply, Text
@@ -74,17 +73,20 @@ def pain(turn: Turn) -> None:
 
 
 class Core(Feature):
-    commands: ClassVar[Mapping[str, Command]] = {
-        "start": start,
-        "help": help_,
-        "about": about,
-        "language": language,
-        "pause": pause,
-        "resume": resume,
-        "back": back,
-        "pain": pain,
-    }
-    open_commands = frozenset({"start", "help", "about", "language"})
+    def commands(self) -> Mapping[str, Command]:
+        return {
+            "start": start,
+            "help": help_,
+            "about": about,
+            "language": language,
+            "pause": pause,
+            "resume": resume,
+            "back": back,
+            "pain": pain,
+        }
+
+    def open_commands(self) -> frozenset[str]:
+        return frozenset({"start", "help", "about", "language"})
 
     def menu(self, turn: Turn) -> list[tuple[str, str]]:
         return [("nrs", "menu.nrs")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.engine.model import (
+from bot.engine.features.followup.effects import (
     EpisodeStarted,
     ReminderClosed,
     ReminderSettings,

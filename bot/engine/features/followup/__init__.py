@@ -8,7 +8,7 @@ Effects are written by bot/store/effects/followup.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.features import Command, Feature
 from bot.engine.features.followup import episode, progress, reminders
@@ -25,21 +25,19 @@ __all__ = ["CHECKIN_FLOW", "FollowUp", "current_phase", "episode_of"]
 CHECKIN_FLOW = "checkin"
 
 
-def _config(turn: Turn) -> PathwayConfig:
-    return next(f.config for f in turn.engine.features if isinstance(f, FollowUp))
-
-
 class FollowUp(Feature):
-    commands: ClassVar[Mapping[str, Command]] = {
-        "newepisode": episode.new_episode,
-        "progress": lambda turn: progress.progress_command(turn, _config(turn)),
-        "reminders": lambda turn: reminders.settings_command(turn, _config(turn)),
-        "stop": reminders.stop,
-        "restart": lambda turn: reminders.restart(turn, _config(turn)),
-    }
-
     def __init__(self, config: PathwayConfig | None = None) -> None:
         self.config = config or load_config()
+
+    def commands(self) -> Mapping[str, Command]:
+        cfg = self.config
+        return {
+            "newepisode": episode.new_episode,
+            "progress": lambda turn: progress.progress_command(turn, cfg),
+            "reminders": lambda turn: reminders.settings_command(turn, cfg),
+            "stop": reminders.stop,
+            "restart": lambda turn: reminders.restart(turn, cfg),
+        }
 
     def intercept(self, turn: Turn) -> bool:
         return reminders.on_button(turn, self.config) or episode.typed_onset(turn, self.config)
@@ -50,7 +48,6 @@ class FollowUp(Feature):
         if flow.id == episode.FLOW:
             reminders.withdraw_all(turn)  # the old episode's reminders are cancelled
             episode.finished(turn, frame, self.config)
-        progress.record_score(turn, flow.id, score)
         if flow.id == CHECKIN_FLOW:
             progress.checkin_finished(turn, frame, self.config)
         reminders.close_answered(turn, flow.id)

@@ -8,7 +8,8 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, cast
 
 from bot.engine.features.followup import memo
-from bot.engine.model import EpisodeStarted, RemindersPlanned, Text
+from bot.engine.features.followup.effects import EpisodeStarted, RemindersPlanned
+from bot.engine.model import Text
 from bot.pathway.config import PainType, PathwayConfig
 from bot.pathway.schedule import PlannedMoment, plan_episode
 
@@ -72,7 +73,8 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     moments = plan(turn, config)
     turn.effect(RemindersPlanned(tuple((m.kind, m.due) for m in moments if m.due > turn.now)))
     intake = [INTAKE_FLOWS.get(m.kind) for m in moments if m.due <= turn.now]
-    queued = [f for f in intake if f is not None and f in turn.engine.flows]
+    waiting = {*turn.state.agenda, *(f.flow for f in turn.state.stack)}
+    queued = [f for f in intake if f is not None and f in turn.engine.flows and f not in waiting]
     turn.state = replace(turn.state, agenda=(*turn.state.agenda, *queued))
     turn.say("episode.saved")
 

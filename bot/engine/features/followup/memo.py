@@ -4,10 +4,12 @@ memo["episode"] (read by other features too; shape documented in docs/contracts.
     {"onset": "2026-02-20", "pain_type": "back" | "radicular", "recurrent": false,
      "first_contact": "2026-03-02T09:00:00+00:00"}
 memo["followup"]:
-    {"nrs": [[iso, value], ...], "comi": [[iso, value], ...],
-     "changes": [[iso, "better" | "same" | "worse"], ...],
+    {"changes": [[iso, "better" | "same" | "worse"], ...],
      "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
      "time": "10:00" | null, "enabled": true}
+
+NRS and COMI totals are read from the score history the questionnaires feature keeps
+(memo["scores"], bot/engine/features/questionnaires.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from bot.engine.features.questionnaires import score_history
 from bot.pathway.config import PainType, PathwayConfig
 from bot.pathway.phase import Phase, phase_on
 from bot.pathway.progress import GlobalChange
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
 EPISODE = "episode"
 FOLLOWUP = "followup"
-HISTORY_MAX = 60  # points kept per series: enough for half a year of weekly scores
+HISTORY_MAX = 60  # check-in answers kept: more than half a year of weekly check-ins
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def current_phase(turn: Turn, config: PathwayConfig) -> Phase | None:
 def followup(turn: Turn) -> dict[str, Any]:
     """A copy of the follow-up memo with every key present."""
     data = dict(turn.memo(FOLLOWUP) or {})
-    for key in ("nrs", "comi", "changes", "pending"):
+    for key in ("changes", "pending"):
         data[key] = list(data.get(key, []))
     data.setdefault("time", None)
     data.setdefault("enabled", True)
@@ -84,14 +87,17 @@ def update(turn: Turn, **changes: Any) -> None:
     turn.remember(FOLLOWUP, {**followup(turn), **changes})
 
 
-def append(turn: Turn, series: str, value: float | str) -> None:
-    history = [*followup(turn)[series], [turn.now.isoformat(), value]]
-    update(turn, **{series: history[-HISTORY_MAX:]})
+def append_change(turn: Turn, change: str) -> None:
+    history = [*followup(turn)["changes"], [turn.now.isoformat(), change]]
+    update(turn, changes=history[-HISTORY_MAX:])
 
 
-def points(turn: Turn, series: str, since: date | None = None) -> list[tuple[datetime, float]]:
-    """A numeric series (nrs, comi), from local day `since` on when given."""
-    result = [(datetime.fromisoformat(t), float(v)) for t, v in followup(turn)[series]]
+def points(turn: Turn, instrument: str, since: date | None = None) -> list[tuple[datetime, float]]:
+    """Totals of an instrument (nrs, comi), from day `since` on when given."""
+    result = [
+        (datetime.fromisoformat(entry["at"]), float(entry["total"]))
+        for entry in score_history(turn, instrument)
+    ]
     return [p for p in result if since is None or p[0].date() >= since]
 
 

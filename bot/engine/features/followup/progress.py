@@ -6,8 +6,7 @@ in the database; the engine only marks the reply with `attachment="progress"`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.engine.features.followup import memo
 from bot.engine.model import Frame, Reply, Text
@@ -19,12 +18,6 @@ if TYPE_CHECKING:
 
 ATTACHMENT = "progress"
 SERIES = ("nrs", "comi")
-
-
-def record_score(turn: Turn, flow_id: str, score: Mapping[str, Any] | None) -> None:
-    """Keep the NRS and COMI totals in the memo (for the summary and review moments)."""
-    if flow_id in SERIES and score is not None:
-        memo.append(turn, flow_id, float(score["total"]))
 
 
 def _number(value: float) -> int | float:
@@ -64,7 +57,7 @@ def checkin_finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     """
     change = frame.answers.get("change")
     if isinstance(change, str):
-        memo.append(turn, "changes", change)
+        memo.append_change(turn, change)
     parts = (Text("checkin.thanks"), *summary(turn, config))
     attachment = ATTACHMENT if _point_count(turn) >= 2 else None
     turn.reply(Reply(parts=parts, attachment=attachment))

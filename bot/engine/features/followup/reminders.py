@@ -12,15 +12,12 @@ from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.features.followup import episode, memo
-from bot.engine.model import (
-    Button,
-    Frame,
+from bot.engine.features.followup.effects import (
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
-    Reply,
-    Text,
 )
+from bot.engine.model import Button, Frame, Reply, Text
 from bot.pathway.config import PathwayConfig
 from bot.pathway.progress import assess_progress
 from bot.pathway.quiet_hours import in_quiet_hours

@@ -1,0 +1,38 @@
+"""What follows consent: the intake agenda, in the order the KCE pathway asks for.
+
+Red flags are always screened first (before any questionnaire or advice), then the
+episode (onset, pain type), the pain score and the COMI baseline. Flows that do not
+exist in this deployment are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from bot.engine.features import Feature
+from bot.engine.features.core import ONBOARDING
+from bot.engine.flows import Flow
+from bot.engine.model import Frame
+from bot.engine.turn import Turn
+
+STANDARD_INTAKE = ("redflags", "episode", "nrs", "comi")
+INVITATION_MEMO = "invitation"  # set by the clinic feature: it plans its own intake
+
+
+def intake_agenda(
+    flows: Mapping[str, Flow], wanted: tuple[str, ...] = STANDARD_INTAKE
+) -> tuple[str, ...]:
+    return tuple(flow for flow in wanted if flow in flows)
+
+
+class Intake(Feature):
+    def after_finish(
+        self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
+    ) -> None:
+        if flow.id != ONBOARDING or turn.memo(INVITATION_MEMO):
+            return
+        turn.state = replace(
+            turn.state, agenda=(*intake_agenda(turn.engine.flows), *turn.state.agenda)
+        )

@@ -1,0 +1,218 @@
+"""Red flags in the conversation: escalate at once, never lose or hide a flag.
+
+- After every answer of the red-flag screen the rules (bot/triage/rules.py) run; an
+  urgent or semi-urgent escalation is shown at once, before the next question.
+- Typed text that mentions a red-flag symptom, at any moment, starts the matching
+  red-flag questions first; the interrupted question is asked again afterwards.
+- After an URGENT message the bot asks no more questions (the conversation is on hold)
+  until the patient says a doctor has seen them; commands keep working.
+- Self-management advice is withheld while any escalated flag is not yet followed by a
+  doctor's visit (`advice_withheld`). All of this survives restarts (patient memo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.engine.features import Command, Feature
+from bot.engine.flows import Step
+from bot.engine.inputs import callback, parse_callback
+from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
+from bot.engine.turn import Turn
+from bot.triage import Escalation, detect, evaluate
+
+REDFLAGS = "redflags"
+MEMO = "triage"
+ACK, SEEN_YES, SEEN_NO = "k", "sy", "sn"
+ALWAYS_VALID_SEQ = 0  # these buttons stay valid on older messages
+
+
+@dataclass(frozen=True)
+class FlagRaised(Effect):
+    run: int | None
+    level: str
+    cluster: str
+    answers: Mapping[str, Any]
+    source: str  # screen | free_text
+
+
+@dataclass(frozen=True)
+class FlagsAcknowledged(Effect):
+    """The patient confirmed reading the escalation messages shown so far."""
+
+
+@dataclass(frozen=True)
+class FlagsSeen(Effect):
+    """The patient says a doctor has seen them for the open flags."""
+
+
+def _memo(turn: Turn) -> dict[str, Any]:
+    return dict(turn.memo(MEMO) or {"flags": [], "raised": [], "hold": False})
+
+
+def advice_withheld(turn: Turn) -> bool:
+    """True while an escalated flag has not been followed by a doctor's visit."""
+    return any(f["level"] != "note" and not f["seen"] for f in _memo(turn)["flags"])
+
+
+def _button(key: str, token: str) -> Button:
+    return Button(Text(key), callback(ALWAYS_VALID_SEQ, token))
+
+
+def _seen_question(turn: Turn) -> None:
+    turn.reply(
+        Reply(
+            parts=(Text("escalation.seen_question"),),
+            buttons=(
+                (_button("escalation.seen_yes", SEEN_YES),),
+                (_button("escalation.seen_no", SEEN_NO),),
+            ),
+            expects="choice",
+        )
+    )
+
+
+def raise_flag(
+    turn: Turn, escalation: Escalation, answers: Mapping[str, Any], run: int | None, source: str
+) -> None:
+    memo = _memo(turn)
+    memo["flags"] = [
+        *memo["flags"],
+        {"level": escalation.level, "cluster": escalation.cluster, "seen": False, "ack": False},
+    ]
+    turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
+    if escalation.level == "note":
+        turn.remember(MEMO, memo)
+        return
+    key = "escalation.urgent" if escalation.level == "urgent" else "escalation.semi_urgent"
+    message = Text(key, {"symptoms": Text(f"escalation.cluster.{escalation.cluster}")})
+    # The escalation goes first: before anything else this step had to say.
+    turn.replies.insert(
+        0, Reply(parts=(message,), buttons=((_button("escalation.ack_button", ACK),),))
+    )
+    if escalation.level == "urgent":
+        memo["hold"] = True
+        top = turn.state.top
+        if top is not None and top.flow == REDFLAGS:
+            turn.finish(status="stopped")  # no more questions: the patient should get help now
+    turn.remember(MEMO, memo)
+
+
+def seen(turn: Turn) -> None:
+    memo = _memo(turn)
+    if not any(f["level"] != "note" and not f["seen"] for f in memo["flags"]):
+        turn.say("escalation.nothing_open")
+        turn.ask_again()
+        return
+    memo["flags"] = [{**f, "seen": True} for f in memo["flags"]]
+    memo["hold"] = False
+    turn.remember(MEMO, memo)
+    turn.effect(FlagsSeen())
+    turn.say("escalation.seen_thanks")
+    turn.advance()
+    if not turn.replies[-1].buttons and turn.state.top is None:
+        turn.menu("menu.prompt")
+
+
+def flare(turn: Turn) -> None:
+    """Worse pain or new symptoms: the red-flag check first, then the pain score."""
+    turn.state = replace(turn.state, paused=False, agenda=("nrs", *turn.state.agenda))
+    turn.remember("flare", True)
+    turn.say("flare.intro")
+    turn.push(REDFLAGS)
+    turn.advance()
+
+
+class Triage(Feature):
+    def commands(self) -> Mapping[str, Command]:
+        return {"seen": seen, "flare": flare}
+
+    def holds(self, turn: Turn) -> bool:
+        return bool(_memo(turn)["hold"])
+
+    def remind_hold(self, turn: Turn) -> None:
+        turn.say("escalation.still_urgent")
+        _seen_question(turn)
+
+    def intercept(self, turn: Turn) -> bool:
+        event = turn.event
+        if event.kind == "choice":
+            tap = parse_callback(event.text)
+            if (
+                tap is not None
+                and tap.seq == ALWAYS_VALID_SEQ
+                and tap.token in (ACK, SEEN_YES, SEEN_NO)
+            ):
+                self._button(turn, tap.token)
+                return True
+        if self.holds(turn):
+            self.remind_hold(turn)
+            return True
+        if event.kind != "text":
+            return False
+        clusters = detect(event.text)
+        if not clusters:
+            return False
+        step = turn.current()
+        top = turn.state.top
+        if top is not None and top.flow == REDFLAGS:
+            if step is not None and step.group in clusters and step.answer.type == "yesno":
+                turn.engine.accept(turn, step, True)  # "ja, ik heb koorts": when in doubt, yes
+                return True
+            return False
+        if step is not None and step.answer.type == "text":
+            return False  # stored as the answer first; after_answer starts the questions
+        self._ask_about(turn, clusters)
+        return True
+
+    def _ask_about(self, turn: Turn, clusters: frozenset[str], now: bool = True) -> None:
+        """Push the matching red-flag questions; ask the first one now unless the engine will."""
+        turn.say("redflags.free_text_intro")
+        turn.remember("triage_source", "free_text")
+        turn.push(REDFLAGS, groups=tuple(sorted(clusters)))
+        if now:
+            turn.advance()
+
+    def _button(self, turn: Turn, token: str) -> None:
+        memo = _memo(turn)
+        if token == ACK:
+            if any(not f["ack"] for f in memo["flags"]):
+                memo["flags"] = [{**f, "ack": True} for f in memo["flags"]]
+                turn.remember(MEMO, memo)
+                turn.effect(FlagsAcknowledged())
+            if memo["hold"]:
+                _seen_question(turn)
+            else:
+                turn.say("escalation.ack_semi")
+                turn.ask_again()
+        elif token == SEEN_YES:
+            seen(turn)
+        elif memo["hold"]:
+            turn.say("escalation.still_urgent")
+            _seen_question(turn)
+        else:
+            turn.ask_again()
+
+    def after_answer(self, turn: Turn, frame: Frame, step: Step, value: AnswerValue) -> None:
+        if frame.flow == REDFLAGS:
+            memo = _memo(turn)
+            source = str(turn.memo("triage_source") or "screen")
+            for escalation in evaluate(frame.answers):
+                key = f"{frame.run}:{escalation.cluster}:{escalation.level}"
+                if key in memo["raised"]:
+                    continue
+                memo["raised"] = [*memo["raised"], key][-200:]
+                turn.remember(MEMO, memo)
+                answers = {i: frame.answers.get(i) for i in escalation.items}
+                raise_flag(turn, escalation, answers, frame.run if frame.started else None, source)
+                memo = _memo(turn)
+        elif step.answer.type == "text" and isinstance(value, str):
+            clusters = detect(value)
+            if clusters:
+                self._ask_about(turn, clusters, now=False)
+
+    def after_finish(self, turn: Turn, frame: Frame, flow: Any, score: Any) -> None:
+        if flow.id == REDFLAGS:
+            turn.remember("triage_source", None)
