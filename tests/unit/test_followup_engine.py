@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.engine import Engine, Event
@@ -279,3 +280,13 @@ def test_new_episode_withdraws_the_old_reminders_flows(engine: Engine, catalogs:
     assert [f.flow for f in talk.state.stack] == ["comi"]  # the new episode's COMI baseline
     assert "checkin" not in talk.state.agenda
     assert talk.state.memo["followup"]["pending"] == []
+
+
+def test_an_urgent_hold_keeps_the_reminder_silent(engine: Engine, catalogs: Catalogs) -> None:
+    talk = with_episode(engine, catalogs)
+    hold = {"flags": [], "raised": [], "hold": True}  # as the red-flag feature keeps it
+    talk.state = replace(talk.state, memo={**talk.state.memo, "triage": hold})
+    reminder(talk, "checkin")
+    assert talk.keys() == [] and talk.state.agenda == ("nrs", "checkin")
+    reminder(talk, "nudge")
+    assert talk.keys() == []

@@ -95,6 +95,8 @@ def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
     memo.update(turn, pending=[*memo.pending(turn), entry])
     idle = turn.state.top is None
     turn.state = replace(turn.state, agenda=(*turn.state.agenda, *flows))
+    if turn.engine.holding(turn) is not None:
+        return  # an urgent message is open: say nothing; the agenda waits for the hold
     if turn.state.paused:
         turn.reply(_intro("reminder.paused", reminder_id))
     elif idle:
@@ -105,7 +107,7 @@ def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
 
 
 def _nudge(turn: Turn, reminder_id: int) -> None:
-    if _find(turn, reminder_id) is None:
+    if _find(turn, reminder_id) is None or turn.engine.holding(turn) is not None:
         return
     turn.say("reminder.nudge")
     turn.ask_again()
