@@ -1,7 +1,8 @@
-"""Reply attachments, produced after commit from the database (the engine only names them).
+"""The "progress" reply attachment: the patient's NRS and COMI totals over time.
 
-"progress": the patient's NRS and COMI totals over time (scores of completed responses)
-with the phase boundaries of the current episode, labelled in the patient's language.
+Drawn in the event's transaction from the scores of completed responses (so the score
+just given is in it), with the phase boundaries of the current episode and labels in
+the patient's language. The engine only names the attachment (Reply.attachment).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 from datetime import datetime, time
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Language, Text
 from bot.i18n import Catalogs
@@ -18,52 +20,52 @@ from bot.pathway.config import PathwayConfig
 from bot.pathway.phase import phase_boundaries
 from bot.pathway.quiet_hours import local_to_utc
 from bot.reports.chart import ChartLabels, ChartResult, progress_chart
-from bot.store import Database
 from bot.store.db import aware
-from bot.store.models import Episode, Response, Score
+from bot.store.models import Episode, Patient, Response, Score
 
 PROGRESS = "progress"
+FILENAME = "progress.png"
 SERIES = ("nrs", "comi")
 
 
 class Charts:
-    def __init__(self, db: Database, catalogs: Catalogs, config: PathwayConfig) -> None:
-        self.db = db
+    def __init__(self, catalogs: Catalogs, config: PathwayConfig) -> None:
         self.catalogs = catalogs
         self.config = config
 
-    async def render(self, name: str, patient_id: int, language: Language) -> bytes | None:
-        """The attachment's bytes, or None when there is nothing to show."""
-        if name != PROGRESS:
-            return None
-        chart = await self.progress(patient_id, language)
-        return chart.png if chart is not None else None
+    async def attachment(
+        self, session: AsyncSession, patient: Patient, now: datetime
+    ) -> tuple[str, bytes, Text | None] | None:
+        """The service's producer for "progress" (None when there is no score yet)."""
+        language: Language = "fr" if patient.language == "fr" else "nl"
+        chart = await self.progress(session, patient.id, language)
+        return (FILENAME, chart.png, None) if chart is not None else None
 
-    async def progress(self, patient_id: int, language: Language) -> ChartResult | None:
-        async with self.db.session() as session:
-            rows = await session.execute(
-                select(Score.instrument, Score.total, Response.completed_at)
-                .join(Response, Score.response_id == Response.id)
-                .where(
-                    Response.patient_id == patient_id,
-                    Response.status == "completed",
-                    Response.completed_at.is_not(None),
-                    Score.instrument.in_(SERIES),
-                )
-                .order_by(Response.completed_at)
+    async def progress(
+        self, session: AsyncSession, patient_id: int, language: Language
+    ) -> ChartResult | None:
+        rows = await session.execute(
+            select(Score.instrument, Score.total, Response.completed_at)
+            .join(Response, Score.response_id == Response.id)
+            .where(
+                Response.patient_id == patient_id,
+                Response.status == "completed",
+                Score.instrument.in_(SERIES),
             )
-            series: dict[str, list[tuple[datetime, float]]] = {s: [] for s in SERIES}
-            for instrument, total, completed_at in rows:
-                if completed_at is not None:
-                    series[instrument].append((aware(completed_at), float(total)))
-            onset = (
-                await session.execute(
-                    select(Episode.onset)
-                    .where(Episode.patient_id == patient_id)
-                    .order_by(Episode.id.desc())
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
+            .order_by(Response.completed_at)
+        )
+        series: dict[str, list[tuple[datetime, float]]] = {s: [] for s in SERIES}
+        for instrument, total, completed_at in rows:
+            if completed_at is not None:
+                series[instrument].append((aware(completed_at), float(total)))
+        onset = (
+            await session.execute(
+                select(Episode.onset)
+                .where(Episode.patient_id == patient_id)
+                .order_by(Episode.id.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
         if not series["nrs"] and not series["comi"]:
             return None
         tz = self.config.tz

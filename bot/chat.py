@@ -19,7 +19,7 @@ from bot.engine.model import Text
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
 from bot.scheduler import dispatch_due
-from bot.service import Incoming, Outcome
+from bot.service import Attachment, Incoming, Outcome
 
 PROMPT = "> "
 CHANNEL = "terminal"
@@ -51,18 +51,13 @@ def format_rendered(rendered: Rendered) -> str:
     return "\n".join(lines)
 
 
-async def _save_attachment(runtime: Runtime, outcome: Outcome, name: str) -> Path | None:
-    if outcome.patient_id is None:
-        return None
-    data = await runtime.charts.render(name, outcome.patient_id, outcome.language)
-    if data is None:
-        return None
+def _save_image(runtime: Runtime, attachment: Attachment) -> Path:
+    """Write a chart under the data folder (stamped with the clock, so never overwritten)."""
     stamp = runtime.clock.now().strftime("%Y%m%dT%H%M%S")
-    path = (
-        runtime.settings.backpath_data_dir / "charts" / f"{name}-{outcome.patient_id}-{stamp}.png"
-    )
+    stem, _, ext = attachment.filename.rpartition(".")
+    path = runtime.settings.backpath_data_dir / "charts" / f"{stem}-{stamp}.{ext}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    path.write_bytes(attachment.data)
     return path.resolve()
 
 
@@ -77,13 +72,17 @@ async def run_chat(
         for reply in outcome.replies:
             rendered = render_reply(runtime.catalogs, outcome.language, reply)
             stdout.write(format_rendered(rendered) + "\n\n")
-            if reply.attachment and (
-                path := await _save_attachment(runtime, outcome, reply.attachment)
-            ):
-                saved = runtime.catalogs.render(
-                    outcome.language, Text("progress.saved", {"path": str(path)})
-                )
-                stdout.write(saved + "\n\n")
+            attachment = outcome.attachments.get(reply.attachment or "")
+            if attachment is not None:  # a terminal has no files: show what would be sent
+                if attachment.caption is not None:
+                    caption = runtime.catalogs.render(outcome.language, attachment.caption)
+                    stdout.write(caption + "\n")
+                if attachment.filename.endswith(".png"):  # a chart: saved to look at
+                    path = _save_image(runtime, attachment)
+                    saved = Text("progress.saved", {"path": str(path)})
+                    stdout.write(runtime.catalogs.render(outcome.language, saved) + "\n\n")
+                else:
+                    stdout.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
             if rendered.buttons or rendered.expects:
                 waiting = rendered
         stdout.flush()

@@ -1,4 +1,5 @@
-"""The `backpath` command: run | chat | migrate | score."""
+"""The `backpath` command: run | chat | migrate | score, and for clinics: clinic | clinician |
+invite | report | export."""
 
 from __future__ import annotations
 
@@ -71,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "score", help="score paper forms: backpath score INSTRUMENT ITEM=VALUE ...", add_help=False
     )
+    from bot.clinic.commands import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -87,6 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     if args.command == "chat":
         return asyncio.run(_chat(args))
+    from bot.clinic.commands import COMMANDS, run
+
+    if args.command in COMMANDS:
+        from bot.clock import SystemClock
+
+        return asyncio.run(run(args, settings, SystemClock(), sys.stdout, sys.stderr))
     return asyncio.run(_migrate(args))
 
 

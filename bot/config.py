@@ -15,6 +15,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = None  # for the deep links clinicians hand out
     database_url: str | None = Field(
         default=None, description="SQLAlchemy async URL; default: SQLite file in data_dir"
     )
@@ -25,7 +26,13 @@ class Settings(BaseSettings):
         default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
     )
 
-    @field_validator("telegram_bot_token", "database_url", "backpath_content_dir", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_bot_username",
+        "database_url",
+        "backpath_content_dir",
+        mode="before",
+    )
     @classmethod
     def _empty_means_default(cls, value: object, info: object) -> object:
         """An empty line in .env (as in .env.example) means "not set"."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.charts import Charts
+from bot.charts import PROGRESS, Charts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import Engine, load_flows
@@ -31,7 +31,7 @@ class Runtime:
     service: Service
     clock: Clock
     pathway: PathwayConfig  # follow-up timing (bot/pathway/config.yaml)
-    charts: Charts  # reply attachments, drawn after commit
+    charts: Charts  # the progress chart (a reply attachment)
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -49,7 +49,6 @@ async def build_runtime(
         await db.migrate()
     clock = clock or SystemClock()
     pathway = load_config()
-    charts = Charts(db, catalogs, pathway)
-    return Runtime(
-        settings, catalogs, engine, db, Service(db, engine, clock), clock, pathway, charts
-    )
+    charts = Charts(catalogs, pathway)
+    service = Service(db, engine, clock, {PROGRESS: charts.attachment})
+    return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts)

@@ -9,15 +9,24 @@ the next message, which re-asks the current question.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clinic.links import link_clinician, resolve_invitation
+from bot.clinic.mydata import mydata_attachment
 from bot.clock import Clock
 from bot.engine import Engine, Event, Reply
-from bot.engine.model import Label, Language
+from bot.engine.features.data_rights import MYDATA_ATTACHMENT
+from bot.engine.model import Label, Language, Text
 from bot.engine.serial import state_from_json, state_to_json
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
 from bot.store.effects import apply as apply_effect
+from bot.store.models import Patient
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +40,43 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file for a reply's `attachment`, made in the event's transaction."""
+
+    filename: str
+    data: bytes
+    caption: Text | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     replies: tuple[Reply, ...]
     language: Language
     chosen: Label | None = None
     duplicate: bool = False
-    patient_id: int | None = None  # to produce reply attachments (charts) after commit
+    attachments: Mapping[str, Attachment] = field(default_factory=dict)
+
+
+# (file name, bytes, caption or None), or None when there is nothing to attach
+Producer = Callable[
+    [AsyncSession, Patient, datetime], Awaitable[tuple[str, bytes, Text | None] | None]
+]
+# Reply.attachment name -> what makes the file (more can be given to the Service).
+ATTACHMENTS: dict[str, Producer] = {MYDATA_ATTACHMENT: mydata_attachment}
 
 
 class Service:
-    def __init__(self, db: Database, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        engine: Engine,
+        clock: Clock,
+        producers: Mapping[str, Producer] | None = None,
+    ) -> None:
         self.db = db
         self.engine = engine
         self.clock = clock
+        self.producers = {**ATTACHMENTS, **(producers or {})}
         load_writers()
 
     async def handle(self, incoming: Incoming) -> Outcome:
@@ -54,14 +87,26 @@ class Service:
             ):
                 log.info("duplicate update %s ignored", incoming.update_id)
                 return Outcome(replies=(), language="nl", duplicate=True)
+            staff = await link_clinician(session, incoming.event, incoming.user, now)
+            if staff is not None:  # a clinician's account link: no patient, no engine
+                log.info("staff link handled update=%s", incoming.update_id)
+                return Outcome(replies=(staff[0],), language=staff[1])
             patient = await repo.lock_patient(session, incoming.channel, incoming.user, now)
+            event = await resolve_invitation(session, incoming.event, now)
             state = state_from_json(await repo.load_state(session, patient.id))
-            result = self.engine.step(state, incoming.event, now)
+            result = self.engine.step(state, event, now)
             ctx = WriteContext(session, patient, now, incoming.update_id)
             for effect in result.effects:
                 await apply_effect(ctx, effect)
-            patient.language = result.state.language
-            await repo.save_state(session, patient.id, state_to_json(result.state), now)
+            attachments: dict[str, Attachment] = {}
+            if not inspect(patient).was_deleted:  # erased (/delete): nothing left to save
+                patient.language = result.state.language
+                await repo.save_state(session, patient.id, state_to_json(result.state), now)
+                for reply in result.replies:
+                    if reply.attachment in self.producers:
+                        made = await self.producers[reply.attachment](session, patient, now)
+                        if made is not None:
+                            attachments[reply.attachment] = Attachment(*made)
             log.info(
                 "patient=%s event=%s effects=%s replies=%d",
                 patient.id,
@@ -70,9 +115,7 @@ class Service:
                 len(result.replies),
             )
         language: Language = result.state.language or _hint(incoming.event) or "nl"
-        return Outcome(
-            replies=result.replies, language=language, chosen=result.chosen, patient_id=patient.id
-        )
+        return Outcome(result.replies, language, result.chosen, attachments=attachments)
 
 
 def _hint(event: Event) -> Language | None:

@@ -47,7 +47,7 @@ class ServicePatient:
         nl = self.language == "nl"
         await self.send(Event("start", language_hint=self.language))
         await self.tap("Ja, ik ga akkoord" if nl else "Oui, je suis d'accord")
-        while any(k.startswith("redflags.") for k in self.keys()):
+        while any(k.startswith("redflags.") for k in self.msgids()):
             await self.tap("Nee" if nl else "Non")
         await self.tap("1 tot 2 weken geleden" if nl else "Il y a 1 à 2 semaines")
         leg = ("Ja, tot onder de knie", "Nee, vooral in de rug")
@@ -58,7 +58,7 @@ class ServicePatient:
         await self.tap("7")
         await self.command("cancel")
 
-    def keys(self) -> list[str]:
+    def msgids(self) -> list[str]:
         assert self.last is not None
         return [p.key for r in self.last.replies for p in r.parts]
 

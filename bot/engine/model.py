@@ -53,9 +53,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     progress: tuple[int, int] | None = None
     expects: str | None = None  # answer type awaited: choice, scale, yesno, text
-    # A file the channel produces after commit (e.g. "progress": the NRS/COMI chart);
-    # the text parts become its caption.
-    attachment: str | None = None
+    attachment: str | None = None  # a file the service makes after the step (e.g. "mydata")
 
 
 EventKind = Literal["start", "text", "choice", "command", "reminder", "unsupported"]
@@ -110,6 +108,42 @@ class RunFinished(Effect):
 class ConsentRecorded(Effect):
     status: Literal["given", "refused"]
     version: int
+
+
+# --- clinic and data-rights effects (writers in bot/store/effects/clinic.py) ----------
+
+
+@dataclass(frozen=True)
+class InvitationAccepted(Effect):
+    """The patient opened a valid invitation link: mark it used and link the patient."""
+
+    invitation: int
+
+
+@dataclass(frozen=True)
+class SharingDecided(Effect):
+    """The patient's separate answer to sharing with the inviting clinic."""
+
+    clinic: int
+    invitation: int
+    granted: bool
+
+
+@dataclass(frozen=True)
+class SharingWithdrawn(Effect):
+    """`/sharing`: stop sharing with every clinic."""
+
+
+@dataclass(frozen=True)
+class InvitationCompleted(Effect):
+    """Every requested flow is done: the clinicians may get their summary."""
+
+    invitation: int
+
+
+@dataclass(frozen=True)
+class ErasureRequested(Effect):
+    """`/delete` confirmed: erase every row about the patient."""
 
 
 # --- conversation state ---------------------------------------------------------

@@ -31,7 +31,10 @@ from bot.engine.turn import Turn
 
 Scorer = Callable[[Mapping[str, int]], Any]
 
+# Bump when the privacy text (onboarding.privacy) changes: patients who consented to an
+# older version are asked again at their next message (flow `consent`).
 CONSENT_VERSION = 1
+CONSENT_FLOW = "consent"
 
 
 class Engine:
@@ -42,7 +45,7 @@ class Engine:
         scorers: Mapping[str, Scorer],
         features: Sequence[Feature] | None = None,
     ) -> None:
-        for needed in (ONBOARDING, LANGUAGE_FLOW):
+        for needed in (ONBOARDING, LANGUAGE_FLOW, CONSENT_FLOW):
             if needed not in flows:
                 raise ValueError(f"flow {needed!r} is required")
         self.flows = dict(flows)
@@ -71,8 +74,13 @@ class Engine:
 
     def step(self, state: State, event: Event, now: datetime) -> StepResult:
         turn = Turn(self, state, event, now)
-        if event.kind in ("start", "command"):
+        outdated = _consent_outdated(state, event)
+        if outdated and event.kind != "start":
+            _ask_consent_again(turn)
+        elif event.kind in ("start", "command"):
             self._command(turn, "start" if event.kind == "start" else event.text)
+            if outdated:  # a /start (deep link) still does its work, then consent comes first
+                _ask_consent_again(turn)
         elif event.kind == "reminder":
             if not any(f.on_reminder(turn) for f in self.features):
                 turn.ask_again()
@@ -173,3 +181,19 @@ class Engine:
             if v == value and type(v) is type(value):
                 return label
         return Raw(str(value))
+
+
+def _consent_outdated(state: State, event: Event) -> bool:
+    """Consent was given to an older privacy text and is not being asked again yet."""
+    return (
+        state.consent == "given"
+        and state.consent_version < CONSENT_VERSION
+        and event.kind != "reminder"
+        and not any(frame.flow == CONSENT_FLOW for frame in state.stack)
+    )
+
+
+def _ask_consent_again(turn: Turn) -> None:
+    turn.say("consent.updated")
+    turn.push(CONSENT_FLOW)
+    turn.advance()

@@ -64,6 +64,10 @@ class Catalogs:
         """True when the message exists, translated, in every language."""
         return msgid in self._complete
 
+    def keys(self, prefix: str) -> list[str]:
+        """The msgids, present in every language, that start with `prefix`, sorted."""
+        return sorted(k for k in self._complete if k.startswith(prefix))
+
     def missing(self) -> dict[Language, frozenset[str]]:
         every = frozenset.union(*self._ids.values())
         return {lang: every - ids for lang, ids in self._ids.items() if every - ids}

@@ -274,3 +274,29 @@ class Sharing(Base):
     )
     granted_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
+
+
+class Notification(Base):
+    """The outbox: a clinician summary to send after commit (bot/clinic/notify.py).
+
+    Written in the patient's transaction, sent by the Telegram layer afterwards, so a
+    crash between commit and send only delays it. `claimed_at` keeps two workers from
+    sending the same row.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="CASCADE"), index=True
+    )
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(12))  # completed | red_flag
+    red_flag_id: Mapped[int | None] = mapped_column(ForeignKey("red_flags.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))

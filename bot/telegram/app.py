@@ -16,6 +16,7 @@ from bot.i18n import LANGUAGES
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import dispatch_due
 from bot.telegram.convert import CHANNEL, to_incoming
+from bot.telegram.outbox import send_pending
 from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.send import reminder_sender, send_outcome, settle_keyboard
 
@@ -43,14 +44,14 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         await settle_keyboard(query, runtime.catalogs, outcome)
     chat = update.effective_chat
     if chat is not None and outcome.replies:
-        await send_outcome(context.bot, chat.id, runtime.catalogs, outcome, runtime.charts.render)
+        await send_outcome(context.bot, chat.id, runtime.catalogs, outcome)
+    await send_pending(runtime, context.bot)  # clinician summaries queued by this update
 
 
 async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The periodic job: send what is due (bot/scheduler), through the service."""
     runtime = _runtime(context)
-    sender = reminder_sender(context.bot, runtime.catalogs, runtime.charts.render)
-    await dispatch_due(runtime, sender, CHANNEL)
+    await dispatch_due(runtime, reminder_sender(context.bot, runtime.catalogs), CHANNEL)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -99,6 +100,7 @@ def build_application(
         if RUNTIME_KEY not in application.bot_data:
             application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock)
         await register_commands(application)
+        await send_pending(application.bot_data[RUNTIME_KEY], application.bot)  # left over
         interval = settings.backpath_reminder_interval
         if interval > 0 and application.job_queue is not None:
             application.job_queue.run_repeating(

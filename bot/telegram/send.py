@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.engine.model import Language, Text
+from bot.engine.model import Text
 from bot.i18n import Catalogs
 from bot.i18n.rendering import Rendered, render_reply
 from bot.scheduler import Blocked, RetryLater, Sender
 from bot.service import Outcome
-
-# (attachment name, patient id, language) -> bytes, or None when there is nothing to show
-Attach = Callable[[str, int, Language], Awaitable[bytes | None]]
 
 
 def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
@@ -29,29 +32,28 @@ def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_outcome(
-    bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outcome, attach: Attach | None = None
-) -> None:
-    """Send the replies in order; a reply with an attachment becomes a photo with caption."""
+async def send_outcome(bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outcome) -> None:
+    """Send the replies in order, each followed by its attachment (a chart as a photo)."""
     for reply in outcome.replies:
         rendered = render_reply(catalogs, outcome.language, reply)
-        photo = None
-        if reply.attachment and attach is not None and outcome.patient_id is not None:
-            photo = await attach(reply.attachment, outcome.patient_id, outcome.language)
-        if photo is not None:
-            await bot.send_photo(
-                chat_id, photo, caption=rendered.text, reply_markup=keyboard(rendered)
-            )
-        else:
-            await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
+        await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
+        attachment = outcome.attachments.get(reply.attachment or "")
+        if attachment is not None:
+            caption = attachment.caption
+            text = catalogs.render(outcome.language, caption) if caption else None
+            upload = InputFile(attachment.data, filename=attachment.filename)
+            if attachment.filename.endswith(".png"):  # a chart: shown in the chat
+                await bot.send_photo(chat_id, upload, caption=text)
+            else:
+                await bot.send_document(chat_id, upload, caption=text)
 
 
-def reminder_sender(bot: Bot, catalogs: Catalogs, attach: Attach) -> Sender:
+def reminder_sender(bot: Bot, catalogs: Catalogs) -> Sender:
     """The scheduler's Sender for Telegram: Bot API errors become Blocked / RetryLater."""
 
     async def send(user: str, outcome: Outcome) -> None:
         try:
-            await send_outcome(bot, int(user), catalogs, outcome, attach)
+            await send_outcome(bot, int(user), catalogs, outcome)
         except Forbidden as exc:
             raise Blocked from exc
         except RetryAfter as exc:

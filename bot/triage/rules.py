@@ -110,7 +110,9 @@ def evaluate(answers: Mapping[str, object]) -> list[Escalation]:
 
 
 def _details_done(answers: Mapping[str, object], cluster: str) -> bool:
-    return all(f in answers for f in FACTORS[cluster] if f != MINOR_TRAUMA)
+    """All detail questions asked after this cluster's screen question are answered."""
+    prefix = SCREENS[cluster].removesuffix("screen")
+    return all(f in answers for f in FACTORS[cluster] if f.startswith(prefix))
 
 
 def rule_items() -> set[str]:

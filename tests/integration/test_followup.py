@@ -248,12 +248,13 @@ async def test_progress_chart(runtime: Runtime, clock: FrozenClock, language: st
     outcome = await patient.command("progress")
     reply = outcome.replies[0]
     assert reply.attachment == "progress"
-    assert patient.keys()[:2] == ["progress.went", "progress.better"]
-    assert outcome.patient_id is not None
-    chart = await runtime.charts.progress(outcome.patient_id, outcome.language)
+    assert patient.msgids()[:2] == ["progress.went", "progress.better"]
+    png = outcome.attachments["progress"]
+    assert png.filename == "progress.png" and png.data.startswith(PNG)
+    row = await patient_row(runtime, "77")
+    async with runtime.db.session() as session:
+        chart = await runtime.charts.progress(session, row.id, outcome.language)
     assert chart is not None and chart.points == 3 and chart.png.startswith(PNG)
-    png = await runtime.charts.render("progress", outcome.patient_id, outcome.language)
-    assert png is not None and png.startswith(PNG)
 
 
 @pytest.mark.postgres

@@ -13,7 +13,7 @@ from bot.advice.selection import DEFAULT_LIBRARY, THEMES, load_library
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("nl", "fr")
-MODULE_MSGIDS = ("advice.intro", "advice.none_new")
+MODULE_MSGIDS = ("advice.intro", "advice.none_new", "advice.withheld")
 
 
 def catalog(language: str) -> dict[str, str]:

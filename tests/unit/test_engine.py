@@ -50,7 +50,7 @@ class Talk:
         lang = self.state.language or "nl"
         return [render_reply(self.catalogs, lang, r).text for r in result.replies]
 
-    def keys(self, result: StepResult | None = None) -> list[str]:
+    def msgids(self, result: StepResult | None = None) -> list[str]:
         result = result or self.last
         assert result is not None
         return [p.key for r in result.replies for p in r.parts if isinstance(p, Text)]
@@ -87,7 +87,7 @@ def test_language_from_telegram_skips_the_question(engine: Engine, catalogs: Cat
     talk = Talk(engine, catalogs)
     result = talk.start("fr-BE")
     assert talk.state.language == "fr"
-    assert talk.keys(result) == ["onboarding.welcome", "onboarding.privacy"]
+    assert talk.msgids(result) == ["onboarding.welcome", "onboarding.privacy"]
     assert "112" in talk.texts(result)[1]
 
 
@@ -95,10 +95,10 @@ def test_unknown_language_is_asked(engine: Engine, catalogs: Catalogs) -> None:
     talk = Talk(engine, catalogs)
     result = talk.start("de")
     assert talk.state.language is None
-    assert talk.keys(result) == ["onboarding.language"]
+    assert talk.msgids(result) == ["onboarding.language"]
     talk.tap("Français")
     assert talk.state.language == "fr"
-    assert talk.keys() == ["onboarding.welcome", "onboarding.privacy"]
+    assert talk.msgids() == ["onboarding.welcome", "onboarding.privacy"]
 
 
 def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs) -> None:
@@ -106,11 +106,11 @@ def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs
     talk.start("nl")
     result = talk.tap("Ja, ik ga akkoord")
     assert ConsentRecorded("given", 1) in result.effects
-    assert talk.keys(result)[:2] == ["redflags.intro", "redflags.neuro_bladder"]  # safety first
+    assert talk.msgids(result)[:2] == ["redflags.intro", "redflags.neuro_bladder"]  # safety first
     result = no_red_flags(talk)
-    assert talk.keys(result)[-1:] == ["episode.onset"]  # then the episode
+    assert talk.msgids(result)[-1:] == ["episode.onset"]  # then the episode
     result = episode_today(talk)
-    assert talk.keys(result)[-2:] == ["nrs.pain", "scale.anchors"]
+    assert talk.msgids(result)[-2:] == ["nrs.pain", "scale.anchors"]
     assert result.replies[-1].progress == (1, 1)
     result = talk.tap("7")
     assert result.chosen is not None
@@ -120,7 +120,7 @@ def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs
     finished = [e for e in result.effects if isinstance(e, RunFinished)]
     assert finished[0].status == "completed"
     assert finished[0].score is not None and finished[0].score["total"] == 7
-    assert "result.nrs" in talk.keys(result)
+    assert "result.nrs" in talk.msgids(result)
     top = talk.state.top
     assert top is not None and top.flow == "comi"  # the intake goes on with the COMI baseline
 
@@ -130,10 +130,10 @@ def test_refusing_consent_stores_nothing_else(engine: Engine, catalogs: Catalogs
     talk.start("nl")
     result = talk.tap("Nee, liever niet")
     assert result.effects == (ConsentRecorded("refused", 1),)
-    assert talk.keys(result) == ["consent.refused"]
+    assert talk.msgids(result) == ["consent.refused"]
     assert talk.state.stack == () and talk.state.agenda == ()
     later = talk.type("7")
-    assert talk.keys(later) == ["consent.needed"]
+    assert talk.msgids(later) == ["consent.needed"]
     assert later.effects == ()
 
 
@@ -143,8 +143,8 @@ def test_scale_accepts_typed_numbers_and_explains_bad_ones(
     talk = onboarded(engine, catalogs)
     for bad in ("twaalf", "11", "-1", "", "7.5"):
         result = talk.type(bad)
-        assert talk.keys(result)[0] == "error.scale_range", bad
-        assert talk.keys(result)[-2:] == ["nrs.pain", "scale.anchors"]
+        assert talk.msgids(result)[0] == "error.scale_range", bad
+        assert talk.msgids(result)[-2:] == ["nrs.pain", "scale.anchors"]
         assert not result.effects
     result = talk.type(" 4 ")
     assert any(isinstance(e, AnswerGiven) and e.value == 4 for e in result.effects)
@@ -156,7 +156,7 @@ def test_choice_accepts_typed_label_and_rejects_other_text(
     talk = Talk(engine, catalogs)
     talk.start()
     result = talk.type("banaan")
-    assert talk.keys(result) == ["error.use_buttons", "onboarding.language"]
+    assert talk.msgids(result) == ["error.use_buttons", "onboarding.language"]
     talk.type("  nederlands ")
     assert talk.state.language == "nl"
 
@@ -192,17 +192,17 @@ def test_stale_and_double_taps_are_not_recorded_twice(engine: Engine, catalogs: 
     assert any(isinstance(e, AnswerGiven) for e in first.effects)
     again = talk.send(Event("choice", text=seven))
     assert again.effects == ()
-    assert talk.keys(again)[0] == "error.stale_button"
+    assert talk.msgids(again)[0] == "error.stale_button"
     garbage = talk.send(Event("choice", text="not:our:data"))
-    assert garbage.effects == () and talk.keys(garbage)[0] == "error.stale_button"
+    assert garbage.effects == () and talk.msgids(garbage)[0] == "error.stale_button"
 
 
 def test_unsupported_and_unknown_command_re_ask(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     result = talk.send(Event("unsupported"))
-    assert talk.keys(result)[0] == "error.unsupported" and "nrs.pain" in talk.keys(result)
+    assert talk.msgids(result)[0] == "error.unsupported" and "nrs.pain" in talk.msgids(result)
     result = talk.command("dance")
-    assert talk.keys(result)[0] == "error.unknown_command" and "nrs.pain" in talk.keys(result)
+    assert talk.msgids(result)[0] == "error.unknown_command" and "nrs.pain" in talk.msgids(result)
 
 
 def test_language_switch_mid_flow_re_asks_in_new_language(
@@ -211,10 +211,10 @@ def test_language_switch_mid_flow_re_asks_in_new_language(
     talk = onboarded(engine, catalogs)
     assert talk.texts()[-1].startswith("Vraag 1/1")
     talk.command("language")
-    assert talk.keys() == ["language.choose"]
+    assert talk.msgids() == ["language.choose"]
     result = talk.tap("Français")
     assert talk.state.language == "fr"
-    assert talk.keys(result) == ["nrs.pain", "scale.anchors"]
+    assert talk.msgids(result) == ["nrs.pain", "scale.anchors"]
     assert talk.texts(result)[0].startswith("Question 1/1")
     assert "la pire douleur imaginable" in talk.texts(result)[0]
     result = talk.tap("5")
@@ -225,22 +225,22 @@ def test_pause_and_resume(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     talk.command("pause")
     result = talk.type("5")
-    assert talk.keys(result) == ["pause.active"] and not result.effects
+    assert talk.msgids(result) == ["pause.active"] and not result.effects
     result = talk.command("resume")
-    assert "nrs.pain" in talk.keys(result)
+    assert "nrs.pain" in talk.msgids(result)
 
 
 def test_back_without_previous_question(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     result = talk.command("back")
-    assert talk.keys(result)[0] == "back.nothing"
+    assert talk.msgids(result)[0] == "back.nothing"
 
 
 def test_restart_resumes_with_welcome_back(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     result = talk.start("nl")
-    assert talk.keys(result)[0] == "start.welcome_back"
-    assert "nrs.pain" in talk.keys(result)
+    assert talk.msgids(result)[0] == "start.welcome_back"
+    assert "nrs.pain" in talk.msgids(result)
 
 
 def test_callback_data_is_short_and_versioned(engine: Engine, catalogs: Catalogs) -> None:

@@ -66,7 +66,7 @@ def test_episode_is_stored_remembered_and_planned(engine: Engine, catalogs: Cata
     kinds = [kind for kind, _ in planned.moments]
     assert {"checkin", "risk_questionnaire", "comi", "review_multimodal"} <= set(kinds)
     assert all(due > NOW for _, due in planned.moments)  # moments due now belong to the intake
-    keys = talk.keys()
+    keys = talk.msgids()
     assert keys[0] == "episode.saved" and keys[-2] == "nrs.pain"  # the intake goes on
 
 
@@ -99,9 +99,9 @@ def test_onset_can_be_typed_as_a_date(engine: Engine, catalogs: Catalogs) -> Non
     talk.command("newepisode")
     for bad in ("31/02/2026", "03/03/2026"):  # no such day; in the future
         result = talk.type(bad)
-        assert talk.keys(result)[0] == "episode.date_invalid"
+        assert talk.msgids(result)[0] == "episode.date_invalid"
     talk.type("14/02/2026")
-    assert talk.keys() == ["episode.pain_type"]
+    assert talk.msgids() == ["episode.pain_type"]
     talk.tap("Nee, vooral in de rug")
     talk.tap("Nee")
     assert effects_of(talk, EpisodeStarted)[0] == EpisodeStarted(
@@ -114,12 +114,12 @@ def test_checkin_reminder_when_idle_asks_nrs_then_change(
 ) -> None:
     talk = with_episode(engine, catalogs)
     reminder(talk, "checkin")
-    assert talk.keys() == ["reminder.checkin", "nrs.pain", "scale.anchors"]
+    assert talk.msgids() == ["reminder.checkin", "nrs.pain", "scale.anchors"]
     assert talk.last is not None
     snooze = [b.data for b in talk.last.replies[0].buttons[0]]
     assert snooze == ["f:z:5:t", "f:z:5:w"]
     talk.tap("4")
-    assert talk.keys()[-1] == "checkin.change"
+    assert talk.msgids()[-1] == "checkin.change"
     talk.tap("Beter")
     assert ReminderClosed(5, "answered") in talk.last.effects
     reply = next(r for r in talk.last.replies if r.parts[0].key == "checkin.thanks")
@@ -135,11 +135,11 @@ def test_reminder_never_interrupts_a_running_flow(engine: Engine, catalogs: Cata
     talk.command("pain")
     before = talk.state.stack
     reminder(talk, "checkin")
-    assert talk.keys() == ["reminder.queued"]
+    assert talk.msgids() == ["reminder.queued"]
     assert talk.state.stack == before
     assert talk.state.agenda[-2:] == ("nrs", "checkin")
     talk.type("5")  # the /pain question; then the check-in starts
-    assert talk.keys()[-2:] == ["nrs.pain", "scale.anchors"]
+    assert talk.msgids()[-2:] == ["nrs.pain", "scale.anchors"]
 
 
 def test_red_flag_short_check_goes_first_when_it_exists(engine: Engine, catalogs: Catalogs) -> None:
@@ -162,7 +162,7 @@ def test_red_flag_short_check_goes_first_when_it_exists(engine: Engine, catalogs
 def test_risk_moment_starts_startback(engine: Engine, catalogs: Catalogs) -> None:
     talk = with_episode(engine, catalogs)
     reminder(talk, "risk_questionnaire", 8)
-    assert talk.keys()[0] == "reminder.risk"
+    assert talk.msgids()[0] == "reminder.risk"
     assert [f.flow for f in talk.state.stack] == ["startback"]
 
 
@@ -182,10 +182,10 @@ def test_snooze_withdraws_the_check_in(engine: Engine, catalogs: Catalogs) -> No
     (snoozed,) = effects_of(talk, ReminderSnoozed)
     assert snoozed == ReminderSnoozed(5, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))  # 10:00 local
     assert talk.state.stack == () and "checkin" not in talk.state.agenda
-    assert talk.keys()[0] == "reminder.snoozed"
+    assert talk.msgids()[0] == "reminder.snoozed"
     assert "3 maart 2026 om 10:00" in talk.texts()[0]
     talk.send(Event("choice", text="f:z:5:w"))
-    assert talk.keys()[0] == "reminder.snooze_late"
+    assert talk.msgids()[0] == "reminder.snooze_late"
 
 
 def test_nudge_and_expiry(engine: Engine, catalogs: Catalogs) -> None:
@@ -193,12 +193,12 @@ def test_nudge_and_expiry(engine: Engine, catalogs: Catalogs) -> None:
     talk.command("pain")
     reminder(talk, "checkin")
     reminder(talk, "nudge")
-    keys = talk.keys()
+    keys = talk.msgids()
     assert keys[0] == "reminder.nudge" and "nrs.pain" in keys
     reminder(talk, "expired")
     assert "checkin" not in talk.state.agenda
     reminder(talk, "nudge")  # no longer pending: nothing to say
-    assert talk.keys() == []
+    assert talk.msgids() == []
 
 
 def test_review_advice_follows_progress(engine: Engine, catalogs: Catalogs) -> None:
@@ -207,7 +207,7 @@ def test_review_advice_follows_progress(engine: Engine, catalogs: Catalogs) -> N
     talk.tap("7")
     talk.tap("Ongeveer hetzelfde")
     reminder(talk, "review_multimodal", 2)
-    assert talk.keys() == ["review.multimodal"]
+    assert talk.msgids() == ["review.multimodal"]
     assert ReminderClosed(2, "answered") in talk.last.effects  # type: ignore[union-attr]
 
 
@@ -217,7 +217,7 @@ def test_clearly_better_offers_to_stop(engine: Engine, catalogs: Catalogs) -> No
     talk.tap("2")
     talk.tap("Beter")
     reminder(talk, "review_chronic", 2)
-    assert talk.keys() == ["review.doing_well"]
+    assert talk.msgids() == ["review.doing_well"]
     talk.tap("Ja, stop de herinneringen")
     assert effects_of(talk, ReminderSettings) == [ReminderSettings(False, None)]
     assert talk.state.memo["followup"]["enabled"] is False
@@ -245,18 +245,18 @@ def test_restart_without_episode_says_how_to_start(engine: Engine, catalogs: Cat
     talk.start("nl")
     talk.tap("Ja, ik ga akkoord")
     talk.command("restart")
-    assert talk.keys()[:2] == ["reminders.restarted", "followup.no_episode"]
+    assert talk.msgids()[:2] == ["reminders.restarted", "followup.no_episode"]
 
 
 def test_progress_command(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     talk.command("progress")
-    assert talk.keys()[0] == "progress.none"
+    assert talk.msgids()[0] == "progress.none"
     talk.tap("6")
     talk.command("progress")
     assert talk.last is not None
     assert talk.last.replies[0].attachment == "progress"
-    assert talk.keys()[0] == "progress.few_points"
+    assert talk.msgids()[0] == "progress.few_points"
 
 
 def test_snooze_of_stopped_frames_records_stopped_runs(engine: Engine, catalogs: Catalogs) -> None:
@@ -287,6 +287,6 @@ def test_an_urgent_hold_keeps_the_reminder_silent(engine: Engine, catalogs: Cata
     hold = {"flags": [], "raised": [], "hold": True}  # as the red-flag feature keeps it
     talk.state = replace(talk.state, memo={**talk.state.memo, "triage": hold})
     reminder(talk, "checkin")
-    assert talk.keys() == [] and talk.state.agenda == ("nrs", "checkin")
+    assert talk.msgids() == [] and talk.state.agenda == ("nrs", "checkin")
     reminder(talk, "nudge")
-    assert talk.keys() == []
+    assert talk.msgids() == []

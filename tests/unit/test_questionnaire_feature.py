@@ -27,11 +27,11 @@ def test_comi_then_a_better_comi_says_improved(engine: Engine, catalogs: Catalog
     answer_comi(talk, [*COMI_WORST, "5", "5", "5", "5", "5"])
     first = talk.last
     assert first is not None
-    assert "result.comi" in talk.keys(first)
-    assert not any(k.startswith("result.comi.") for k in talk.keys(first))
+    assert "result.comi" in talk.msgids(first)
+    assert not any(k.startswith("result.comi.") for k in talk.msgids(first))
     talk.command("comi")
     answer_comi(talk, ["1", "2", "2", "1", "1", "1", "1", "1"])
-    keys = talk.keys()
+    keys = talk.msgids()
     assert "result.comi" in keys and "result.comi.improved" in keys
 
 
@@ -53,15 +53,15 @@ def test_cancel_stops_without_a_score(engine: Engine, catalogs: Catalogs) -> Non
     result = talk.command("cancel")
     finished = [e for e in result.effects if isinstance(e, RunFinished)]
     assert finished == [RunFinished(finished[0].run, "stopped", None)]
-    assert talk.keys(result)[0] == "cancel.done"
+    assert talk.msgids(result)[0] == "cancel.done"
     assert talk.command("cancel").replies[0].parts[0].key == "cancel.nothing"
 
 
 def test_a_questionnaire_asked_for_mid_flow_is_queued(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     result = talk.command("startback")
-    assert talk.keys(result)[0] == "questionnaire.queued"
-    assert "nrs.pain" in talk.keys(result)  # the current question goes on
+    assert talk.msgids(result)[0] == "questionnaire.queued"
+    assert "nrs.pain" in talk.msgids(result)  # the current question goes on
     assert talk.state.agenda[-1] == "startback"
 
 

@@ -29,6 +29,10 @@ class Feature:
         """Commands allowed before consent is given."""
         return frozenset()
 
+    def on_start(self, turn: Turn) -> bool:
+        """A /start with a payload (deep link, resolved by the service); True = handled."""
+        return False
+
     def intercept(self, turn: Turn) -> bool:
         """Look at a text/choice event before it is taken as an answer; True = handled."""
         return False

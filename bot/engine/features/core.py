@@ -14,6 +14,13 @@ LANGUAGE_FLOW = "language"
 
 
 def start(turn: Turn) -> None:
+    if turn.event.arg and any(f.on_start(turn) for f in turn.engine.features):
+        return
+    begin(turn)
+
+
+def begin(turn: Turn) -> None:
+    """The plain /start: onboarding for a new patient, else resume where they were."""
     state = turn.state
     hint = (turn.event.language_hint or "").split("-")[0].lower()
     if state.language is None and hint in ("nl", "fr"):

@@ -12,13 +12,13 @@ from dataclasses import replace
 from typing import Any
 
 from bot.engine.features import Feature
+from bot.engine.features.clinic import INVITE_MEMO
 from bot.engine.features.core import ONBOARDING
 from bot.engine.flows import Flow
 from bot.engine.model import Frame
 from bot.engine.turn import Turn
 
 STANDARD_INTAKE = ("redflags", "episode", "nrs", "comi")
-INVITATION_MEMO = "invitation"  # set by the clinic feature: it plans its own intake
 
 
 def intake_agenda(
@@ -31,7 +31,7 @@ class Intake(Feature):
     def after_finish(
         self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
     ) -> None:
-        if flow.id != ONBOARDING or turn.memo(INVITATION_MEMO):
+        if flow.id != ONBOARDING or turn.memo(INVITE_MEMO):  # an invitation plans its own
             return
         turn.state = replace(
             turn.state, agenda=(*intake_agenda(turn.engine.flows), *turn.state.agenda)

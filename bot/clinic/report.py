@@ -1,0 +1,185 @@
+"""The clinician summary from the database: PatientReport, its PDF, access and audit.
+
+A summary is only made for a clinic the patient shares with now (`ReportDenied`
+otherwise), in the language asked for (the clinician's), and every one made is in the
+audit log with counts, never the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clinic.access import ensure_ref, shares_with
+from bot.clinic.audit import audit
+from bot.clinic.report_texts import chart_labels, report_texts
+from bot.clinic.results import completed_results
+from bot.clinic.times import aware
+from bot.engine.features.clinic import QUESTION_FLOW, REDFLAG_FLOW
+from bot.engine.flows import Flow
+from bot.engine.model import Language, Text
+from bot.i18n import BRUSSELS, Catalogs
+from bot.reports.chart import progress_chart
+from bot.reports.model import HistoryPoint, PatientReport, RedFlagAnswer, RedFlagRecord
+from bot.reports.pdf import render_summary_pdf
+from bot.store.models import Answer, Clinic, Episode, Patient, RedFlag, Response
+
+FOLLOWED = ("nrs", "comi")  # scores drawn over time
+
+
+class ReportDenied(LookupError):
+    """No such patient, or the patient does not share with this clinic."""
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """What turns stored ids into words: catalogs and flows."""
+
+    catalogs: Catalogs
+    flows: Mapping[str, Flow]
+
+
+@dataclass(frozen=True)
+class Summary:
+    patient_ref: str
+    pdf: bytes
+
+
+async def build_report(
+    session: AsyncSession,
+    content: ReportContent,
+    patient: Patient,
+    clinic: Clinic,
+    language: Language,
+    now: datetime,
+) -> PatientReport:
+    results = [r for _, r in await completed_results(session, content.flows, [patient.id])]
+    latest = {r.instrument: r for r in results}  # the newest per instrument
+    history = tuple(
+        HistoryPoint(r.instrument, r.completed_at, r.total)
+        for r in results
+        if r.instrument in FOLLOWED
+    )
+    instruments = {f.instrument: f for f in content.flows.values() if f.instrument}
+    notices = tuple(
+        content.catalogs.render(language, Text(notice))
+        for i in latest
+        if i in instruments and (notice := instruments[i].notice)
+    )
+    return PatientReport(
+        patient_ref=await ensure_ref(session, patient),
+        clinic_name=clinic.name,
+        generated_at=now.astimezone(BRUSSELS),
+        patient_language=patient.language or "nl",
+        report_language=language,
+        results=tuple(sorted(latest.values(), key=lambda r: r.completed_at)),
+        red_flags=await _red_flags(session, content, patient.id, language),
+        history=history if len(history) > 1 else (),
+        patient_question=await _question(session, patient.id),
+        notices=notices,
+        radicular=await _radicular(session, patient.id),
+    )
+
+
+async def _red_flags(
+    session: AsyncSession, content: ReportContent, patient_id: int, language: Language
+) -> tuple[RedFlagRecord, ...]:
+    query = select(RedFlag).where(RedFlag.patient_id == patient_id).order_by(RedFlag.raised_at)
+    flow = content.flows.get(REDFLAG_FLOW)
+    steps = {s.id: s.text for s in flow.steps} if flow else {}
+
+    def said(value: object) -> str:
+        if isinstance(value, bool):
+            return content.catalogs.render(language, Text("answer.yes" if value else "answer.no"))
+        return str(value)
+
+    return tuple(
+        RedFlagRecord(
+            level=flag.level,
+            cluster=flag.cluster,
+            answers=tuple(
+                RedFlagAnswer(
+                    item,
+                    content.catalogs.render(language, Text(steps[item])) if item in steps else item,
+                    said(value),
+                )
+                for item, value in flag.answers.items()
+            ),
+            raised_at=aware(flag.raised_at),
+            shown_at=aware(flag.shown_at) if flag.shown_at else None,
+            acknowledged_at=aware(flag.acknowledged_at) if flag.acknowledged_at else None,
+        )
+        for flag in (await session.execute(query)).scalars()
+    )
+
+
+async def _question(session: AsyncSession, patient_id: int) -> str | None:
+    """The patient's latest question for the appointment, verbatim."""
+    query = (
+        select(Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Response.patient_id == patient_id,
+            Response.flow == QUESTION_FLOW,
+            Answer.item == "question",
+        )
+        .order_by(Answer.id.desc())
+        .limit(1)
+    )
+    value = (await session.execute(query)).scalar_one_or_none()
+    return value if isinstance(value, str) else None
+
+
+async def _radicular(session: AsyncSession, patient_id: int) -> bool:
+    query = (
+        select(Episode.pain_type)
+        .where(Episode.patient_id == patient_id)
+        .order_by(Episode.first_contact_at.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none() == "radicular"
+
+
+def render_pdf(content: ReportContent, report: PatientReport, language: Language) -> bytes:
+    chart = None
+    if report.history:
+        series = {
+            name: [(p.at, p.value) for p in report.history if p.instrument == name]
+            for name in FOLLOWED
+        }
+        labels = chart_labels(content.catalogs, language)
+        chart = progress_chart(series["nrs"], series["comi"], [], labels, BRUSSELS).png
+    return render_summary_pdf(report, report_texts(content.catalogs, language), chart)
+
+
+async def clinician_summary(
+    session: AsyncSession,
+    content: ReportContent,
+    patient: Patient,
+    clinic_id: int,
+    language: Language,
+    now: datetime,
+    actor: str,
+) -> Summary:
+    """The PDF summary of one patient for one clinic; audited. Raises ReportDenied."""
+    clinic = await session.get(Clinic, clinic_id)
+    if clinic is None or not await shares_with(session, patient.id, clinic_id):
+        raise ReportDenied("the patient does not share with this clinic")
+    report = await build_report(session, content, patient, clinic, language, now)
+    pdf = render_pdf(content, report, language)
+    audit(
+        session,
+        now,
+        actor,
+        "report",
+        patient.id,
+        clinic=clinic_id,
+        language=language,
+        results=len(report.results),
+        red_flags=len(report.red_flags),
+    )
+    return Summary(report.patient_ref, pdf)

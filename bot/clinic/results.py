@@ -1,0 +1,68 @@
+"""Completed, scored questionnaires read back from the database as report values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clinic.times import aware
+from bot.engine.flows import Flow
+from bot.reports.model import QuestionnaireResult
+from bot.store.models import Answer, Response, Score
+
+
+def _validated(flows: Mapping[str, Flow], flow_id: str, language: str) -> bool:
+    flow = flows.get(flow_id)
+    if flow is None:
+        return False
+    return any(lang == language and how == "validated" for lang, how in flow.provenance.items())
+
+
+async def completed_results(
+    session: AsyncSession,
+    flows: Mapping[str, Flow],
+    patient_ids: Sequence[int],
+    since: datetime | None = None,
+) -> list[tuple[int, QuestionnaireResult]]:
+    """(patient id, result) of every scored questionnaire, oldest first.
+
+    Answers are the latest value per item (a changed answer replaces the earlier one)
+    in the order first asked.
+    """
+    query = (
+        select(Response, Score)
+        .join(Score, Score.response_id == Response.id)
+        .where(Response.patient_id.in_(patient_ids), Response.status == "completed")
+        .order_by(Response.completed_at, Response.id)
+    )
+    if since is not None:
+        query = query.where(Response.completed_at >= since)
+    rows = [(response, score) for response, score in await session.execute(query)]
+    answers: dict[int, dict[str, int]] = {response.id: {} for response, _ in rows}
+    if rows:
+        stored = await session.execute(
+            select(Answer).where(Answer.response_id.in_(answers)).order_by(Answer.id)
+        )
+        for answer in stored.scalars():
+            value = answer.value
+            if isinstance(value, int) and not isinstance(value, bool):
+                answers[answer.response_id][answer.item] = value
+    results = []
+    for response, score in rows:
+        assert response.completed_at is not None
+        result = QuestionnaireResult(
+            instrument=score.instrument,
+            version=response.flow_version,
+            language=response.language,
+            completed_at=aware(response.completed_at),
+            total=score.total,
+            category=score.category,
+            validated_in_language=_validated(flows, response.flow, response.language),
+            answers=tuple(answers[response.id].items()),
+            subscales={k: float(v) for k, v in score.subscales.items()},
+        )
+        results.append((response.patient_id, result))
+    return results

@@ -1,0 +1,141 @@
+"""KCE self-management advice, tailored and never repeated too soon.
+
+When: at the end of the intake ("onboarding"), after each questionnaire ("result"),
+after a check-in ("checkin"), after the pain score that closes a /flare ("flare"),
+and on /advice ("advice_command"). Never while an escalated red flag is not yet
+followed by a doctor's visit. Every item shown is an effect (id, version, language,
+trigger) so we can say exactly what a patient was told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.advice.selection import AdviceItem, PatientProfile, load_library, select_advice
+from bot.engine.features import Command, Feature
+from bot.engine.features.intake import STANDARD_INTAKE
+from bot.engine.features.questionnaires import SCORES_MEMO
+from bot.engine.features.triage import advice_withheld
+from bot.engine.flows import Flow
+from bot.engine.model import Effect, Frame, Reply, Text
+from bot.engine.turn import Turn
+from bot.pathway.config import PathwayConfig, load_config
+from bot.pathway.phase import phase_on
+
+SHOWN_MEMO = "advice_shown"
+ANSWERS_MEMO = "answers"
+INTAKE_DONE_MEMO = "intake_advice_given"
+SHOWN_LIMIT = 100
+RISK_OF = {
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "not_elevated": "low",
+    "elevated": "high",
+}
+
+
+@dataclass(frozen=True)
+class AdviceGiven(Effect):
+    advice_id: str
+    version: int
+    language: str
+    trigger: str
+
+
+def profile_of(turn: Turn, config: PathwayConfig) -> PatientProfile:
+    """What the bot knows about the patient, from its memory."""
+    episode: Mapping[str, Any] = turn.memo("episode") or {}
+    phase = None
+    onset = episode.get("onset")
+    if isinstance(onset, str):
+        local_today = turn.now.astimezone(config.tz).date()
+        start = date.fromisoformat(onset)
+        phase = phase_on(start, max(start, local_today), config)
+    scores: Mapping[str, list[dict[str, Any]]] = turn.memo(SCORES_MEMO) or {}
+    latest = [
+        (h[-1]["at"], h[-1].get("category"))
+        for k, h in scores.items()
+        if k in ("startback", "orebro") and h
+    ]
+    risk = RISK_OF.get(str(max(latest)[1])) if latest else None
+    pain_type = episode.get("pain_type")
+    return PatientProfile(
+        phase=phase,
+        pain_type=pain_type if pain_type in ("back", "radicular") else None,
+        risk=risk,
+        answers=dict(turn.memo(ANSWERS_MEMO) or {}),
+        red_flag_open=advice_withheld(turn),
+    )
+
+
+class Advice(Feature):
+    def __init__(
+        self,
+        repeat_window: timedelta = timedelta(days=14),
+        library: Sequence[AdviceItem] | None = None,
+        config: PathwayConfig | None = None,
+    ) -> None:
+        self.repeat_window = repeat_window
+        self.library = tuple(library) if library is not None else load_library()
+        self.config = config or load_config()
+
+    def commands(self) -> Mapping[str, Command]:
+        return {"advice": self._command}
+
+    def give(self, turn: Turn, trigger: str, limit: int = 1) -> bool:
+        """Show the most fitting advice not shown recently; False when there is none."""
+        profile = profile_of(turn, self.config)
+        shown = [(i, datetime.fromisoformat(at)) for i, at in turn.memo(SHOWN_MEMO) or []]
+        items = select_advice(
+            self.library, profile, trigger, shown, turn.now, self.repeat_window, limit=limit
+        )
+        for item in items:
+            turn.reply(
+                Reply(parts=(Text("advice.intro"), Text(item.title_msgid), Text(item.body_msgid)))
+            )
+            turn.effect(AdviceGiven(item.id, item.version, turn.language, trigger))
+            shown.append((item.id, turn.now))
+        turn.remember(SHOWN_MEMO, [[i, at.isoformat()] for i, at in shown][-SHOWN_LIMIT:])
+        return bool(items)
+
+    def _command(self, turn: Turn) -> None:
+        if advice_withheld(turn):
+            turn.say("advice.withheld")
+        elif not self.give(turn, "advice_command"):
+            turn.say("advice.none_new")
+        turn.ask_again()
+
+    def after_finish(
+        self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
+    ) -> None:
+        if flow.instrument is not None:
+            answers = dict(turn.memo(ANSWERS_MEMO) or {})
+            answers.update(
+                {
+                    f"{flow.instrument}.{k}": v
+                    for k, v in frame.answers.items()
+                    if isinstance(v, int) and not isinstance(v, bool)
+                }
+            )
+            turn.remember(ANSWERS_MEMO, answers)
+        busy = turn.state.top is not None or bool(turn.state.agenda)
+        if advice_withheld(turn) or busy:  # advice waits until no question is queued
+            return
+        if flow.id == "nrs" and turn.memo("flare"):
+            turn.remember("flare", None)
+            self.give(turn, "flare", limit=2)
+        elif flow.id == "checkin":
+            self.give(turn, "checkin")
+        elif self._intake_complete(turn, flow):
+            turn.remember(INTAKE_DONE_MEMO, True)
+            self.give(turn, "onboarding", limit=2)
+        elif flow.instrument is not None:
+            self.give(turn, "result")
+
+    @staticmethod
+    def _intake_complete(turn: Turn, flow: Flow) -> bool:
+        return flow.id in STANDARD_INTAKE and not turn.memo(INTAKE_DONE_MEMO)

@@ -1,0 +1,179 @@
+"""Pre-consultation invitations and sharing with a clinic.
+
+The service resolves a `/start i_<token>` deep link against the database and hands the
+engine only the outcome as the /start argument (see `invite_arg`): never the token.
+A valid invitation sets the agenda: the separate consent to share with the clinic,
+the red-flag screen (when that flow exists), the requested instruments (those that
+exist) and an optional question for the appointment. When the last of them is done
+the invitation is completed (InvitationCompleted: the clinicians get their summary).
+`/sharing` withdraws the sharing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from bot.engine.features import Command, Feature
+from bot.engine.features.confirm import ask_confirmation, confirmation
+from bot.engine.features.core import ONBOARDING, begin
+from bot.engine.flows import Flow
+from bot.engine.model import (
+    Frame,
+    InvitationAccepted,
+    InvitationCompleted,
+    SharingDecided,
+    SharingWithdrawn,
+    Text,
+)
+from bot.engine.turn import Turn
+
+SHARING_FLOW = "clinic_sharing"
+QUESTION_FLOW = "clinic_question"
+REDFLAG_FLOW = "redflags"
+INSTRUMENT_FLOWS = ("startback", "orebro", "comi", "nrs")
+INVITE_MEMO = "clinic.invite"  # the invitation being filled in
+SHARED_MEMO = "clinic.shared"  # [[clinic id, clinic name], ...] shared with now
+
+InviteProblem = Literal["invalid", "expired", "used"]
+_PREFIX = "invite:"
+
+
+@dataclass(frozen=True)
+class Invite:
+    invitation: int
+    clinic: int
+    instruments: tuple[str, ...]
+    clinic_name: str
+
+
+def invite_arg(invite: Invite | InviteProblem) -> str:
+    """The /start argument the service passes: `invite:<problem>` or
+    `invite:<invitation id>:<clinic id>:<instrument,...>:<clinic name>`."""
+    if isinstance(invite, str):
+        return f"{_PREFIX}{invite}"
+    instruments = ",".join(invite.instruments)
+    return f"{_PREFIX}{invite.invitation}:{invite.clinic}:{instruments}:{invite.clinic_name}"
+
+
+def parse_invite_arg(arg: str) -> Invite | InviteProblem | None:
+    if not arg.startswith(_PREFIX):
+        return None
+    body = arg[len(_PREFIX) :]
+    if body in ("invalid", "expired", "used"):
+        return body  # type: ignore[return-value]
+    invitation, clinic, instruments, name = body.split(":", 3)
+    return Invite(int(invitation), int(clinic), tuple(filter(None, instruments.split(","))), name)
+
+
+def invite_agenda(flows: Mapping[str, Flow], instruments: Sequence[str]) -> tuple[str, ...]:
+    """The flows an invitation runs, in order, leaving out those that do not exist."""
+    wanted = (SHARING_FLOW, REDFLAG_FLOW, *instruments, QUESTION_FLOW)
+    seen: list[str] = []
+    for flow_id in wanted:
+        if flow_id in flows and flow_id not in seen:
+            seen.append(flow_id)
+    return tuple(seen)
+
+
+def _agenda(turn: Turn, invite: Mapping[str, Any]) -> tuple[str, ...]:
+    return invite_agenda(turn.engine.flows, invite["instruments"])
+
+
+def _open(turn: Turn, invite: Invite) -> None:
+    turn.effect(InvitationAccepted(invite.invitation))
+    turn.remember(
+        INVITE_MEMO,
+        {
+            "invitation": invite.invitation,
+            "clinic": invite.clinic,
+            "clinic_name": invite.clinic_name,
+            "instruments": list(invite.instruments),
+        },
+    )
+    turn.say("clinic.invited", clinic=invite.clinic_name)
+    if turn.state.consent != "given":
+        begin(turn)  # onboarding first; after_finish(onboarding) sets the agenda
+        return
+    memo = turn.memo(INVITE_MEMO)
+    turn.state = replace(
+        turn.state, paused=False, agenda=(*_agenda(turn, memo), *turn.state.agenda)
+    )
+    if turn.state.top is None:
+        turn.advance()
+    else:
+        turn.ask_again()
+
+
+def sharing(turn: Turn) -> None:
+    shared = turn.memo(SHARED_MEMO) or []
+    if not shared:
+        turn.say("sharing.none")
+        turn.ask_again()
+        return
+    turn.state = replace(turn.state, paused=False)
+    names = ", ".join(name for _, name in shared)
+    question = Text("sharing.confirm", {"clinics": names})
+    ask_confirmation(turn, question, "sharing", "sharing.stop", "sharing.keep")
+
+
+class Clinic(Feature):
+    def commands(self) -> Mapping[str, Command]:
+        return {"sharing": sharing}
+
+    def on_start(self, turn: Turn) -> bool:
+        invite = parse_invite_arg(turn.event.arg)
+        if invite is None:
+            return False
+        if isinstance(invite, Invite):
+            _open(turn, invite)
+        else:
+            turn.say(f"clinic.invite_{invite}")
+            begin(turn)
+        return True
+
+    def intercept(self, turn: Turn) -> bool:
+        answer = confirmation(turn, "sharing")
+        if answer is None:
+            return False
+        if answer == "yes":
+            turn.effect(SharingWithdrawn())
+            turn.remember(SHARED_MEMO, [])
+            turn.say("sharing.stopped")
+        else:
+            turn.say("sharing.kept")
+        turn.ask_again()
+        return True
+
+    def after_finish(
+        self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
+    ) -> None:
+        invite = turn.memo(INVITE_MEMO)
+        if invite is None:
+            return
+        if flow.id == ONBOARDING and turn.state.consent == "given":
+            # The invitation's flows replace the default first questionnaire.
+            turn.state = replace(turn.state, agenda=_agenda(turn, invite))
+            return
+        if flow.id == SHARING_FLOW:
+            self._shared(turn, invite, frame.answers.get("share") == "yes")
+        planned = set(_agenda(turn, invite))
+        pending = set(turn.state.agenda) | {f.flow for f in turn.state.stack}
+        if flow.id in planned and not planned & pending:
+            turn.effect(InvitationCompleted(invite["invitation"]))
+            turn.remember(INVITE_MEMO, None)
+            turn.say("clinic.invite_done", clinic=invite["clinic_name"])
+
+    @staticmethod
+    def _shared(turn: Turn, invite: Mapping[str, Any], granted: bool) -> None:
+        turn.effect(SharingDecided(invite["clinic"], invite["invitation"], granted))
+        if granted:
+            shared = [s for s in turn.memo(SHARED_MEMO) or [] if s[0] != invite["clinic"]]
+            turn.remember(SHARED_MEMO, [*shared, [invite["clinic"], invite["clinic_name"]]])
+            turn.say("clinic.sharing_granted", clinic=invite["clinic_name"])
+        else:
+            # Nothing goes to the clinic, so no question for it either.
+            agenda = tuple(f for f in turn.state.agenda if f != QUESTION_FLOW)
+            turn.state = replace(turn.state, agenda=agenda)
+            turn.say("clinic.sharing_refused")

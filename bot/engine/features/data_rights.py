@@ -1,0 +1,47 @@
+"""Patient data rights: /mydata (a copy of everything stored) and /delete (erasure).
+
+The engine only asks and decides: the file is made by the service (reply attachment
+"mydata", see bot/clinic/mydata.py) and the rows are erased by the writer of
+ErasureRequested (bot/store/effects/clinic.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bot.engine.features import Command, Feature
+from bot.engine.features.confirm import ask_confirmation, confirmation
+from bot.engine.model import ErasureRequested, Reply, State, Text
+from bot.engine.turn import Turn
+
+MYDATA_ATTACHMENT = "mydata"
+
+
+def mydata(turn: Turn) -> None:
+    turn.reply(Reply(parts=(Text("mydata.sent"),), attachment=MYDATA_ATTACHMENT))
+    turn.ask_again()
+
+
+def delete(turn: Turn) -> None:
+    turn.state = replace(turn.state, paused=False)
+    ask_confirmation(turn, Text("delete.confirm"), "delete", "delete.yes", "delete.no")
+
+
+class DataRights(Feature):
+    def commands(self) -> Mapping[str, Command]:
+        return {"mydata": mydata, "delete": delete}
+
+    def intercept(self, turn: Turn) -> bool:
+        answer = confirmation(turn, "delete")
+        if answer is None:
+            return False
+        if answer == "no":
+            turn.say("delete.kept")
+            turn.ask_again()
+            return True
+        turn.effect(ErasureRequested())
+        # Forget everything; only the language stays, to say goodbye (the state is not saved).
+        turn.state = State(language=turn.state.language)
+        turn.say("delete.done")
+        return True

@@ -1,0 +1,99 @@
+"""Send queued clinician summaries (table `notifications`) after the patient's commit.
+
+Each row is claimed in its own transaction (so two workers never both send it), the
+PDF is made and audited from the data as it is now, then sent with sendDocument. A
+network failure releases the claim for the next round; a refusal by Telegram (blocked,
+chat gone) is kept as `last_error` and not retried.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+from telegram import Bot, InputFile
+from telegram.error import NetworkError, TelegramError
+
+from bot.clinic.report import ReportContent, ReportDenied, clinician_summary
+from bot.engine.model import Language, Text
+from bot.runtime import Runtime
+from bot.store.models import Clinician, Notification, Patient
+
+log = logging.getLogger(__name__)
+
+CAPTIONS = {"completed": "clinician.summary_completed", "red_flag": "clinician.summary_red_flag"}
+
+
+async def send_pending(runtime: Runtime, bot: Bot) -> int:
+    """Send every unclaimed summary; returns how many were sent."""
+    async with runtime.db.session() as session:
+        query = select(Notification.id).where(Notification.claimed_at.is_(None))
+        ids = list((await session.execute(query.order_by(Notification.id))).scalars())
+    sent = 0
+    for notification_id in ids:
+        sent += await _send_one(runtime, bot, notification_id)
+    return sent
+
+
+async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
+    now = runtime.clock.now()
+    content = ReportContent(runtime.catalogs, runtime.engine.flows)
+    async with runtime.db.session() as session, session.begin():
+        claim = (
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.claimed_at.is_(None))
+            .values(claimed_at=now)
+        )
+        if not (await session.execute(claim)).rowcount:  # type: ignore[attr-defined]
+            return 0
+        notification = await session.get(Notification, notification_id)
+        assert notification is not None
+        clinician = await session.get(Clinician, notification.clinician_id)
+        patient = await session.get(Patient, notification.patient_id)
+        if clinician is None or patient is None or clinician.telegram_user_id is None:
+            notification.last_error = "no_recipient"
+            return 0
+        language: Language = "fr" if clinician.language == "fr" else "nl"
+        try:
+            summary = await clinician_summary(
+                session,
+                content,
+                patient,
+                notification.clinic_id,
+                language,
+                now,
+                f"clinician:{clinician.id}",
+            )
+        except ReportDenied:  # sharing withdrawn since it was queued
+            notification.last_error = "not_shared"
+            return 0
+        chat_id = int(clinician.telegram_user_id)
+        caption = Text(CAPTIONS[notification.reason], {"ref": summary.patient_ref})
+    try:
+        await bot.send_document(
+            chat_id,
+            InputFile(summary.pdf, filename=f"backpath-{summary.patient_ref}.pdf"),
+            caption=runtime.catalogs.render(language, caption),
+        )
+    except TelegramError as error:
+        log.warning("summary %s not sent: %s", notification_id, type(error).__name__, exc_info=True)
+        retry = isinstance(error, NetworkError)
+        await _finish(runtime, notification_id, error=type(error).__name__[:64], release=retry)
+        return 0
+    await _finish(runtime, notification_id)
+    log.info("summary %s sent to clinician %s", notification_id, clinician.id)
+    return 1
+
+
+async def _finish(
+    runtime: Runtime, notification_id: int, error: str | None = None, release: bool = False
+) -> None:
+    async with runtime.db.session() as session, session.begin():
+        notification = await session.get(Notification, notification_id)
+        if notification is None:
+            return
+        notification.last_error = error
+        if release:
+            notification.claimed_at = None
+        elif error is None:
+            notification.sent_at = runtime.clock.now()

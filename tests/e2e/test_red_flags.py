@@ -1,0 +1,59 @@
+"""Red-flag escalation on the Telegram path, one urgent and one semi-urgent per language."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.store.models import RedFlag
+from tests.e2e.conftest import Harness
+
+PATIENT = 7373
+
+
+def msg(harness: Harness, language: str, msgid: str) -> str:
+    return harness.runtime.catalogs.message(language, msgid)  # type: ignore[arg-type]
+
+
+async def flags(harness: Harness) -> list[RedFlag]:
+    async with harness.runtime.db.session() as session:
+        return list((await session.execute(select(RedFlag).order_by(RedFlag.id))).scalars())
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+async def test_urgent_flag_at_intake(harness: Harness, language: str) -> None:
+    await harness.say(PATIENT, "/start", language)
+    await harness.tap(PATIENT, msg(harness, language, "onboarding.consent_yes"), language)
+    before = len(harness.texts(PATIENT))
+    await harness.tap(PATIENT, msg(harness, language, "answer.yes"), language)  # urgent
+    new = harness.texts(PATIENT)[before:]
+    assert len(new) == 1 and "112" in new[0]  # the escalation, and nothing after it
+    [flag] = await flags(harness)
+    assert (flag.level, flag.cluster, flag.answers) == ("urgent", "neuro", {"neuro_bladder": True})
+    assert flag.shown_at is not None and flag.acknowledged_at is None
+    await harness.tap(PATIENT, msg(harness, language, "escalation.ack_button"), language)
+    assert harness.texts(PATIENT)[-1] == msg(harness, language, "escalation.seen_question")
+    [flag] = await flags(harness)
+    assert flag.acknowledged_at is not None and flag.seen_by_doctor_at is None
+    await harness.say(PATIENT, "7", language)  # anything else: the numbers again
+    assert harness.texts(PATIENT)[-2] == msg(harness, language, "escalation.still_urgent")
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+async def test_semi_urgent_flag_from_free_text(harness: Harness, language: str) -> None:
+    await harness.say(PATIENT, "/start", language)
+    await harness.tap(PATIENT, msg(harness, language, "onboarding.consent_yes"), language)
+    await harness.no_red_flags(PATIENT, language)
+    fever = "ik heb koorts" if language == "nl" else "j'ai de la fièvre"
+    await harness.say(PATIENT, fever, language)
+    assert harness.texts(PATIENT)[-1] == msg(harness, language, "redflags.inf_screen")
+    yes = msg(harness, language, "answer.yes")
+    await harness.tap(PATIENT, yes, language)  # the screen
+    before = len(harness.texts(PATIENT))
+    await harness.tap(PATIENT, yes, language)  # fever or chills
+    new = harness.texts(PATIENT)[before:]
+    assert "1733" in new[0] and "48" in new[0]
+    assert new[1] == msg(harness, language, "redflags.inf_sweats")  # then the next question
+    [flag] = await flags(harness)
+    assert (flag.level, flag.cluster, flag.source) == ("semi_urgent", "infection", "free_text")
+    assert flag.answers == {"inf_fever": True}
