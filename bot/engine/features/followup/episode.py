@@ -50,9 +50,7 @@ def typed_onset(turn: Turn, config: PathwayConfig) -> bool:
         turn.reply_error(Text("episode.date_invalid"))
         turn.ask_again()
         return True
-    turn.store(step.id, onset.isoformat())
-    turn.record(step, onset.isoformat())
-    turn.advance()
+    turn.engine.accept(turn, step, onset.isoformat())
     return True
 
 
