@@ -3,16 +3,23 @@
 Works at a tty and with piped stdin: one input per line. Buttons are shown as
 numbered options (`  1) Ja`); type the number or the option's text. A scale is
 shown as its numbers; type the number. EOF ends the session cleanly.
+
+Reminders of this terminal patient that are due are dispatched whenever the patient
+types a line (there is no background job here). A chart is saved as a PNG file under
+the data folder and its path is shown.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Event
+from bot.engine.model import Text
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
-from bot.service import Incoming, Outcome
+from bot.scheduler import dispatch_due
+from bot.service import Attachment, Incoming, Outcome
 
 PROMPT = "> "
 CHANNEL = "terminal"
@@ -44,15 +51,24 @@ def format_rendered(rendered: Rendered) -> str:
     return "\n".join(lines)
 
 
+def _save_image(runtime: Runtime, attachment: Attachment) -> Path:
+    """Write a chart under the data folder (stamped with the clock, so never overwritten)."""
+    stamp = runtime.clock.now().strftime("%Y%m%dT%H%M%S")
+    stem, _, ext = attachment.filename.rpartition(".")
+    path = runtime.settings.backpath_data_dir / "charts" / f"{stem}-{stamp}.{ext}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(attachment.data)
+    return path.resolve()
+
+
 async def run_chat(
     runtime: Runtime, user: str, language: str | None, stdin: TextIO, stdout: TextIO
 ) -> None:
     waiting: Rendered | None = None
     interactive = stdin.isatty()
 
-    async def send(event: Event) -> None:
+    async def show(outcome: Outcome) -> None:
         nonlocal waiting
-        outcome: Outcome = await runtime.service.handle(Incoming(CHANNEL, user, event))
         for reply in outcome.replies:
             rendered = render_reply(runtime.catalogs, outcome.language, reply)
             stdout.write(format_rendered(rendered) + "\n\n")
@@ -61,10 +77,22 @@ async def run_chat(
                 if attachment.caption is not None:
                     caption = runtime.catalogs.render(outcome.language, attachment.caption)
                     stdout.write(caption + "\n")
-                stdout.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
+                if attachment.filename.endswith(".png"):  # a chart: saved to look at
+                    path = _save_image(runtime, attachment)
+                    saved = Text("progress.saved", {"path": str(path)})
+                    stdout.write(runtime.catalogs.render(outcome.language, saved) + "\n\n")
+                else:
+                    stdout.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
             if rendered.buttons or rendered.expects:
                 waiting = rendered
         stdout.flush()
+
+    async def deliver(_user: str, outcome: Outcome) -> None:
+        await show(outcome)
+
+    async def send(event: Event) -> None:
+        await dispatch_due(runtime, deliver, CHANNEL, user=user)
+        await show(await runtime.service.handle(Incoming(CHANNEL, user, event)))
 
     await send(Event("start", language_hint=language))
     while True:

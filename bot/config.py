@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     backpath_content_dir: Path = PROJECT_ROOT
     log_level: str = "INFO"
     advice_repeat_days: int = Field(default=14, ge=0, description="no advice item again sooner")
+    backpath_reminder_interval: int = Field(
+        default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
+    )
 
     @field_validator(
         "telegram_bot_token",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.charts import PROGRESS, Charts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import Engine, load_flows
 from bot.engine.features.registry import default_features
 from bot.engine.runner import Scorer
 from bot.i18n import Catalogs
+from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
 from bot.store import Database
 
@@ -30,6 +32,8 @@ class Runtime:
     db: Database
     service: Service
     clock: Clock
+    pathway: PathwayConfig  # follow-up timing (bot/pathway/config.yaml)
+    charts: Charts  # the progress chart (a reply attachment)
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -47,4 +51,7 @@ async def build_runtime(
     if migrate:
         await db.migrate()
     clock = clock or SystemClock()
-    return Runtime(settings, catalogs, engine, db, Service(db, engine, clock), clock)
+    pathway = load_config()
+    charts = Charts(catalogs, pathway)
+    service = Service(db, engine, clock, {PROGRESS: charts.attachment})
+    return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts)

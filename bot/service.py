@@ -57,16 +57,26 @@ class Outcome:
     attachments: Mapping[str, Attachment] = field(default_factory=dict)
 
 
-Producer = Callable[[AsyncSession, Patient, datetime], Awaitable[tuple[str, bytes, Text]]]
-# Reply.attachment name -> what makes the file.
+# (file name, bytes, caption or None), or None when there is nothing to attach
+Producer = Callable[
+    [AsyncSession, Patient, datetime], Awaitable[tuple[str, bytes, Text | None] | None]
+]
+# Reply.attachment name -> what makes the file (more can be given to the Service).
 ATTACHMENTS: dict[str, Producer] = {MYDATA_ATTACHMENT: mydata_attachment}
 
 
 class Service:
-    def __init__(self, db: Database, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        engine: Engine,
+        clock: Clock,
+        producers: Mapping[str, Producer] | None = None,
+    ) -> None:
         self.db = db
         self.engine = engine
         self.clock = clock
+        self.producers = {**ATTACHMENTS, **(producers or {})}
         load_writers()
 
     async def handle(self, incoming: Incoming) -> Outcome:
@@ -93,9 +103,10 @@ class Service:
                 patient.language = result.state.language
                 await repo.save_state(session, patient.id, state_to_json(result.state), now)
                 for reply in result.replies:
-                    if reply.attachment in ATTACHMENTS:
-                        made = await ATTACHMENTS[reply.attachment](session, patient, now)
-                        attachments[reply.attachment] = Attachment(*made)
+                    if reply.attachment in self.producers:
+                        made = await self.producers[reply.attachment](session, patient, now)
+                        if made is not None:
+                            attachments[reply.attachment] = Attachment(*made)
             log.info(
                 "patient=%s event=%s effects=%s replies=%d",
                 patient.id,

@@ -146,7 +146,7 @@ class FakeBotApi(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         method = request.url.path.rsplit("/", 1)[-1]
-        await request.aread()  # multipart uploads (sendDocument) arrive as a stream
+        await request.aread()  # multipart uploads (sendPhoto, sendDocument) arrive as a stream
         params, files = self._parse(request)
         if method == "getUpdates":
             return self._ok(await self._get_updates(params))

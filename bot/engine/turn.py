@@ -258,6 +258,9 @@ class Turn:
             holder.remind_hold(self)
             return
         frame = self.state.top
+        if frame is None and self.state.agenda and not self.state.paused:
+            self.advance()  # queued flows (e.g. a reminder's check-in) start now
+            return
         if frame is None:
             if self.state.consent == "given":
                 self.menu("menu.prompt")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import string
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from bot.engine.model import Label, Language, Raw, Text
-from bot.i18n.formatting import format_number
+from bot.i18n.formatting import format_day, format_number
 
 LANGUAGES: tuple[Language, ...] = ("nl", "fr")
 DOMAIN = "messages"
@@ -86,6 +87,8 @@ class Catalogs:
     def _param(self, language: Language, value: Any) -> Any:
         if isinstance(value, Text | Raw):
             return self.render(language, value)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return format_day(value, language)  # a calendar day: '3 maart 2026'
         if isinstance(value, float):
             return format_number(value, language)
         return value

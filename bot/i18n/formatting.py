@@ -19,6 +19,11 @@ def format_day(day: date, language: Language) -> str:
     return format_date(day, format="long", locale=LOCALES[language])
 
 
+def format_short_day(day: date, language: Language) -> str:
+    """'3 mrt.' / '3 mars' (chart axes)."""
+    return format_date(day, format="d MMM", locale=LOCALES[language])
+
+
 def format_moment(moment: datetime, language: Language) -> str:
     """A UTC moment as Brussels local date and time, e.g. '3 mrt 2026 14:05'."""
     return format_datetime(moment, format="medium", tzinfo=BRUSSELS, locale=LOCALES[language])

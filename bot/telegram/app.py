@@ -14,10 +14,11 @@ from bot.config import Settings
 from bot.engine.model import Text
 from bot.i18n import LANGUAGES
 from bot.runtime import Runtime, build_runtime
-from bot.telegram.convert import to_incoming
+from bot.scheduler import dispatch_due
+from bot.telegram.convert import CHANNEL, to_incoming
 from bot.telegram.outbox import send_pending
 from bot.telegram.processor import PerUserUpdateProcessor
-from bot.telegram.send import send_outcome, settle_keyboard
+from bot.telegram.send import reminder_sender, send_outcome, settle_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,12 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat is not None and outcome.replies:
         await send_outcome(context.bot, chat.id, runtime.catalogs, outcome)
     await send_pending(runtime, context.bot)  # clinician summaries queued by this update
+
+
+async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic job: send what is due (bot/scheduler), through the service."""
+    runtime = _runtime(context)
+    await dispatch_due(runtime, reminder_sender(context.bot, runtime.catalogs), CHANNEL)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -100,6 +107,11 @@ def build_application(
             application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock)
         await register_commands(application)
         await send_pending(application.bot_data[RUNTIME_KEY], application.bot)  # left over
+        interval = settings.backpath_reminder_interval
+        if interval > 0 and application.job_queue is not None:
+            application.job_queue.run_repeating(
+                dispatch_reminders, interval=interval, first=interval, name="reminders"
+            )
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if runtime is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import (
     Bot,
     CallbackQuery,
@@ -10,11 +12,12 @@ from telegram import (
     InputFile,
     Message,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.engine.model import Text
 from bot.i18n import Catalogs
 from bot.i18n.rendering import Rendered, render_reply
+from bot.scheduler import Blocked, RetryLater, Sender
 from bot.service import Outcome
 
 
@@ -30,17 +33,37 @@ def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
 
 
 async def send_outcome(bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outcome) -> None:
+    """Send the replies in order, each followed by its attachment (a chart as a photo)."""
     for reply in outcome.replies:
         rendered = render_reply(catalogs, outcome.language, reply)
         await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
         attachment = outcome.attachments.get(reply.attachment or "")
         if attachment is not None:
             caption = attachment.caption
-            await bot.send_document(
-                chat_id,
-                InputFile(attachment.data, filename=attachment.filename),
-                caption=catalogs.render(outcome.language, caption) if caption else None,
-            )
+            text = catalogs.render(outcome.language, caption) if caption else None
+            upload = InputFile(attachment.data, filename=attachment.filename)
+            if attachment.filename.endswith(".png"):  # a chart: shown in the chat
+                await bot.send_photo(chat_id, upload, caption=text)
+            else:
+                await bot.send_document(chat_id, upload, caption=text)
+
+
+def reminder_sender(bot: Bot, catalogs: Catalogs) -> Sender:
+    """The scheduler's Sender for Telegram: Bot API errors become Blocked / RetryLater."""
+
+    async def send(user: str, outcome: Outcome) -> None:
+        try:
+            await send_outcome(bot, int(user), catalogs, outcome)
+        except Forbidden as exc:
+            raise Blocked from exc
+        except RetryAfter as exc:
+            after = exc.retry_after
+            seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
+            raise RetryLater("retry_after", seconds) from exc
+        except TelegramError as exc:
+            raise RetryLater(type(exc).__name__) from exc
+
+    return send
 
 
 async def settle_keyboard(query: CallbackQuery, catalogs: Catalogs, outcome: Outcome) -> None:

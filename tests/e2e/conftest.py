@@ -48,6 +48,12 @@ class Harness:
         while any(label == no for label, _ in buttons_of(self.api.last_message(user))):
             await self.tap(user, no, language)
 
+    async def episode_today(self, user: int, language: str = "nl") -> None:
+        """Answer the intake's episode questions: today, back pain, not recurrent."""
+        for msgid in ("episode.onset_today", "episode.pain_type_back", "answer.no"):
+            label = self.runtime.catalogs.message(language, msgid)  # type: ignore[arg-type]
+            await self.tap(user, label, language)
+
     def texts(self, user: int) -> list[str]:
         return [c.params.get("text", "") for c in self.api.sent(user)]
 

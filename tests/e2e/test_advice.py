@@ -21,6 +21,7 @@ async def test_high_risk_startback_gets_tailored_advice(harness: Harness, langua
     await harness.say(PATIENT, "/start", language)
     await harness.tap(PATIENT, msg(harness, language, "onboarding.consent_yes"), language)
     await harness.no_red_flags(PATIENT, language)
+    await harness.episode_today(PATIENT, language)
     await harness.tap(PATIENT, "6", language)  # NRS
     await harness.say(PATIENT, "/cancel", language)  # skip the COMI baseline here
     await harness.say(PATIENT, "/startback", language)

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 
 NO_RED_FLAGS = ["2"] * 9  # "Nee"/"Non" to each red-flag screen question
+EPISODE = ["1", "2", "2"]  # started today, back pain, not recurrent
 
 
 def chat(db: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -28,7 +29,7 @@ def chat(db: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[
 
 def test_dutch_conversation_with_numbers_text_and_bad_input(tmp_path: Path) -> None:
     db = tmp_path / "chat.db"
-    result = chat(db, ["1", "ja, ik ga akkoord", *NO_RED_FLAGS, "acht", "8"])
+    result = chat(db, ["1", "ja, ik ga akkoord", *NO_RED_FLAGS, *EPISODE, "acht", "8"])
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "  1) Nederlands\n  2) Français" in out
@@ -43,7 +44,7 @@ def test_dutch_conversation_with_numbers_text_and_bad_input(tmp_path: Path) -> N
 
 def test_french_with_lang_flag_and_resume_on_second_run(tmp_path: Path) -> None:
     db = tmp_path / "chat.db"
-    first = chat(db, ["1", *NO_RED_FLAGS, "/pause"], "--lang", "fr")
+    first = chat(db, ["1", *NO_RED_FLAGS, *EPISODE, "/pause"], "--lang", "fr")
     assert first.returncode == 0, first.stderr
     assert "Bonjour ! Je suis BackPath" in first.stdout
     assert "Question 1/1" in first.stdout and "En pause." in first.stdout
@@ -55,7 +56,9 @@ def test_french_with_lang_flag_and_resume_on_second_run(tmp_path: Path) -> None:
 
 
 def test_language_command_in_the_terminal(tmp_path: Path) -> None:
-    result = chat(tmp_path / "chat.db", ["1", "1", *NO_RED_FLAGS, "/language", "Français", "5"])
+    result = chat(
+        tmp_path / "chat.db", ["1", "1", *NO_RED_FLAGS, *EPISODE, "/language", "Français", "5"]
+    )
     assert result.returncode == 0, result.stderr
     assert "Dans quelle langue voulez-vous continuer ?" in result.stdout
     assert "Question 1/1" in result.stdout

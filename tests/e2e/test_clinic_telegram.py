@@ -74,12 +74,13 @@ async def test_mydata_arrives_as_a_json_file(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
     await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     await harness.tap(PATIENT, "6")
     await harness.say(PATIENT, "/mydata")
     document = [c for c in harness.api.sent(PATIENT) if c.method == "sendDocument"][-1]
     data = json.loads(document.files["document"])
-    assert [r["flow"] for r in data["responses"]] == ["redflags", "nrs"]
-    assert "vragenlijsten: 2" in document.params["caption"]  # the red-flag screen and the NRS
+    assert [r["flow"] for r in data["responses"]] == ["redflags", "episode", "nrs"]
+    assert "vragenlijsten: 3" in document.params["caption"]  # red flags, episode, NRS
 
 
 async def test_a_red_flag_reaches_the_clinician_at_once(harness: Harness) -> None:

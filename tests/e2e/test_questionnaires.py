@@ -23,6 +23,7 @@ async def onboard_and_skip_intake(harness: Harness, language: str) -> None:
     await harness.say(PATIENT, "/start", language)
     await harness.tap(PATIENT, label(harness, language, "onboarding.consent_yes"), language)
     await harness.no_red_flags(PATIENT, language)
+    await harness.episode_today(PATIENT, language)
     await harness.tap(PATIENT, "5", language)  # NRS
     await harness.say(PATIENT, "/cancel", language)  # stop the COMI baseline
 

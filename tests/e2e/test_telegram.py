@@ -30,6 +30,7 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert "112" in texts[1] and "/delete" in texts[1]
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
     await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     assert harness.texts(PATIENT)[-1].startswith("Vraag 1/1")
     keyboard = [label for label, _ in buttons_of(harness.api.last_message(PATIENT))]
     assert keyboard == [str(n) for n in range(11)]
@@ -42,7 +43,7 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert "Welke van de volgende problemen hindert u het meest?" in texts[-1]  # COMI baseline
     # every callback query was answered, and the answered question shows the choice
     answered = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
-    assert len(answered) == 2 + 9  # consent, nine red-flag "no", the pain score
+    assert len(answered) == 2 + 9 + 3  # consent, nine red-flag "no", episode, the pain score
     edits = [c for c in harness.api.calls if c.method == "editMessageText"]
     assert edits and edits[-1].params["text"].endswith("✓ 7")
     assert "reply_markup" not in edits[-1].params or not edits[-1].params["reply_markup"]
@@ -53,6 +54,7 @@ async def test_the_same_in_french(harness: Harness) -> None:
     assert harness.texts(PATIENT)[0].startswith("Bonjour ! Je suis BackPath")
     await harness.tap(PATIENT, "Oui, je suis d'accord", "fr")
     await harness.no_red_flags(PATIENT, "fr")
+    await harness.episode_today(PATIENT, "fr")
     assert harness.texts(PATIENT)[-1].startswith("Question 1/1")
     await harness.tap(PATIENT, "3", "fr")
     assert await stored_answers(harness) == [("pain", 3, "fr")]
@@ -72,6 +74,7 @@ async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: H
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
     await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     question = harness.api.last_message(PATIENT)
     await harness.tap(PATIENT, "5")
     seven = dict(buttons_of(question))["7"]
@@ -81,13 +84,14 @@ async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: H
     assert new[0].startswith("Die knop hoort bij een eerdere vraag")
     assert await stored_answers(harness) == [("pain", 5, "nl")]
     taps = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
-    assert len(taps) == 3 + 9
+    assert len(taps) == 3 + 9 + 3
 
 
 async def test_duplicate_update_is_processed_once(harness: Harness) -> None:
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
     await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     message = harness.api.last_message(PATIENT)
     data = dict(buttons_of(message))["4"]
     update = {
@@ -111,6 +115,7 @@ async def test_free_text_and_stickers_get_a_kind_reply(harness: Harness) -> None
     await harness.say(PATIENT, "/start", "nl")
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
     await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
     await harness.say(PATIENT, "veel pijn")
     assert harness.texts(PATIENT)[-2] == "Kies een getal van 0 tot 10."
     await harness.done(await harness.api.send_sticker(PATIENT))

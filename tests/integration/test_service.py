@@ -14,6 +14,10 @@ from bot.store.models import Answer, Patient, ProcessedUpdate, Response, Score
 from tests.conftest import make_settings
 
 USER = "4242"
+EPISODE_ANSWERS = {
+    "episode.onset": "episode.onset_today",
+    "episode.pain_type": "episode.pain_type_back",
+}  # episode.recurrent is a yes/no: "no"
 
 
 def incoming(event: Event, update_id: int | None = None) -> Incoming:
@@ -35,7 +39,8 @@ def data_of(outcome: Outcome, label_key: str) -> str:
 async def consent_and_no_flags(
     runtime: Runtime, start: Outcome, update_id: int | None = None
 ) -> Outcome:
-    """Give consent, answer "no" to the red-flag screen; returns the NRS question."""
+    """Give consent, answer "no" to the red-flag screen, tell the episode (today, back,
+    not recurrent); returns the NRS question."""
     ids = iter(range(update_id, update_id + 100)) if update_id is not None else None
     data = data_of(start, "onboarding.consent_yes")
     while True:
@@ -45,7 +50,7 @@ async def consent_and_no_flags(
         keys = [p.key for r in outcome.replies for p in r.parts if hasattr(p, "key")]
         if "nrs.pain" in keys:
             return outcome
-        data = data_of(outcome, "answer.no")
+        data = data_of(outcome, EPISODE_ANSWERS.get(keys[-1], "answer.no"))
 
 
 async def count(runtime: Runtime, model: type) -> int:
@@ -77,8 +82,9 @@ async def test_duplicate_update_is_ignored(runtime: Runtime) -> None:
     assert not answered.duplicate
     again = await runtime.service.handle(incoming(Event("choice", text=seven), 500))
     assert again.duplicate and again.replies == ()
-    assert await count(runtime, Answer) == 1 + 9  # nine red-flag answers, one pain score
-    assert await count(runtime, ProcessedUpdate) == 1 + 10 + 1
+    # nine red-flag answers, three about the episode, one pain score
+    assert await count(runtime, Answer) == 9 + 3 + 1
+    assert await count(runtime, ProcessedUpdate) == 1 + 13 + 1
 
 
 async def test_answers_survive_a_restart_and_the_patient_resumes(
@@ -132,7 +138,7 @@ async def test_a_stale_button_after_restart_is_not_recorded(runtime: Runtime) ->
     await runtime.service.handle(incoming(Event("choice", text=seven)))
     stale = await runtime.service.handle(incoming(Event("choice", text=seven)))
     assert [p.key for p in stale.replies[0].parts] == ["error.stale_button"]
-    assert await count(runtime, Answer) == 1 + 9
+    assert await count(runtime, Answer) == 9 + 3 + 1  # red flags, episode, pain
 
 
 async def test_upgrade_keeps_rows_written_by_the_first_schema(

@@ -65,12 +65,21 @@ def no_red_flags(talk: Talk) -> StepResult:
     return result
 
 
+def episode_today(talk: Talk) -> StepResult:
+    """Answer the intake's episode questions: started today, back pain, not recurrent."""
+    nl = talk.state.language == "nl"
+    talk.tap("Vandaag" if nl else "Aujourd'hui")
+    talk.tap("Nee, vooral in de rug" if nl else "Non, surtout dans le dos")
+    return talk.tap("Nee" if nl else "Non")
+
+
 def onboarded(engine: Engine, catalogs: Catalogs, hint: str = "nl") -> Talk:
-    """Consent given, red-flag screen answered "no": the NRS question waits."""
+    """Consent given, red-flag screen answered "no", episode told: the NRS question waits."""
     talk = Talk(engine, catalogs)
     talk.start(hint)
     talk.tap("Ja, ik ga akkoord" if hint == "nl" else "Oui, je suis d'accord")
     no_red_flags(talk)
+    episode_today(talk)
     return talk
 
 
@@ -99,7 +108,9 @@ def test_consent_then_nrs_answered_and_scored(engine: Engine, catalogs: Catalogs
     assert ConsentRecorded("given", 1) in result.effects
     assert talk.msgids(result)[:2] == ["redflags.intro", "redflags.neuro_bladder"]  # safety first
     result = no_red_flags(talk)
-    assert talk.msgids(result)[:1] == ["nrs.pain"]
+    assert talk.msgids(result)[-1:] == ["episode.onset"]  # then the episode
+    result = episode_today(talk)
+    assert talk.msgids(result)[-2:] == ["nrs.pain", "scale.anchors"]
     assert result.replies[-1].progress == (1, 1)
     result = talk.tap("7")
     assert result.chosen is not None

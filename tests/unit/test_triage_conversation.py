@@ -66,7 +66,7 @@ def test_acknowledge_then_seen_releases_the_hold(engine: Engine, catalogs: Catal
     tap_data(talk, "sy")
     assert FlagsSeen() in (talk.last.effects if talk.last else ())
     assert talk.msgids()[0] == "escalation.seen_thanks"
-    assert "nrs.pain" in talk.msgids()  # the intake goes on
+    assert "episode.onset" in talk.msgids()  # the intake goes on
     assert not withheld(engine, talk)
 
 

@@ -10,6 +10,7 @@ from bot.engine.features.advice import Advice
 from bot.engine.features.clinic import Clinic
 from bot.engine.features.core import Core
 from bot.engine.features.data_rights import DataRights
+from bot.engine.features.followup import FollowUp
 from bot.engine.features.intake import Intake
 from bot.engine.features.questionnaires import Questionnaires
 from bot.engine.features.triage import Triage
@@ -26,5 +27,6 @@ def default_features(
         DataRights(),
         Intake(),
         Questionnaires(flows),
+        FollowUp(),  # after Questionnaires (reads their score history), before Advice
         Advice(advice_repeat),
     ]

@@ -49,4 +49,4 @@ async def apply(ctx: WriteContext, effect: object) -> None:
 
 def load_writers() -> None:
     """Import every writer module so their registrations run."""
-    from bot.store.effects import advice, clinic, core, triage  # noqa: F401
+    from bot.store.effects import advice, clinic, core, followup, triage  # noqa: F401

@@ -1,0 +1,102 @@
+"""The episode: its answers start the pathway clock and plan the follow-up moments."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, cast
+
+from bot.engine.features.followup import memo
+from bot.engine.features.followup.effects import EpisodeStarted, RemindersPlanned
+from bot.engine.model import Text
+from bot.pathway.config import PainType, PathwayConfig
+from bot.pathway.schedule import PlannedMoment, plan_episode
+
+if TYPE_CHECKING:
+    from bot.engine.model import Frame
+    from bot.engine.turn import Turn
+
+FLOW = "episode"
+ONSET_STEP = "onset"
+MAX_YEARS_BACK = 10
+# Pathway moments due at the first contact are part of the intake: their flow is queued
+# at once (when it exists) instead of becoming a reminder row.
+INTAKE_FLOWS = {"risk_questionnaire": "startback", "comi": "comi"}
+_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def new_episode(turn: Turn) -> None:
+    """/newepisode (and the intake): ask about this episode of pain."""
+    turn.state = replace(turn.state, paused=False)
+    turn.push(FLOW)
+    turn.advance()
+
+
+def typed_onset(turn: Turn, config: PathwayConfig) -> bool:
+    """A date typed as dd/mm/yyyy at the onset question; True when handled."""
+    frame, step = turn.state.top, turn.current()
+    if frame is None or frame.flow != FLOW or step is None or step.id != ONSET_STEP:
+        return False
+    if turn.event.kind != "text" or (match := _DATE.match(turn.event.text)) is None:
+        return False
+    day_, month, year = (int(g) for g in match.groups())
+    today = memo.local_today(turn, config)
+    try:
+        onset = date(year, month, day_)
+    except ValueError:
+        onset = None
+    if onset is None or onset > today or onset.year < today.year - MAX_YEARS_BACK:
+        turn.reply_error(Text("episode.date_invalid"))
+        turn.ask_again()
+        return True
+    turn.engine.accept(turn, step, onset.isoformat())
+    return True
+
+
+def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
+    """Store the episode, remember it, plan its moments and queue the ones due now."""
+    answers = frame.answers
+    raw_onset = answers[ONSET_STEP]
+    today = memo.local_today(turn, config)
+    if isinstance(raw_onset, str):
+        onset = date.fromisoformat(raw_onset)
+    else:
+        onset = today - timedelta(days=int(raw_onset or 0))
+    pain_type = cast(PainType, answers["pain_type"])
+    recurrent = answers["recurrent"] is True
+    episode = memo.EpisodeMemo(onset, pain_type, recurrent, turn.now)
+    turn.remember(memo.EPISODE, episode.to_json())
+    turn.effect(EpisodeStarted(onset, pain_type, recurrent, turn.now))
+    moments = plan(turn, config)
+    turn.effect(RemindersPlanned(tuple((m.kind, m.due) for m in moments if m.due > turn.now)))
+    intake = [INTAKE_FLOWS.get(m.kind) for m in moments if m.due <= turn.now]
+    waiting = {*turn.state.agenda, *(f.flow for f in turn.state.stack)}
+    queued = [f for f in intake if f is not None and f in turn.engine.flows and f not in waiting]
+    turn.state = replace(turn.state, agenda=(*turn.state.agenda, *queued))
+    turn.say("episode.saved")
+
+
+def plan(turn: Turn, config: PathwayConfig) -> list[PlannedMoment]:
+    """The whole plan of the remembered episode at the patient's preferred time."""
+    episode = memo.episode_of(turn)
+    if episode is None:
+        return []
+    chosen = memo.preferred_time(turn)
+    return plan_episode(
+        episode.onset,
+        episode.first_contact,
+        episode.pain_type,
+        episode.recurrent,
+        config,
+        time.fromisoformat(chosen) if chosen else None,
+    )
+
+
+def replan(turn: Turn, config: PathwayConfig) -> bool:
+    """Replace the planned reminders by the moments still ahead; False without episode."""
+    if memo.episode_of(turn) is None:
+        return False
+    ahead = [m for m in plan(turn, config) if m.due > turn.now]
+    turn.effect(RemindersPlanned(tuple((m.kind, m.due) for m in ahead)))
+    return True

@@ -1,0 +1,117 @@
+"""What the follow-up keeps in the conversation memo (JSON), with typed accessors.
+
+memo["episode"] (read by other features too; shape documented in docs/contracts.md):
+    {"onset": "2026-02-20", "pain_type": "back" | "radicular", "recurrent": false,
+     "first_contact": "2026-03-02T09:00:00+00:00"}
+memo["followup"]:
+    {"changes": [[iso, "better" | "same" | "worse"], ...],
+     "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
+     "time": "10:00" | null, "enabled": true}
+
+NRS and COMI totals are read from the score history the questionnaires feature keeps
+(memo["scores"], bot/engine/features/questionnaires.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from bot.engine.features.questionnaires import score_history
+from bot.pathway.config import PainType, PathwayConfig
+from bot.pathway.phase import Phase, phase_on
+from bot.pathway.progress import GlobalChange
+
+if TYPE_CHECKING:
+    from bot.engine.turn import Turn
+
+EPISODE = "episode"
+FOLLOWUP = "followup"
+HISTORY_MAX = 60  # check-in answers kept: more than half a year of weekly check-ins
+
+
+@dataclass(frozen=True)
+class EpisodeMemo:
+    onset: date
+    pain_type: PainType
+    recurrent: bool
+    first_contact: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "onset": self.onset.isoformat(),
+            "pain_type": self.pain_type,
+            "recurrent": self.recurrent,
+            "first_contact": self.first_contact.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EpisodeMemo:
+        return cls(
+            onset=date.fromisoformat(data["onset"]),
+            pain_type=cast(PainType, data["pain_type"]),
+            recurrent=bool(data["recurrent"]),
+            first_contact=datetime.fromisoformat(data["first_contact"]),
+        )
+
+
+def episode_of(turn: Turn) -> EpisodeMemo | None:
+    data = turn.memo(EPISODE)
+    return EpisodeMemo.from_json(data) if data else None
+
+
+def local_today(turn: Turn, config: PathwayConfig) -> date:
+    return turn.now.astimezone(config.tz).date()
+
+
+def current_phase(turn: Turn, config: PathwayConfig) -> Phase | None:
+    """The phase of the patient's episode now (None without an episode)."""
+    episode = episode_of(turn)
+    if episode is None:
+        return None
+    return phase_on(episode.onset, max(local_today(turn, config), episode.onset), config)
+
+
+def followup(turn: Turn) -> dict[str, Any]:
+    """A copy of the follow-up memo with every key present."""
+    data = dict(turn.memo(FOLLOWUP) or {})
+    for key in ("changes", "pending"):
+        data[key] = list(data.get(key, []))
+    data.setdefault("time", None)
+    data.setdefault("enabled", True)
+    return data
+
+
+def update(turn: Turn, **changes: Any) -> None:
+    turn.remember(FOLLOWUP, {**followup(turn), **changes})
+
+
+def append_change(turn: Turn, change: str) -> None:
+    history = [*followup(turn)["changes"], [turn.now.isoformat(), change]]
+    update(turn, changes=history[-HISTORY_MAX:])
+
+
+def points(turn: Turn, instrument: str, since: date | None = None) -> list[tuple[datetime, float]]:
+    """Totals of an instrument (nrs, comi), from day `since` on when given."""
+    result = [
+        (datetime.fromisoformat(entry["at"]), float(entry["total"]))
+        for entry in score_history(turn, instrument)
+    ]
+    return [p for p in result if since is None or p[0].date() >= since]
+
+
+def changes(turn: Turn, since: date | None = None) -> list[tuple[datetime, GlobalChange]]:
+    result = [
+        (datetime.fromisoformat(t), cast(GlobalChange, v)) for t, v in followup(turn)["changes"]
+    ]
+    return [c for c in result if since is None or c[0].date() >= since]
+
+
+def pending(turn: Turn) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], followup(turn)["pending"])
+
+
+def preferred_time(turn: Turn) -> str | None:
+    value = followup(turn)["time"]
+    return str(value) if value else None

@@ -1,0 +1,269 @@
+"""Reminder events from the scheduler, and the patient's control over reminders.
+
+Reminder events are Event("reminder", text=<kind>, arg=<reminder id>); the kinds are
+the pathway moments plus "nudge" and "expired" for a reminder already sent. Buttons
+on reminder messages carry `f:` data (not tied to a question, so never stale).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.features.followup import episode, memo
+from bot.engine.features.followup.effects import (
+    ReminderClosed,
+    ReminderSettings,
+    ReminderSnoozed,
+)
+from bot.engine.model import Button, Frame, Reply, Text
+from bot.pathway.config import PathwayConfig
+from bot.pathway.progress import assess_progress
+from bot.pathway.quiet_hours import in_quiet_hours
+from bot.pathway.reminders import SnoozeOption, snooze_until
+
+if TYPE_CHECKING:
+    from bot.engine.turn import Turn
+
+# What each kind asks, in order; flows that do not exist (yet) are left out at runtime.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "checkin": ("redflags", "nrs", "checkin"),
+    "risk_questionnaire": ("startback",),
+    "comi": ("comi",),
+}
+INTROS = {
+    "checkin": "reminder.checkin",
+    "risk_questionnaire": "reminder.risk",
+    "comi": "reminder.comi",
+}
+# Review moments: the advice when the patient is not improving.
+REVIEWS = {
+    "review_multimodal": "review.multimodal",
+    "review_specialist": "review.specialist",
+    "review_chronic": "review.chronic",
+}
+TIMES = ("09:00", "10:00", "12:00", "14:00", "18:00", "20:00")
+PREFIX = "f:"
+SNOOZES: dict[str, SnoozeOption] = {"t": "tomorrow", "w": "next_week"}
+
+
+def on_reminder(turn: Turn, config: PathwayConfig) -> bool:
+    kind = turn.event.text
+    try:
+        reminder_id = int(turn.event.arg)
+    except ValueError:
+        return True  # not ours to guess: nothing to say
+    if turn.state.consent != "given":
+        return True
+    if kind == "nudge":
+        _nudge(turn, reminder_id)
+    elif kind == "expired":
+        _expired(turn, reminder_id)
+    elif kind in QUESTIONS:
+        _ask(turn, reminder_id, kind)
+    elif kind in REVIEWS:
+        _review(turn, reminder_id, kind)
+    else:
+        return False
+    return True
+
+
+def _intro(key: str, reminder_id: int) -> Reply:
+    snooze = tuple(
+        Button(Text(f"reminder.snooze_{option}"), f"{PREFIX}z:{reminder_id}:{token}")
+        for token, option in SNOOZES.items()
+    )
+    return Reply(parts=(Text(key),), buttons=(snooze,))
+
+
+def _find(turn: Turn, reminder_id: int) -> dict[str, Any] | None:
+    return next((p for p in memo.pending(turn) if p["id"] == reminder_id), None)
+
+
+def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
+    if _find(turn, reminder_id) is not None:  # sent again after a failed delivery
+        turn.reply(_intro(INTROS[kind], reminder_id))
+        turn.ask_again()
+        return
+    flows = [f for f in QUESTIONS[kind] if f in turn.engine.flows]
+    if not flows:
+        turn.effect(ReminderClosed(reminder_id, "cancelled"))
+        return
+    # Runs numbered from run_from on were started for this reminder (see _ours).
+    entry = {"id": reminder_id, "kind": kind, "flows": flows, "run_from": turn.state.next_run}
+    memo.update(turn, pending=[*memo.pending(turn), entry])
+    idle = turn.state.top is None
+    turn.state = replace(turn.state, agenda=(*turn.state.agenda, *flows))
+    if turn.engine.holding(turn) is not None:
+        return  # an urgent message is open: say nothing; the agenda waits for the hold
+    if turn.state.paused:
+        turn.reply(_intro("reminder.paused", reminder_id))
+    elif idle:
+        turn.reply(_intro(INTROS[kind], reminder_id))
+        turn.advance()
+    else:  # never interrupt a running flow: the agenda starts when it ends
+        turn.reply(_intro("reminder.queued", reminder_id))
+
+
+def _nudge(turn: Turn, reminder_id: int) -> None:
+    if _find(turn, reminder_id) is None or turn.engine.holding(turn) is not None:
+        return
+    turn.say("reminder.nudge")
+    turn.ask_again()
+
+
+def _expired(turn: Turn, reminder_id: int) -> None:
+    """Drop an unanswered reminder's flows, unless the patient is in the middle of one."""
+    entry = _find(turn, reminder_id)
+    if entry is None or any(_ours(frame, entry) for frame in turn.state.stack):
+        return
+    _withdraw(turn, entry)
+
+
+def _ours(frame: Frame, entry: dict[str, Any]) -> bool:
+    return frame.flow in entry["flows"] and frame.run >= entry["run_from"]
+
+
+def _withdraw(turn: Turn, entry: dict[str, Any]) -> None:
+    """Stop the reminder's running flows and take the rest off the agenda."""
+    while (top := turn.state.top) is not None and _ours(top, entry):
+        turn.finish("stopped")
+    agenda = list(turn.state.agenda)
+    for flow in entry["flows"]:
+        if flow in agenda:
+            agenda.remove(flow)
+    turn.state = replace(turn.state, agenda=tuple(agenda))
+    memo.update(turn, pending=[p for p in memo.pending(turn) if p["id"] != entry["id"]])
+
+
+def close_answered(turn: Turn, flow_id: str) -> None:
+    """A completed flow that was the last one a reminder asked marks it answered."""
+    entry = next((p for p in memo.pending(turn) if p["flows"][-1] == flow_id), None)
+    if entry is None:
+        return
+    turn.effect(ReminderClosed(entry["id"], "answered"))
+    memo.update(turn, pending=[p for p in memo.pending(turn) if p is not entry])
+
+
+def _review(turn: Turn, reminder_id: int, kind: str) -> None:
+    """Plain advice at a review moment, from the NRS history and the check-in answers."""
+    turn.effect(ReminderClosed(reminder_id, "answered"))
+    ep = memo.episode_of(turn)
+    since = ep.onset if ep else None
+    progress = assess_progress(memo.points(turn, "nrs", since), memo.changes(turn, since))
+    if progress == "not_improving":
+        turn.say(REVIEWS[kind])
+    elif progress == "improving":
+        turn.say("review.improving")
+    elif progress == "clearly_better":
+        buttons = (
+            (Button(Text("review.stop_yes"), f"{PREFIX}off"),),
+            (Button(Text("review.keep"), f"{PREFIX}keep"),),
+        )
+        turn.reply(Reply(parts=(Text("review.doing_well"),), buttons=buttons))
+
+
+# --- the patient's controls -------------------------------------------------------
+
+
+def settings_command(turn: Turn, config: PathwayConfig) -> None:
+    """/reminders: the current setting and buttons to change it."""
+    data = memo.followup(turn)
+    chosen = memo.preferred_time(turn) or config.preferred_time.strftime("%H:%M")
+    q = config.quiet_hours
+    times = [t for t in TIMES if not in_quiet_hours(time.fromisoformat(t), q.start, q.end)]
+    buttons = [
+        Button(Text("reminders.at", {"time": t}), f"{PREFIX}t:{t.replace(':', '')}") for t in times
+    ]
+    rows = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
+    if data["enabled"]:
+        text = Text("reminders.status_on", {"time": chosen})
+        rows.append((Button(Text("reminders.turn_off"), f"{PREFIX}off"),))
+    else:
+        text = Text("reminders.status_off")
+        rows.append((Button(Text("reminders.turn_on"), f"{PREFIX}on"),))
+    turn.reply(Reply(parts=(text,), buttons=tuple(rows)))
+
+
+def withdraw_all(turn: Turn) -> None:
+    """Withdraw every pending reminder's flows (reminders stopped, or a new episode)."""
+    for entry in memo.pending(turn):
+        _withdraw(turn, entry)
+
+
+def stop(turn: Turn) -> None:
+    """/stop: no more reminders (the queued ones are withdrawn)."""
+    withdraw_all(turn)
+    memo.update(turn, enabled=False)
+    turn.effect(ReminderSettings(False, memo.preferred_time(turn)))
+    turn.say("reminders.stopped")
+    turn.ask_again()
+
+
+def restart(turn: Turn, config: PathwayConfig) -> None:
+    """/restart: reminders on again, planned from now on."""
+    memo.update(turn, enabled=True)
+    turn.effect(ReminderSettings(True, memo.preferred_time(turn)))
+    turn.say("reminders.restarted")
+    if not episode.replan(turn, config):
+        turn.say("followup.no_episode")
+    turn.ask_again()
+
+
+def on_button(turn: Turn, config: PathwayConfig) -> bool:
+    """Taps on reminder and settings buttons; True when the data was ours."""
+    if turn.event.kind != "choice" or not turn.event.text.startswith(PREFIX):
+        return False
+    command, _, rest = turn.event.text[len(PREFIX) :].partition(":")
+    if command == "z":
+        reminder_id, _, token = rest.partition(":")
+        if reminder_id.isdigit() and token in SNOOZES:
+            _snooze(turn, int(reminder_id), SNOOZES[token], config)
+            return True
+    elif command == "t" and len(rest) == 4 and rest.isdigit():
+        _set_time(turn, f"{rest[:2]}:{rest[2:]}", config)
+        return True
+    elif command == "off":
+        stop(turn)
+        return True
+    elif command == "on":
+        restart(turn, config)
+        return True
+    elif command == "keep":
+        turn.say("reminders.kept")
+        turn.ask_again()
+        return True
+    turn.say("error.stale_button")
+    turn.ask_again()
+    return True
+
+
+def _snooze(turn: Turn, reminder_id: int, option: SnoozeOption, config: PathwayConfig) -> None:
+    entry = _find(turn, reminder_id)
+    if entry is None:
+        turn.say("reminder.snooze_late")
+        turn.ask_again()
+        return
+    chosen = memo.preferred_time(turn)
+    until = snooze_until(turn.now, option, time.fromisoformat(chosen) if chosen else None, config)
+    _withdraw(turn, entry)
+    turn.effect(ReminderSnoozed(reminder_id, until))
+    local = until.astimezone(config.tz)
+    turn.say("reminder.snoozed", day=local.date(), time=local.strftime("%H:%M"))
+    turn.ask_again()
+
+
+def _set_time(turn: Turn, chosen: str, config: PathwayConfig) -> None:
+    q = config.quiet_hours
+    if chosen not in TIMES or in_quiet_hours(time.fromisoformat(chosen), q.start, q.end):
+        turn.say("error.stale_button")
+        turn.ask_again()
+        return
+    memo.update(turn, time=chosen)
+    enabled = bool(memo.followup(turn)["enabled"])
+    turn.effect(ReminderSettings(enabled, chosen))
+    if enabled:
+        episode.replan(turn, config)
+    turn.say("reminders.time_set", time=chosen)
+    turn.ask_again()

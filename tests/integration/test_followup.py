@@ -1,0 +1,275 @@
+"""Episodes, reminder rows and the dispatcher on a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.clock import FrozenClock
+from bot.runtime import Runtime, build_runtime
+from bot.scheduler import Blocked, RetryLater, dispatch_due
+from bot.store.db import aware
+from bot.store.models import Episode, Reminder
+from tests.conftest import make_settings
+from tests.followup_helpers import (
+    CHANNEL,
+    RecordingSender,
+    ServicePatient,
+    only_checkins,
+    patient_row,
+    reminders,
+)
+
+CHECKIN_DUE = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)  # 2 weeks after START, 10:00 Brussels
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def by_kind(rows: list[Reminder], kind: str) -> list[Reminder]:
+    return [r for r in rows if r.kind == kind]
+
+
+async def first_checkin(runtime: Runtime) -> Reminder:
+    return by_kind(await reminders(runtime), "checkin")[0]
+
+
+@pytest.fixture
+async def patient(runtime: Runtime) -> ServicePatient:
+    p = ServicePatient(runtime)
+    await p.onboard_with_episode()
+    return p
+
+
+@pytest.fixture
+async def checkins_only(runtime: Runtime, patient: ServicePatient) -> None:
+    await only_checkins(runtime)
+
+
+async def test_episode_plans_reminder_rows(runtime: Runtime, patient: ServicePatient) -> None:
+    rows = await reminders(runtime)
+    assert {r.status for r in rows} == {"planned"}
+    assert {"risk_questionnaire", "checkin", "comi", "review_multimodal"} <= {r.kind for r in rows}
+    assert aware((await first_checkin(runtime)).due_at) == CHECKIN_DUE
+    async with runtime.db.session() as session:
+        episode = (await session.execute(select(Episode))).scalar_one()
+    assert (episode.pain_type, str(episode.onset), episode.followup) == (
+        "back",
+        "2026-02-20",
+        "active",
+    )
+    assert {r.episode_id for r in rows} == {episode.id}
+
+
+async def test_new_episode_cancels_the_old_schedule(
+    runtime: Runtime, patient: ServicePatient
+) -> None:
+    old = {r.id for r in await reminders(runtime)}
+    await patient.command("newepisode")
+    await patient.tap("Vandaag")
+    await patient.tap("Ja, tot onder de knie")
+    await patient.tap("Nee")
+    rows = await reminders(runtime)
+    assert {r.status for r in rows if r.id in old} == {"cancelled"}
+    assert {r.status for r in rows if r.id not in old} == {"planned"}
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_two_dispatch_runs_send_once(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender()
+    first = await dispatch_due(runtime, sender, CHANNEL)
+    second = await dispatch_due(runtime, sender, CHANNEL)
+    assert (first.sent, second.sent) == (1, 0)
+    assert [keys[0] for keys in sender.message_keys()] == ["reminder.checkin"]
+    rows = await reminders(runtime)
+    checkin = by_kind(rows, "checkin")[0]
+    assert (checkin.status, checkin.attempts) == ("sent", 1)
+    assert aware(checkin.expires_at or CHECKIN_DUE) == CHECKIN_DUE + timedelta(hours=48)
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_quiet_hours_at_dispatch_move_to_the_morning(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 3, 16, 21, 30, tzinfo=UTC))  # 22:30 in Brussels
+    sender = RecordingSender()
+    report = await dispatch_due(runtime, sender, CHANNEL)
+    assert report.deferred == 1 and not sender.sent
+    morning = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)  # 10:00, the preferred time
+    assert aware((await first_checkin(runtime)).due_at) == morning
+    clock.set(morning)
+    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_one_nudge_then_expiry_and_a_late_answer_counts(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender()
+    await dispatch_due(runtime, sender, CHANNEL)
+    clock.advance(timedelta(hours=24))
+    assert (await dispatch_due(runtime, sender, CHANNEL)).nudged == 1
+    assert (await dispatch_due(runtime, sender, CHANNEL)).nudged == 0
+    assert sender.message_keys()[-1][0] == "reminder.nudge"
+    clock.advance(timedelta(hours=24))
+    assert (await dispatch_due(runtime, sender, CHANNEL)).expired == 1
+    assert (await first_checkin(runtime)).status == "expired"
+    assert len(sender.sent) == 2
+    patient.last = sender.sent[-1][1]  # the nudge asks the question again
+    await patient.no_red_flags()
+    await patient.tap("4")
+    await patient.tap("Slechter")
+    assert (await first_checkin(runtime)).status == "answered"
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_answering_the_check_in_marks_it_answered(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender()
+    await dispatch_due(runtime, sender, CHANNEL)
+    patient.last = sender.sent[0][1]
+    await patient.no_red_flags()
+    await patient.tap("5")
+    await patient.tap("Beter")
+    row = await first_checkin(runtime)
+    assert row.status == "answered" and aware(row.answered_at or START) == CHECKIN_DUE
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_snooze_tomorrow(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender()
+    await dispatch_due(runtime, sender, CHANNEL)
+    patient.last = sender.sent[0][1]
+    await patient.tap("Morgen")
+    row = await first_checkin(runtime)
+    tomorrow = CHECKIN_DUE + timedelta(days=1)
+    assert (row.status, aware(row.due_at)) == ("planned", tomorrow)
+    assert not await dispatch_due(runtime, sender, CHANNEL)
+    clock.set(tomorrow)
+    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
+
+
+async def test_stop_and_restart(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    await patient.command("stop")
+    assert {r.status for r in await reminders(runtime)} == {"cancelled"}
+    assert (await patient_row(runtime)).reminders_enabled is False
+    clock.set(CHECKIN_DUE - timedelta(days=1))
+    sender = RecordingSender()
+    assert not await dispatch_due(runtime, sender, CHANNEL)
+    await patient.command("restart")
+    planned = [r for r in await reminders(runtime) if r.status == "planned"]
+    assert planned and all(aware(r.due_at) > clock.now() for r in planned)
+    assert (await patient_row(runtime)).reminders_enabled is True
+    clock.set(CHECKIN_DUE)
+    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_blocked_bot_stops_the_schedule(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender(fail_with=[Blocked()])
+    assert (await dispatch_due(runtime, sender, CHANNEL)).blocked == 1
+    assert (await patient_row(runtime)).blocked_at is not None
+    assert {r.status for r in await reminders(runtime)} <= {"cancelled"}
+    clock.advance(timedelta(days=30))
+    assert not await dispatch_due(runtime, sender, CHANNEL)
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_failed_send_is_retried_later(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender(fail_with=[RetryLater("NetworkError")])
+    assert (await dispatch_due(runtime, sender, CHANNEL)).retried == 1
+    row = await first_checkin(runtime)
+    assert (row.status, row.attempts, row.last_error) == ("planned", 1, "NetworkError")
+    assert not (await dispatch_due(runtime, sender, CHANNEL)).sent
+    clock.advance(timedelta(seconds=61))
+    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
+    assert sender.message_keys()[0][0] == "reminder.checkin"  # the intro again, queued only once
+    assert (await first_checkin(runtime)).attempts == 2
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_a_crash_after_the_claim_never_sends_twice(
+    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    row = await first_checkin(runtime)
+    async with runtime.db.session() as session, session.begin():
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.id == row.id)
+            .values(status="sending", sent_at=CHECKIN_DUE, attempts=1)
+        )
+    clock.set(CHECKIN_DUE + timedelta(minutes=11))
+    sender = RecordingSender()
+    report = await dispatch_due(runtime, sender, CHANNEL)
+    assert report.recovered == 1
+    assert sender.sent == []
+    assert (await first_checkin(runtime)).status == "sent"
+
+
+@pytest.mark.usefixtures("checkins_only")
+async def test_schedule_survives_a_restart(
+    database_url: str, runtime: Runtime, patient: ServicePatient, clock: FrozenClock, tmp_path: Path
+) -> None:
+    await runtime.close()
+    again = await build_runtime(make_settings(database_url, tmp_path), clock)
+    try:
+        clock.set(CHECKIN_DUE)
+        sender = RecordingSender()
+        assert (await dispatch_due(again, sender, CHANNEL)).sent == 1
+    finally:
+        await again.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+async def test_progress_chart(runtime: Runtime, clock: FrozenClock, language: str) -> None:
+    patient = ServicePatient(runtime, user="77", language=language)  # type: ignore[arg-type]
+    await patient.onboard_with_episode()
+    for score in ("5", "3"):
+        clock.advance(timedelta(days=7))
+        await patient.command("pain")
+        await patient.tap(score)
+    outcome = await patient.command("progress")
+    reply = outcome.replies[0]
+    assert reply.attachment == "progress"
+    assert patient.msgids()[:2] == ["progress.went", "progress.better"]
+    png = outcome.attachments["progress"]
+    assert png.filename == "progress.png" and png.data.startswith(PNG)
+    row = await patient_row(runtime, "77")
+    async with runtime.db.session() as session:
+        chart = await runtime.charts.progress(session, row.id, outcome.language)
+    assert chart is not None and chart.points == 3 and chart.png.startswith(PNG)
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("checkins_only")
+async def test_concurrent_dispatchers_send_once(
+    database_url: str, runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one dispatcher process")
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender()
+    await asyncio.gather(*(dispatch_due(runtime, sender, CHANNEL) for _ in range(3)))
+    assert [k[0] for k in sender.message_keys()] == ["reminder.checkin"]
+
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
