@@ -49,9 +49,11 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The periodic job: send what is due (bot/scheduler), through the service."""
+    """The periodic job: send what is due (bot/scheduler) through the service, and retry
+    clinician summaries whose sending failed earlier."""
     runtime = _runtime(context)
     await dispatch_due(runtime, reminder_sender(context.bot, runtime.catalogs), CHANNEL)
+    await send_pending(runtime, context.bot)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -104,3 +104,32 @@ async def test_a_red_flag_reaches_the_clinician_at_once(harness: Harness) -> Non
     async with runtime.db.session() as session:
         flag = (await session.execute(select(RedFlag))).scalar_one()
     assert flag.clinician_notified_at is not None
+
+
+async def test_a_summary_that_failed_to_send_is_retried_by_the_periodic_job(
+    harness: Harness,
+) -> None:
+    from bot.telegram.outbox import send_pending
+
+    runtime = harness.runtime
+    clinic_id = await clinic(runtime, "Praktijk De Brug", "nl")
+    staff = await clinician(runtime, clinic_id, "nl")
+    await harness.say(DOCTOR, f"/start s_{staff}", "nl")
+    token = await invite(runtime, clinic_id)
+    harness.api.fail_next["sendDocument"] = {"error_code": 502, "description": "Bad Gateway"}
+    await harness.say(PATIENT, f"/start i_{token}", "nl")
+    await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.tap(PATIENT, runtime.catalogs.message("nl", "clinic.sharing_yes"))
+    await harness.tap(PATIENT, "Ja")  # urgent: the summary is queued at once, the send fails
+
+    def documents() -> list[object]:  # delivered ones: the fake answers them with a result
+        return [
+            c
+            for c in harness.api.sent(DOCTOR)
+            if c.method == "sendDocument" and "_result" in c.params
+        ]
+
+    attempts = [c for c in harness.api.calls if c.method == "sendDocument"]
+    assert len(attempts) == 1 and documents() == []
+    assert await send_pending(runtime, harness.app.bot) == 1  # what the periodic job runs
+    assert len(documents()) == 1
