@@ -43,6 +43,7 @@ class Turn:
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
         self.chosen: Label | None = None
+        self.thanked = False  # a closing thank-you was said this step
 
     # --- output ---------------------------------------------------------------
 
@@ -150,7 +151,8 @@ class Turn:
                     self.push(nxt)
                     continue
                 if finished_any:
-                    self.menu("flows.done")
+                    # a feature may already have thanked the patient (e.g. an invitation)
+                    self.menu("menu.prompt" if self.thanked else "flows.done")
                 return
             step = self.next_step(frame)
             if step is None:

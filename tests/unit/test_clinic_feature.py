@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.engine import Engine
+from bot.engine import Engine, Event
 from bot.engine.features.clinic import Invite, invite_agenda, invite_arg, parse_invite_arg
+from bot.i18n import Catalogs
+from tests.unit.test_engine import Talk, no_red_flags
 
 
 def test_the_start_argument_round_trips() -> None:
@@ -19,3 +21,18 @@ def test_the_agenda_skips_flows_that_do_not_exist(engine: Engine) -> None:
     assert agenda[0] == "clinic_sharing" and agenda[-1] == "clinic_question"
     assert "nope" not in agenda and agenda.count("nrs") == 1
     assert ("redflags" in agenda) == ("redflags" in engine.flows)
+
+
+def test_an_invitation_from_start_to_one_thank_you(engine: Engine, catalogs: Catalogs) -> None:
+    """Onboarding, sharing, red flags, the NRS, the question: one closing thank-you."""
+    talk = Talk(engine, catalogs)
+    talk.send(Event("start", arg=invite_arg(Invite(7, 3, ("nrs",), "De Brug")), language_hint="nl"))
+    assert talk.msgids()[0] == "clinic.invited"
+    talk.tap("Ja, ik ga akkoord")
+    talk.tap(catalogs.message("nl", "clinic.sharing_yes"))
+    no_red_flags(talk)
+    talk.tap("3")
+    talk.tap(catalogs.message("nl", "clinic.question_skip"))
+    msgids = talk.msgids()
+    assert "clinic.invite_done" in msgids
+    assert "flows.done" not in msgids and msgids[-1] == "menu.prompt"

@@ -164,6 +164,7 @@ class Clinic(Feature):
             turn.effect(InvitationCompleted(invite["invitation"]))
             turn.remember(INVITE_MEMO, None)
             turn.say("clinic.invite_done", clinic=invite["clinic_name"])
+            turn.thanked = True
 
     @staticmethod
     def _shared(turn: Turn, invite: Mapping[str, Any], granted: bool) -> None:
