@@ -123,3 +123,19 @@ async def test_free_text_and_stickers_get_a_kind_reply(harness: Harness) -> None
     await harness.say(PATIENT, "/onbekend")
     assert harness.texts(PATIENT)[-2].startswith("Dat commando ken ik niet")
     assert await stored_answers(harness) == []
+
+
+async def test_a_double_tap_arriving_at_once_is_counted_once(harness: Harness) -> None:
+    """Two taps on the same button in one getUpdates batch: handled in order, stored once."""
+    await harness.say(PATIENT, "/start", "nl")
+    await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    await harness.no_red_flags(PATIENT)
+    await harness.episode_today(PATIENT)
+    message = harness.api.last_message(PATIENT)
+    data = dict(buttons_of(message))["8"]
+    first = await harness.api.tap(PATIENT, message, data)
+    second = await harness.api.tap(PATIENT, message, data)
+    await harness.done(first)
+    await harness.done(second)
+    assert await stored_answers(harness) == [("pain", 8, "nl")]
+    assert any(t.startswith("Die knop hoort bij een eerdere vraag") for t in harness.texts(PATIENT))

@@ -171,3 +171,17 @@ async def test_upgrade_keeps_rows_written_by_the_first_schema(
         patient = (await session.execute(select(Patient))).scalar_one()
     assert patient.external_id == "77" and patient.reminders_enabled is True
     await db.dispose()
+
+
+async def test_replies_lost_after_commit_are_healed_by_the_next_message(runtime: Runtime) -> None:
+    """A crash between commit and send: the answer is kept, the next message re-asks."""
+    start = await runtime.service.handle(incoming(Event("start", language_hint="nl")))
+    asked = await consent_and_no_flags(runtime, start)
+    lost = await runtime.service.handle(incoming(Event("choice", text=data_of(asked, "3"))))
+    assert lost.replies  # ... never delivered
+    healed = await runtime.service.handle(incoming(Event("text", text="hallo?")))
+    keys = [p.key for r in healed.replies for p in r.parts if hasattr(p, "key")]
+    lost_question = [p.key for p in lost.replies[-1].parts if hasattr(p, "key")]
+    assert lost_question[-1] == "comi.main_problem"
+    assert keys == ["error.use_buttons", "comi.main_problem"]  # asked again, lead-in once
+    assert await count(runtime, Answer) >= 1
