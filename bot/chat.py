@@ -30,7 +30,9 @@ def parse_line(line: str, waiting: Rendered | None) -> Event:
     text = line.strip()
     if text.startswith("/"):
         name, _, arg = text[1:].partition(" ")
-        return Event("command", text=name.lower(), arg=arg.strip())
+        name = name.lower()
+        # as on Telegram: /start (with a deep-link payload such as i_<token>) is its own event
+        return Event("start" if name == "start" else "command", text=name, arg=arg.strip())
     if waiting is not None and waiting.expects != "scale" and text.isdigit():
         flat = [b for row in waiting.buttons for b in row]
         index = int(text) - 1

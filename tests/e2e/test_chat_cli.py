@@ -63,3 +63,33 @@ def test_language_command_in_the_terminal(tmp_path: Path) -> None:
     assert "Dans quelle langue voulez-vous continuer ?" in result.stdout
     assert "Question 1/1" in result.stdout
     assert "Vous avez donné à votre douleur la note de 5 sur 10." in result.stdout
+
+
+def test_an_invitation_link_typed_in_the_terminal(tmp_path: Path) -> None:
+    """An operator creates a clinic and an invitation; the patient types /start i_<token>."""
+    db = tmp_path / "chat.db"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"},
+        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        "TELEGRAM_BOT_USERNAME": "backpath_test_bot",
+    }
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            env=env,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    clinic_id = cli("clinic", "add", "Praktijk De Brug", "--language", "nl")
+    link = cli("invite", "--clinic", clinic_id, "--instruments", "nrs")
+    payload = link.split("?start=", 1)[1]
+    result = chat(db, [f"/start {payload}", "1", "1"])
+    assert result.returncode == 0, result.stderr
+    assert "U kreeg deze link van Praktijk De Brug." in result.stdout
+    assert "Mag ik uw antwoorden en scores doorsturen naar deze praktijk?" in result.stdout
