@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.engine.consent import current_version
 from bot.engine.features import Command, Feature
 from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING
 from bot.engine.flows import Flow, Step
@@ -33,7 +34,6 @@ Scorer = Callable[[Mapping[str, int]], Any]
 
 # Bump when the privacy text (onboarding.privacy) changes: patients who consented to an
 # older version are asked again at their next message (flow `consent`).
-CONSENT_VERSION = 1
 CONSENT_FLOW = "consent"
 
 
@@ -86,6 +86,8 @@ class Engine:
         # any moment is never ignored, and confirmations (/delete) work without consent.
         elif any(f.intercept(turn) for f in self.features):
             pass
+        elif (holder := self.holding(turn)) is not None:
+            holder.remind_hold(turn)  # an urgent flag: no question until a doctor has seen them
         elif outdated:
             _ask_consent_again(turn)
         elif state.consent != "given" and not state.stack:
@@ -111,6 +113,9 @@ class Engine:
             turn.ask_again()
         else:
             handler(turn)
+            holder = self.holding(turn)
+            if holder is not None and not any(r.buttons for r in turn.replies):
+                holder.remind_hold(turn)  # a command may not leave the patient without the numbers
 
     # --- answers --------------------------------------------------------------
 
@@ -158,10 +163,13 @@ class Engine:
         elif step.sets == "consent":
             given = value == "given"
             status: Literal["given", "refused"] = "given" if given else "refused"
-            turn.effect(ConsentRecorded(status, CONSENT_VERSION))
-            turn.state = replace(turn.state, consent=status, consent_version=CONSENT_VERSION)
+            version = current_version()
+            turn.effect(ConsentRecorded(status, version))
+            turn.state = replace(turn.state, consent=status, consent_version=version)
             if not given:
-                turn.state = replace(turn.state, stack=(), agenda=())
+                while turn.state.top is not None:  # runs already started end as stopped
+                    turn.finish(status="stopped")
+                turn.state = replace(turn.state, agenda=())
                 turn.say("consent.refused")
                 return
         else:
@@ -185,16 +193,11 @@ class Engine:
         return Raw(str(value))
 
 
-def consent_current(state: State) -> bool:
-    """Consent is given to the privacy text in force."""
-    return state.consent == "given" and state.consent_version >= CONSENT_VERSION
-
-
 def _consent_outdated(state: State, event: Event) -> bool:
     """Consent was given to an older privacy text and is not being asked again yet."""
     return (
         state.consent == "given"
-        and state.consent_version < CONSENT_VERSION
+        and state.consent_version < current_version()
         and event.kind != "reminder"
         and not any(frame.flow == CONSENT_FLOW for frame in state.stack)
     )

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
@@ -40,7 +41,10 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     outcome = await runtime.service.handle(incoming)
     query = update.callback_query
     if query is not None:
-        await query.answer()  # always, also for duplicates and stale buttons
+        try:
+            await query.answer()  # always, also for duplicates and stale buttons
+        except BadRequest:
+            pass  # "query is too old" (e.g. after downtime): the replies must still go out
         await settle_keyboard(query, runtime.catalogs, outcome)
     chat = update.effective_chat
     if chat is not None and outcome.replies:

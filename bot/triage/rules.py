@@ -61,6 +61,10 @@ SUFFICIENT: dict[str, tuple[str, ...]] = {
     "pathological": ("path_cancer",),
     "infection": ("inf_fever", "inf_sweats"),
 }
+#: facts that do not change between check-ins (a history, not a new sign)
+STABLE_FACTS = frozenset(
+    {"path_cancer", "path_age", "path_osteoporosis", "path_steroids", "inf_immune", "inf_drugs"}
+)
 #: the screen question of each semi-urgent cluster: "yes" with no detail still makes a note
 SCREENS: dict[str, str] = {"pathological": "path_screen", "infection": "inf_screen"}
 WEAKNESS_COURSE = "weak_course"

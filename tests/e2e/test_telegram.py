@@ -139,3 +139,14 @@ async def test_a_double_tap_arriving_at_once_is_counted_once(harness: Harness) -
     await harness.done(second)
     assert await stored_answers(harness) == [("pain", 8, "nl")]
     assert any(t.startswith("Die knop hoort bij een eerdere vraag") for t in harness.texts(PATIENT))
+
+
+async def test_an_expired_callback_query_still_gets_its_replies(harness: Harness) -> None:
+    """answerCallbackQuery fails for old taps ("query is too old"): the bot goes on."""
+    await harness.say(PATIENT, "/start", "nl")
+    harness.api.fail_next["answerCallbackQuery"] = {
+        "error_code": 400,
+        "description": "Bad Request: query is too old",
+    }
+    await harness.tap(PATIENT, "Ja, ik ga akkoord")
+    assert harness.texts(PATIENT)[-1].startswith("Hebt u sinds kort moeite met plassen?")

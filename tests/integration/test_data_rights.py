@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.engine import Event, runner
+from bot.engine import Event, consent
 from bot.runtime import Runtime
 from bot.store.models import AuditEntry, Base, Patient, Response
 from tests.clinic_support import QUESTION, clinic, clinician, invite, keys
@@ -98,7 +98,7 @@ async def test_consent_is_asked_again_after_the_privacy_text_changed(
     await talker.start()
     asked = await talker.tap("onboarding.consent_yes")
     assert "redflags.neuro_bladder" in keys(asked)
-    monkeypatch.setattr(runner, "CONSENT_VERSION", 2)
+    monkeypatch.setattr(consent, "CONSENT_VERSION", 2)
     again = await talker.send(Event("text", text="4"))
     assert keys(again)[:2] == ["consent.updated", "onboarding.privacy"]
     resumed = await talker.tap("onboarding.consent_yes")

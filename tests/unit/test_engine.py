@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.engine import Engine, Event, State, StepResult
 from bot.engine.model import AnswerGiven, ConsentRecorded, RunFinished, RunStarted, Text
 from bot.i18n import Catalogs
@@ -255,3 +257,19 @@ def test_data_rights_commands_work_without_consent(engine: Engine, catalogs: Cat
     talk.tap("Nee, liever niet")
     assert talk.msgids(talk.command("mydata"))[0] != "consent.needed"
     assert talk.msgids(talk.command("delete"))[0] != "consent.needed"
+
+
+def test_refusing_a_new_privacy_text_closes_open_runs(
+    engine: Engine, catalogs: Catalogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.engine import consent
+
+    talk = onboarded(engine, catalogs)
+    talk.type("6")
+    talk.tap("Rugpijn")  # a COMI run is started
+    monkeypatch.setattr(consent, "CONSENT_VERSION", 2)
+    talk.type("5")  # consent is asked again first
+    result = talk.tap("Nee, liever niet")
+    stopped = [e for e in result.effects if isinstance(e, RunFinished)]
+    assert stopped and all(e.status == "stopped" for e in stopped)
+    assert talk.state.stack == ()

@@ -170,3 +170,78 @@ def test_a_red_flag_typed_without_consent_gets_the_numbers_and_stores_nothing(
     assert "112" in talk.texts(result)[0] and "1733" in talk.texts(result)[0]
     assert result.effects == ()
     assert talk.msgids(talk.type("hallo")) == ["consent.needed"]
+
+
+def test_a_symptom_of_another_cluster_typed_during_the_screen_is_asked_about(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = consented(engine, catalogs)
+    for _ in range(3):
+        talk.tap("Nee")  # the three neuro questions
+    assert talk.msgids()[-1] == "redflags.weak_screen"
+    result = talk.type("ik kan niet meer plassen")
+    assert talk.msgids(result) == ["redflags.free_text_intro", "redflags.neuro_bladder"]
+    assert talk.msgids(talk.tap("Ja"))[0] == "escalation.urgent"
+
+
+def test_confirmations_and_commands_still_work_on_hold(engine: Engine, catalogs: Catalogs) -> None:
+    talk = consented(engine, catalogs)
+    talk.tap("Ja")  # urgent
+    result = talk.command("pain")  # pushes a question that must wait
+    assert talk.msgids(result)[-2:] == ["escalation.still_urgent", "escalation.seen_question"]
+    talk.command("delete")
+    confirm = next(label for label, _ in talk.buttons())
+    result = talk.tap(confirm)
+    assert "escalation.still_urgent" not in talk.msgids(result)
+
+
+def test_a_new_sign_after_a_doctor_visit_escalates_again(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = onboarded(engine, catalogs)
+    talk.type("ik heb koorts")
+    talk.tap("Ja")  # the infection screen
+    assert talk.msgids(talk.tap("Ja"))[0] == "escalation.semi_urgent"  # fever
+    tap_data(talk, "k")
+    while talk.state.top is not None and talk.state.top.flow == "redflags":
+        talk.tap("Nee")
+    talk.command("seen")
+    talk.type("weer koorts")
+    talk.tap("Ja")
+    assert talk.msgids(talk.tap("Ja"))[0] == "escalation.semi_urgent"  # a new fever: again
+
+
+def test_an_unacknowledged_escalation_is_shown_again_first(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = onboarded(engine, catalogs)
+    talk.type("ik heb koorts")
+    talk.tap("Ja")
+    talk.tap("Ja")  # semi-urgent, not acknowledged
+    result = talk.tap("Nee")  # the next question
+    assert talk.msgids(result)[0] == "escalation.semi_urgent"
+    tap_data(talk, "k")
+    result = talk.tap("Nee")
+    assert "escalation.semi_urgent" not in talk.msgids(result)
+
+
+def test_flags_of_a_later_screen_are_not_marked_free_text(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = onboarded(engine, catalogs)
+    talk.type("ik kan niet meer plassen")
+    talk.tap("Ja")  # urgent, from free text
+    tap_data(talk, "sy")
+    talk.command("flare")
+    result = talk.tap("Ja")
+    raised = [e for e in result.effects if isinstance(e, FlagRaised)]
+    assert [(e.level, e.source) for e in raised] == [("urgent", "screen")]
+
+
+def test_flare_during_the_pain_question_does_not_ask_it_twice(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = onboarded(engine, catalogs)
+    talk.command("flare")
+    talk.command("flare")
+    assert "nrs" not in talk.state.agenda  # the NRS already waits on the stack

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.engine.consent import consent_current
 from bot.engine.features import Command, Feature
 from bot.engine.flows import Step
 from bot.engine.inputs import callback, parse_callback
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
-
-if TYPE_CHECKING:
-    from bot.engine.model import State
 from bot.triage import Escalation, detect, evaluate
+from bot.triage.rules import STABLE_FACTS
 
 REDFLAGS = "redflags"
 MEMO = "triage"
@@ -49,12 +48,6 @@ class FlagsAcknowledged(Effect):
 @dataclass(frozen=True)
 class FlagsSeen(Effect):
     """The patient says a doctor has seen them for the open flags."""
-
-
-def consent_current(state: State) -> bool:
-    from bot.engine.runner import consent_current as current
-
-    return current(state)
 
 
 def _memo(turn: Turn) -> dict[str, Any]:
@@ -83,24 +76,32 @@ def _seen_question(turn: Turn) -> None:
     )
 
 
+def _escalation_reply(level: str, cluster: str) -> Reply:
+    key = "escalation.urgent" if level == "urgent" else "escalation.semi_urgent"
+    message = Text(key, {"symptoms": Text(f"escalation.cluster.{cluster}")})
+    return Reply(parts=(message,), buttons=((_button("escalation.ack_button", ACK),),))
+
+
 def raise_flag(
     turn: Turn, escalation: Escalation, answers: Mapping[str, Any], run: int | None, source: str
 ) -> None:
     memo = _memo(turn)
     memo["flags"] = [
         *memo["flags"],
-        {"level": escalation.level, "cluster": escalation.cluster, "seen": False, "ack": False},
+        {
+            "level": escalation.level,
+            "cluster": escalation.cluster,
+            "items": list(escalation.items),
+            "seen": False,
+            "ack": False,
+        },
     ]
     turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
     if escalation.level == "note":
         turn.remember(MEMO, memo)
         return
-    key = "escalation.urgent" if escalation.level == "urgent" else "escalation.semi_urgent"
-    message = Text(key, {"symptoms": Text(f"escalation.cluster.{escalation.cluster}")})
     # The escalation goes first: before anything else this step had to say.
-    turn.replies.insert(
-        0, Reply(parts=(message,), buttons=((_button("escalation.ack_button", ACK),),))
-    )
+    turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
     if escalation.level == "urgent":
         memo["hold"] = True
         top = turn.state.top
@@ -110,16 +111,19 @@ def raise_flag(
 
 
 def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Escalation:
-    """A semi-urgent cluster a doctor has already seen the patient for (a cancer history
-    asked again at every check-in) is kept as a note, without a message or withheld
-    advice. Urgent clusters always escalate again: new urgent symptoms never wait."""
-    if escalation.level != "semi_urgent":
+    """Facts that do not change (a cancer history, age, osteoporosis...) a doctor has
+    already seen the patient for are kept as a note when asked again at a check-in: no
+    message, no withheld advice. Anything else escalates again: a new fever, new weight
+    loss, and every urgent answer."""
+    if escalation.level != "semi_urgent" or not set(escalation.items) <= STABLE_FACTS:
         return escalation
-    seen_before = any(
-        f["cluster"] == escalation.cluster and f["level"] == "semi_urgent" and f["seen"]
+    seen_items = {
+        item
         for f in memo["flags"]
-    )
-    return replace(escalation, level="note") if seen_before else escalation
+        if f["cluster"] == escalation.cluster and f["level"] == "semi_urgent" and f["seen"]
+        for item in f.get("items", ())
+    }
+    return replace(escalation, level="note") if set(escalation.items) <= seen_items else escalation
 
 
 def seen(turn: Turn) -> None:
@@ -140,7 +144,9 @@ def seen(turn: Turn) -> None:
 
 def flare(turn: Turn) -> None:
     """Worse pain or new symptoms: the red-flag check first, then the pain score."""
-    turn.state = replace(turn.state, paused=False, agenda=("nrs", *turn.state.agenda))
+    pending = set(turn.state.agenda) | {f.flow for f in turn.state.stack}
+    agenda = turn.state.agenda if "nrs" in pending else ("nrs", *turn.state.agenda)
+    turn.state = replace(turn.state, paused=False, agenda=agenda)
     turn.remember("flare", True)
     turn.say("flare.intro")
     turn.push(REDFLAGS)
@@ -169,34 +175,50 @@ class Triage(Feature):
             ):
                 self._button(turn, tap.token)
                 return True
-        if self.holds(turn):
-            self.remind_hold(turn)
-            return True
-        if event.kind != "text":
-            return False
-        clusters = detect(event.text)
-        if not clusters:
-            return False
-        if not consent_current(turn.state):
+        clusters = detect(event.text) if event.kind == "text" else frozenset()
+        if clusters and not consent_current(turn.state):
             turn.say("escalation.without_consent")  # safety first, but nothing is stored
             return True
+        if self.holds(turn):
+            if clusters:
+                self.remind_hold(turn)
+                return True
+            return False  # the engine reminds of the hold after other features' intercepts
+        self._show_unacknowledged(turn)
+        if not clusters:
+            return False
         turn.state = replace(turn.state, paused=False)
         step = turn.current()
         top = turn.state.top
-        if top is not None and top.flow == REDFLAGS:
-            if step is not None and step.group in clusters and step.answer.type == "yesno":
+        if top is not None and top.flow == REDFLAGS and step is not None:
+            if step.group in clusters and step.answer.type == "yesno":
                 turn.engine.accept(turn, step, True)  # "ja, ik heb koorts": when in doubt, yes
-                return True
-            return False
+                clusters = clusters - {step.group}
+                if not clusters or self.holds(turn):
+                    return True
+            self._ask_about(turn, clusters)  # other symptoms: their questions first
+            return True
         if step is not None and step.answer.type == "text":
             return False  # stored as the answer first; after_answer starts the questions
         self._ask_about(turn, clusters)
         return True
 
+    def _show_unacknowledged(self, turn: Turn) -> None:
+        """An escalation the patient has not confirmed reading is shown again, first: the
+        earlier message may never have reached them (a send failing after commit)."""
+        open_flags = [
+            f
+            for f in _memo(turn)["flags"]
+            if f["level"] != "note" and not f["ack"] and not f["seen"]
+        ]
+        if open_flags and not turn.replies and turn.event.kind in ("text", "choice"):
+            turn.replies.append(
+                _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
+            )
+
     def _ask_about(self, turn: Turn, clusters: frozenset[str], now: bool = True) -> None:
         """Push the matching red-flag questions; ask the first one now unless the engine will."""
         turn.say("redflags.free_text_intro")
-        turn.remember("triage_source", "free_text")
         turn.push(REDFLAGS, groups=tuple(sorted(clusters)))
         if now:
             turn.advance()
@@ -224,7 +246,8 @@ class Triage(Feature):
     def after_answer(self, turn: Turn, frame: Frame, step: Step, value: AnswerValue) -> None:
         if frame.flow == REDFLAGS:
             memo = _memo(turn)
-            source = str(turn.memo("triage_source") or "screen")
+            # questions started by a typed message ask only the groups it mentioned
+            source = "free_text" if frame.groups is not None else "screen"
             for found in evaluate(frame.answers):
                 escalation = _already_seen_as_note(memo, found)
                 key = f"{frame.run}:{escalation.cluster}:{escalation.level}"
@@ -239,7 +262,3 @@ class Triage(Feature):
             clusters = detect(value)
             if clusters:
                 self._ask_about(turn, clusters, now=False)
-
-    def after_finish(self, turn: Turn, frame: Frame, flow: Any, score: Any) -> None:
-        if flow.id == REDFLAGS:
-            turn.remember("triage_source", None)
