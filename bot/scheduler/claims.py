@@ -61,7 +61,7 @@ def _of_channel(query: Select[*Ts], channel: str, user: str | None) -> Select[*T
 
 async def recover_stale(db: Database, now: datetime, config: PathwayConfig) -> int:
     """Claims older than the lease are taken as sent (at most once)."""
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         rows = (
             await session.execute(
                 _locked(
@@ -84,7 +84,7 @@ async def recover_stale(db: Database, now: datetime, config: PathwayConfig) -> i
 
 async def expire_due(db: Database, channel: str, user: str | None, now: datetime) -> list[Claimed]:
     """Sent reminders past their answer window become expired."""
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         query = select(Reminder, Patient.external_id).where(
             Reminder.status == "sent", Reminder.expires_at <= now
         )
@@ -101,7 +101,7 @@ async def claim_nudges(
     if is_quiet(now, config):
         return []
     earliest = now - timedelta(hours=config.reminders.nudge_after_hours)
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         query = select(Reminder, Patient.external_id).where(
             Reminder.status == "sent",
             Reminder.nudged_at.is_(None),
@@ -126,7 +126,7 @@ async def claim_due(
 
     Returns the claimed rows and how many were moved.
     """
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         query = select(Reminder, Patient.external_id, Patient.preferred_time).where(
             Reminder.status == "planned",
             Reminder.due_at <= now,
@@ -149,7 +149,7 @@ async def claim_due(
 
 async def mark_sent(db: Database, reminder_id: int, now: datetime, config: PathwayConfig) -> None:
     """Confirm the send; a reminder the engine closed meanwhile (a review) stays closed."""
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(
             update(Reminder)
             .where(Reminder.id == reminder_id, Reminder.status == "sending")
@@ -166,7 +166,7 @@ async def retry_later(
     db: Database, item: Claimed, now: datetime, reason: str, after: float | None
 ) -> bool:
     """Put a failed send back to planned with a backoff; False when we give up."""
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         row = await session.get(Reminder, item.id)
         if row is None:
             return False
@@ -185,7 +185,7 @@ async def retry_later(
 
 async def block(db: Database, patient_id: int, now: datetime) -> None:
     """The patient blocked the bot: remember it and cancel the schedule."""
-    async with db.session() as session, session.begin():
+    async with db.transaction() as session:
         patient = await session.get(Patient, patient_id)
         if patient is not None:
             patient.blocked_at = now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -41,10 +42,10 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     outcome = await runtime.service.handle(incoming)
     query = update.callback_query
     if query is not None:
-        try:
-            await query.answer()  # always, also for duplicates and stale buttons
-        except BadRequest:
-            pass  # "query is too old" (e.g. after downtime): the replies must still go out
+        # always answered, also for duplicates and stale buttons; "query is too old" (after
+        # downtime) must not stop the replies from going out
+        with suppress(BadRequest):
+            await query.answer()
         await settle_keyboard(query, runtime.catalogs, outcome)
     chat = update.effective_chat
     if chat is not None and outcome.replies:

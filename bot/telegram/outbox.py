@@ -2,17 +2,19 @@
 
 Each row is claimed in its own transaction (so two workers never both send it), the
 PDF is made and audited from the data as it is now, then sent with sendDocument. A
-network failure releases the claim for the next round; a refusal by Telegram (blocked,
-chat gone) is kept as `last_error` and not retried.
+network failure or a 429 (RetryAfter) releases the claim for the next round of the
+periodic job; a refusal by Telegram (blocked, chat gone) is kept as `last_error` and not
+retried. A claim left by a crash is taken up again after CLAIM_LEASE.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from telegram import Bot, InputFile
-from telegram.error import NetworkError, TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.clinic.report import ReportContent, ReportDenied, clinician_summary
 from bot.engine.model import Language, Text
@@ -21,13 +23,26 @@ from bot.store.models import Clinician, Notification, Patient
 
 log = logging.getLogger(__name__)
 
+CLAIM_LEASE = timedelta(minutes=10)
 CAPTIONS = {"completed": "clinician.summary_completed", "red_flag": "clinician.summary_red_flag"}
 
 
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Never claimed, or claimed by a sender that crashed before it could record the send:
+    after the lease such a summary is sent again (a clinician may get it twice, never
+    not at all)."""
+    stale = and_(
+        Notification.sent_at.is_(None),
+        Notification.last_error.is_(None),
+        Notification.claimed_at < now - CLAIM_LEASE,
+    )
+    return or_(Notification.claimed_at.is_(None), stale)
+
+
 async def send_pending(runtime: Runtime, bot: Bot) -> int:
-    """Send every unclaimed summary; returns how many were sent."""
+    """Send every summary not sent yet; returns how many were sent."""
     async with runtime.db.session() as session:
-        query = select(Notification.id).where(Notification.claimed_at.is_(None))
+        query = select(Notification.id).where(_claimable(runtime.clock.now()))
         ids = list((await session.execute(query.order_by(Notification.id))).scalars())
     sent = 0
     for notification_id in ids:
@@ -41,7 +56,7 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
     async with runtime.db.transaction() as session:
         claim = (
             update(Notification)
-            .where(Notification.id == notification_id, Notification.claimed_at.is_(None))
+            .where(Notification.id == notification_id, _claimable(now))
             .values(claimed_at=now)
         )
         if not (await session.execute(claim)).rowcount:  # type: ignore[attr-defined]
@@ -77,7 +92,7 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
         )
     except TelegramError as error:
         log.warning("summary %s not sent: %s", notification_id, type(error).__name__, exc_info=True)
-        retry = isinstance(error, NetworkError)
+        retry = isinstance(error, NetworkError | RetryAfter)  # later, by the periodic job
         await _finish(runtime, notification_id, error=type(error).__name__[:64], release=retry)
         return 0
     await _finish(runtime, notification_id)

@@ -289,3 +289,39 @@ async def test_a_red_flag_is_queued_at_once_and_tops_the_summary(runtime: Runtim
     async with runtime.db.session() as session:
         reasons = (await session.execute(select(Notification.reason))).scalars().all()
     assert sorted(reasons) == ["completed", "red_flag"]
+
+
+class FlakyBot:
+    """A Bot stand-in for the outbox: fails the first sends with the given errors."""
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.documents: list[int] = []
+
+    async def send_document(self, chat_id: int, document: object, caption: str) -> None:
+        if self.errors:
+            raise self.errors.pop(0)
+        self.documents.append(chat_id)
+
+
+async def test_a_rate_limited_or_crashed_summary_is_sent_later(
+    runtime: Runtime, clock: FrozenClock
+) -> None:
+    from telegram.error import RetryAfter
+
+    from bot.telegram.outbox import CLAIM_LEASE, send_pending
+
+    clinic_id = await clinic(runtime)
+    await Talker(runtime, "900").start(f"s_{await clinician(runtime, clinic_id, 'nl')}")
+    await completed_patient(runtime, clinic_id)  # queues the summary
+    bot = FlakyBot(RetryAfter(timedelta(seconds=5)))
+    assert await send_pending(runtime, bot) == 0  # type: ignore[arg-type]
+    assert await send_pending(runtime, bot) == 1  # type: ignore[arg-type]
+    # a crash between the claim and the send: claimed, never sent; taken up after the lease
+    async with runtime.db.transaction() as session:
+        row = (await session.execute(select(Notification))).scalar_one()
+        row.sent_at, row.claimed_at = None, clock.now()
+    assert await send_pending(runtime, bot) == 0  # type: ignore[arg-type]
+    clock.advance(CLAIM_LEASE + timedelta(seconds=1))
+    assert await send_pending(runtime, bot) == 1  # type: ignore[arg-type]
+    assert len(bot.documents) == 2
