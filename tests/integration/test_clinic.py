@@ -304,6 +304,7 @@ class FlakyBot:
         self.documents.append(chat_id)
 
 
+@pytest.mark.filterwarnings("ignore:.*retry_after.*")  # PTB's own, from RetryAfter()
 async def test_a_rate_limited_or_crashed_summary_is_sent_later(
     runtime: Runtime, clock: FrozenClock
 ) -> None:
