@@ -74,6 +74,7 @@ class Engine:
 
     def step(self, state: State, event: Event, now: datetime) -> StepResult:
         turn = Turn(self, state, event, now)
+        turn.refresh_flows()
         outdated = _consent_outdated(state, event)
         if event.kind in ("start", "command") and not (outdated and event.kind == "command"):
             self._command(turn, "start" if event.kind == "start" else event.text)

@@ -79,6 +79,32 @@ class Turn:
     def flow(self, flow_id: str) -> Flow:
         return self.engine.flows[flow_id]
 
+    def refresh_flows(self) -> None:
+        """Frames of a flow that changed (a new version) or was removed since they began:
+        their run ends as stopped (its answers stay, it is never scored against other
+        items) and the flow starts again from its first question. Queued flows that no
+        longer exist are dropped. Keeps a deploy from leaving a patient stuck."""
+        if all(
+            f.flow in self.engine.flows and self.engine.flows[f.flow].version == f.version
+            for f in self.state.stack
+        ) and all(a in self.engine.flows for a in self.state.agenda):
+            return
+        frames, next_run = [], self.state.next_run
+        for frame in self.state.stack:
+            flow = self.engine.flows.get(frame.flow)
+            if flow is not None and flow.version == frame.version:
+                frames.append(frame)
+                continue
+            if frame.started:
+                self.effect(RunFinished(frame.run, "stopped", None))
+            if flow is not None:
+                frames.append(
+                    Frame(flow=flow.id, version=flow.version, run=next_run, groups=frame.groups)
+                )
+                next_run += 1
+        agenda = tuple(a for a in self.state.agenda if a in self.engine.flows)
+        self.state = replace(self.state, stack=tuple(frames), agenda=agenda, next_run=next_run)
+
     def push(self, flow_id: str, groups: tuple[str, ...] | None = None) -> None:
         flow = self.flow(flow_id)
         frame = Frame(flow=flow.id, version=flow.version, run=self.state.next_run, groups=groups)

@@ -273,3 +273,25 @@ def test_refusing_a_new_privacy_text_closes_open_runs(
     stopped = [e for e in result.effects if isinstance(e, RunFinished)]
     assert stopped and all(e.status == "stopped" for e in stopped)
     assert talk.state.stack == ()
+
+
+def test_a_flow_changed_by_a_deploy_starts_again(engine: Engine, catalogs: Catalogs) -> None:
+    """A frame saved under an older flow version is stopped and the flow asked anew."""
+    from dataclasses import replace
+
+    talk = onboarded(engine, catalogs)
+    talk.type("6")
+    talk.tap("Rugpijn")  # a COMI run, started under version 1
+    top = talk.state.top
+    assert top is not None and top.flow == "comi"
+    old = replace(top, version=0)
+    talk.state = replace(talk.state, stack=(*talk.state.stack[:-1], old))
+    result = talk.type("hallo")
+    assert RunFinished(top.run, "stopped", None) in result.effects
+    new = talk.state.top
+    assert new is not None and new.flow == "comi" and new.version == 1 and new.run != top.run
+    assert "comi.main_problem" in talk.msgids(result)
+    gone = replace(new, flow="retired")
+    talk.state = replace(talk.state, stack=(*talk.state.stack[:-1], gone), agenda=("retired",))
+    talk.type("hallo")
+    assert talk.state.stack == () and talk.state.agenda == ()

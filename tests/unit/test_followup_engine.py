@@ -285,3 +285,19 @@ def test_an_urgent_hold_keeps_the_reminder_silent(engine: Engine, catalogs: Cata
     assert talk.msgids() == [] and talk.state.agenda == ("redflags", "nrs", "checkin")
     reminder(talk, "nudge")
     assert talk.msgids() == []
+
+
+def test_a_comi_filled_in_by_hand_answers_the_waiting_comi_reminder(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = with_episode(engine, catalogs)
+    talk.command("comi")
+    talk.tap("Rugpijn")
+    reminder(talk, "comi", 9)  # fires while the patient is in their own COMI
+    assert talk.state.agenda == ("comi",)
+    talk.type("3")  # back pain
+    talk.type("3")  # leg pain
+    for _ in range(5):  # the five choice items: the second option each time
+        talk.tap(talk.buttons()[1][0])
+    assert ReminderClosed(9, "answered") in talk.last.effects  # type: ignore[union-attr]
+    assert talk.state.agenda == () and talk.state.stack == ()  # not asked twice

@@ -50,7 +50,7 @@ class FollowUp(Feature):
             episode.finished(turn, frame, self.config)
         if flow.id == CHECKIN_FLOW:
             progress.checkin_finished(turn, frame, self.config)
-        reminders.close_answered(turn, flow.id)
+        reminders.close_answered(turn, frame)
 
     def on_reminder(self, turn: Turn) -> bool:
         return reminders.on_reminder(turn, self.config)

@@ -137,13 +137,17 @@ def _withdraw(turn: Turn, entry: dict[str, Any]) -> None:
     memo.update(turn, pending=[p for p in memo.pending(turn) if p["id"] != entry["id"]])
 
 
-def close_answered(turn: Turn, flow_id: str) -> None:
-    """A completed flow that was the last one a reminder asked marks it answered."""
-    entry = next((p for p in memo.pending(turn) if p["flows"][-1] == flow_id), None)
+def close_answered(turn: Turn, frame: Frame) -> None:
+    """A completed flow that is the last one a waiting reminder asks for marks it answered,
+    also when the patient started it themselves (a /comi while a COMI reminder waits); the
+    reminder's flows still queued are taken off, so nothing is asked twice."""
+    entry = next((p for p in memo.pending(turn) if p["flows"][-1] == frame.flow), None)
     if entry is None:
         return
     turn.effect(ReminderClosed(entry["id"], "answered"))
     memo.update(turn, pending=[p for p in memo.pending(turn) if p is not entry])
+    agenda = tuple(f for f in turn.state.agenda if f not in entry["flows"])
+    turn.state = replace(turn.state, agenda=agenda)
 
 
 def _review(turn: Turn, reminder_id: int, kind: str) -> None:
