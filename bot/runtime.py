@@ -46,12 +46,13 @@ async def build_runtime(
     available = scorers()
     flows = load_flows(settings.flows_dir, catalogs.has, available)
     advice_repeat = timedelta(days=settings.advice_repeat_days)
-    engine = Engine(flows, catalogs.render, available, default_features(flows, advice_repeat))
+    pathway = load_config()  # one timing config for the engine and the scheduler
+    features = default_features(flows, advice_repeat, pathway)
+    engine = Engine(flows, catalogs.render, available, features)
     db = Database(settings.resolved_database_url)
     if migrate:
         await db.migrate()
     clock = clock or SystemClock()
-    pathway = load_config()
     charts = Charts(catalogs, pathway)
     service = Service(db, engine, clock, {PROGRESS: charts.attachment})
     return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts)

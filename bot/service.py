@@ -21,7 +21,7 @@ from bot.clinic.mydata import mydata_attachment
 from bot.clock import Clock
 from bot.engine import Engine, Event, Reply
 from bot.engine.features.data_rights import MYDATA_ATTACHMENT
-from bot.engine.model import Label, Language, Text
+from bot.engine.model import Label, Language, Text, language_from_hint
 from bot.engine.serial import state_from_json, state_to_json
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
@@ -114,10 +114,7 @@ class Service:
                 [type(e).__name__ for e in result.effects],
                 len(result.replies),
             )
-        language: Language = result.state.language or _hint(incoming.event) or "nl"
+        language: Language = (
+            result.state.language or language_from_hint(incoming.event.language_hint) or "nl"
+        )
         return Outcome(result.replies, language, result.chosen, attachments=attachments)
-
-
-def _hint(event: Event) -> Language | None:
-    hint = (event.language_hint or "").split("-")[0].lower()
-    return "fr" if hint == "fr" else "nl" if hint == "nl" else None

@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clinic.times import aware
 from bot.engine.features.clinic import Invite, InviteProblem, invite_arg
-from bot.engine.model import Event, Language, Reply, Text
+from bot.engine.model import Event, Language, Reply, Text, language_from_hint
 from bot.reports.tokens import hash_token, parse_start_payload
+from bot.store.db import aware
 from bot.store.models import Clinic, Clinician, Invitation
 
 
@@ -70,9 +70,10 @@ async def link_clinician(
         .with_for_update(of=Clinician)
     )
     row = (await session.execute(query)).first()
-    hint = (event.language_hint or "").split("-")[0].lower()
     if row is None:
-        return Reply(parts=(Text("clinician.link_invalid"),)), "fr" if hint == "fr" else "nl"
+        return Reply(parts=(Text("clinician.link_invalid"),)), (
+            language_from_hint(event.language_hint) or "nl"
+        )
     clinician, clinic = row
     language: Language = "fr" if clinician.language == "fr" else "nl"
     if clinician.linked_at is not None or aware(clinician.link_expires_at) <= now:

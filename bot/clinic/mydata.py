@@ -15,8 +15,8 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.audit import audit
-from bot.clinic.times import aware
 from bot.engine.model import Text
+from bot.store.db import aware
 from bot.store.models import Answer, AuditEntry, Base, Clinic, Patient, Response, Score, Sharing
 
 FILENAME = "backpath-mydata.json"

@@ -18,7 +18,6 @@ from bot.clinic.access import ensure_ref, shares_with
 from bot.clinic.audit import audit
 from bot.clinic.report_texts import chart_labels, report_texts
 from bot.clinic.results import completed_results
-from bot.clinic.times import aware
 from bot.engine.features.clinic import QUESTION_FLOW, REDFLAG_FLOW
 from bot.engine.flows import Flow
 from bot.engine.model import Language, Text
@@ -26,6 +25,7 @@ from bot.i18n import BRUSSELS, Catalogs
 from bot.reports.chart import progress_chart
 from bot.reports.model import HistoryPoint, PatientReport, RedFlagAnswer, RedFlagRecord
 from bot.reports.pdf import render_summary_pdf
+from bot.store.db import aware
 from bot.store.models import Answer, Clinic, Episode, Patient, RedFlag, Response
 
 FOLLOWED = ("nrs", "comi")  # scores drawn over time

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clinic.times import aware
 from bot.engine.flows import Flow
 from bot.reports.model import QuestionnaireResult
+from bot.store.db import aware
 from bot.store.models import Answer, Response, Score
 
 

@@ -13,6 +13,13 @@ from typing import Any, Literal
 Language = Literal["nl", "fr"]
 AnswerValue = int | bool | str
 
+
+def language_from_hint(hint: str | None) -> Language | None:
+    """Telegram's language_code ("nl", "fr-BE", ...) as one of ours, if it is one."""
+    code = (hint or "").split("-")[0].lower()
+    return "nl" if code == "nl" else "fr" if code == "fr" else None
+
+
 CALLBACK_VERSION = "1"
 MAX_CALLBACK_BYTES = 64
 

@@ -145,7 +145,6 @@ class PathwayConfig(_Frozen):
     preferred_time: time
     reminders: Reminders
     snooze: Snooze
-    recurrence_window_days: PositiveInt
 
     @field_validator("timezone")
     @classmethod

@@ -37,17 +37,6 @@ class PlannedMoment:
     due: datetime
 
 
-def is_recurrent(onset: date, previous_episode_end: date | None, config: PathwayConfig) -> bool:
-    """Whether a new episode is recurrent: an earlier one ended less than the window before.
-
-    An earlier episode that ended after this onset (overlap) also counts: the pain did
-    not really stop, and treating it as recurrent only brings the risk check forward.
-    """
-    if previous_episode_end is None:
-        return False
-    return (onset - previous_episode_end).days < config.recurrence_window_days
-
-
 @dataclass(frozen=True)
 class _Planner:
     config: PathwayConfig

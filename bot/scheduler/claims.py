@@ -23,14 +23,13 @@ from bot.pathway.quiet_hours import in_quiet_hours, next_allowed
 from bot.pathway.reminders import reminder_times
 from bot.store import Database
 from bot.store.db import aware
-from bot.store.models import Patient, Reminder
+from bot.store.models import REMINDER_OPEN, Patient, Reminder
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 BATCH = 100
-OPEN = ("planned", "sending", "sent")
 
 
 @dataclass(frozen=True)
@@ -195,6 +194,6 @@ async def block(db: Database, patient_id: int, now: datetime) -> None:
 async def _cancel_open(session: AsyncSession, patient_id: int) -> None:
     await session.execute(
         update(Reminder)
-        .where(Reminder.patient_id == patient_id, Reminder.status.in_(OPEN))
+        .where(Reminder.patient_id == patient_id, Reminder.status.in_(REMINDER_OPEN))
         .values(status="cancelled", last_error="blocked")
     )

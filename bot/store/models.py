@@ -158,6 +158,9 @@ class Episode(Base):
     followup: Mapped[str] = mapped_column(String(12), default="active")  # active | stopped | done
 
 
+REMINDER_OPEN = ("planned", "sending", "sent")  # statuses of a reminder not yet closed
+
+
 class Reminder(Base):
     """A planned moment of the pathway; dispatched by a periodic job, never twice."""
 

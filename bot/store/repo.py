@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Answer, Conversation, Patient, ProcessedUpdate, Response, Score
+from bot.store.models import Conversation, Patient, ProcessedUpdate, Response
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -44,11 +44,6 @@ async def lock_patient(
     return (await session.execute(query)).scalar_one()
 
 
-async def find_patient(session: AsyncSession, channel: str, external_id: str) -> Patient | None:
-    query = select(Patient).where(Patient.channel == channel, Patient.external_id == external_id)
-    return (await session.execute(query)).scalar_one_or_none()
-
-
 async def load_state(session: AsyncSession, patient_id: int) -> dict[str, Any] | None:
     row = await session.get(Conversation, patient_id)
     return row.state if row else None
@@ -68,14 +63,3 @@ async def save_state(
 async def response_for_run(session: AsyncSession, patient_id: int, run_no: int) -> Response:
     query = select(Response).where(Response.patient_id == patient_id, Response.run_no == run_no)
     return (await session.execute(query)).scalar_one()
-
-
-async def answers_of(session: AsyncSession, response_id: int) -> list[Answer]:
-    query = select(Answer).where(Answer.response_id == response_id).order_by(Answer.id)
-    return list((await session.execute(query)).scalars())
-
-
-async def score_of(session: AsyncSession, response_id: int) -> Score | None:
-    return (
-        await session.execute(select(Score).where(Score.response_id == response_id))
-    ).scalar_one_or_none()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 WINDOW = 8  # words between the first and the last stem of a multi-stem term
 
@@ -314,10 +313,3 @@ def detect(text: str) -> frozenset[str]:
         for cluster, terms in _COMPILED.items()
         if any(_term_found(stems, words) for stems in terms)
     )
-
-
-def clusters_in(texts: Iterable[str]) -> frozenset[str]:
-    found: set[str] = set()
-    for text in texts:
-        found |= detect(text)
-    return frozenset(found)

@@ -33,7 +33,6 @@ def test_defaults_follow_the_kce_table() -> None:
     assert config.checkins.of("radicular").every_days == 10
     assert config.comi.weeks_after_first_contact == (0, 6, 12)
     assert config.reminders.max_nudges == 1
-    assert config.recurrence_window_days == 30
 
 
 def test_config_is_package_data() -> None:
@@ -69,4 +68,4 @@ def test_invalid_config_is_rejected(tmp_path: Path, change: Any) -> None:
 def test_config_is_frozen() -> None:
     config = load_config()
     with pytest.raises(ValidationError):
-        config.recurrence_window_days = 10  # type: ignore[misc]
+        config.preferred_time = time(8)  # type: ignore[misc]

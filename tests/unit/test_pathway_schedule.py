@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.pathway.config import load_config
-from bot.pathway.schedule import PlannedMoment, is_recurrent, plan_episode
+from bot.pathway.schedule import PlannedMoment, plan_episode
 
 CONFIG = load_config()
 BRU = ZoneInfo("Europe/Brussels")
@@ -142,16 +142,3 @@ def test_invalid_input() -> None:
         plan_episode(ONSET, datetime(2026, 3, 4, 14), "back", False, CONFIG)
     with pytest.raises(ValueError, match="onset"):
         plan_episode(date(2026, 3, 5), local(2026, 3, 4, 14), "back", False, CONFIG)
-
-
-@pytest.mark.parametrize(
-    ("previous_end", "expected"),
-    [
-        (None, False),
-        (date(2026, 2, 1), True),  # 29 days before the onset
-        (date(2026, 1, 31), False),  # 30 days: not "less than a month"
-        (date(2026, 3, 10), True),  # overlap: the pain did not stop
-    ],
-)
-def test_is_recurrent(previous_end: date | None, expected: bool) -> None:
-    assert is_recurrent(ONSET, previous_end, CONFIG) is expected

@@ -32,7 +32,6 @@ from bot.engine.turn import Turn
 SHARING_FLOW = "clinic_sharing"
 QUESTION_FLOW = "clinic_question"
 REDFLAG_FLOW = "redflags"
-INSTRUMENT_FLOWS = ("startback", "orebro", "comi", "nrs")
 INVITE_MEMO = "clinic.invite"  # the invitation being filled in
 SHARED_MEMO = "clinic.shared"  # [[clinic id, clinic name], ...] shared with now
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.engine.features import Command, Feature
-from bot.engine.model import Reply, Text
+from bot.engine.model import Reply, Text, language_from_hint
 from bot.engine.turn import Turn
 
 ONBOARDING = "onboarding"
@@ -22,9 +22,9 @@ def start(turn: Turn) -> None:
 def begin(turn: Turn) -> None:
     """The plain /start: onboarding for a new patient, else resume where they were."""
     state = turn.state
-    hint = (turn.event.language_hint or "").split("-")[0].lower()
-    if state.language is None and hint in ("nl", "fr"):
-        state = replace(state, language=hint)  # type: ignore[arg-type]
+    hint = language_from_hint(turn.event.language_hint)
+    if state.language is None and hint is not None:
+        state = replace(state, language=hint)
     turn.state = replace(state, paused=False)
     if state.consent == "given":
         turn.say("start.welcome_back")

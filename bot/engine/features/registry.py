@@ -15,11 +15,16 @@ from bot.engine.features.intake import Intake
 from bot.engine.features.questionnaires import Questionnaires
 from bot.engine.features.triage import Triage
 from bot.engine.flows import Flow
+from bot.pathway.config import PathwayConfig, load_config
 
 
 def default_features(
-    flows: Mapping[str, Flow], advice_repeat: timedelta = timedelta(days=14)
+    flows: Mapping[str, Flow],
+    advice_repeat: timedelta = timedelta(days=14),
+    pathway: PathwayConfig | None = None,
 ) -> list[Feature]:
+    """`pathway`: the follow-up timing shared with the scheduler (default: the packaged one)."""
+    pathway = pathway or load_config()
     return [
         Triage(),
         Core(),
@@ -27,6 +32,6 @@ def default_features(
         DataRights(),
         Intake(),
         Questionnaires(flows),
-        FollowUp(),  # after Questionnaires (reads their score history), before Advice
-        Advice(advice_repeat),
+        FollowUp(pathway),  # after Questionnaires (reads their score history), before Advice
+        Advice(advice_repeat, config=pathway),
     ]

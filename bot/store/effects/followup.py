@@ -12,9 +12,7 @@ from bot.engine.features.followup.effects import (
     RemindersPlanned,
 )
 from bot.store.effects import WriteContext, writes
-from bot.store.models import Episode, Reminder
-
-OPEN = ("planned", "sending", "sent")
+from bot.store.models import REMINDER_OPEN, Episode, Reminder
 
 
 async def _active_episode(ctx: WriteContext) -> Episode | None:
@@ -43,7 +41,7 @@ async def episode_started(ctx: WriteContext, effect: EpisodeStarted) -> None:
         .where(Episode.patient_id == ctx.patient.id, Episode.ended_at.is_(None))
         .values(ended_at=ctx.now, followup="done")
     )
-    await _cancel(ctx, OPEN, "new_episode")
+    await _cancel(ctx, REMINDER_OPEN, "new_episode")
     ctx.session.add(
         Episode(
             patient_id=ctx.patient.id,
@@ -79,7 +77,7 @@ async def reminders_planned(ctx: WriteContext, effect: RemindersPlanned) -> None
 @writes(ReminderClosed)
 async def reminder_closed(ctx: WriteContext, effect: ReminderClosed) -> None:
     # A late answer still counts when the reminder expired meanwhile.
-    closable = (*OPEN, "expired") if effect.status == "answered" else OPEN
+    closable = (*REMINDER_OPEN, "expired") if effect.status == "answered" else REMINDER_OPEN
     values: dict[str, object] = {"status": effect.status}
     if effect.status == "answered":
         values["answered_at"] = ctx.now
@@ -101,7 +99,7 @@ async def reminder_snoozed(ctx: WriteContext, effect: ReminderSnoozed) -> None:
         .where(
             Reminder.id == effect.reminder_id,
             Reminder.patient_id == ctx.patient.id,
-            Reminder.status.in_(OPEN),
+            Reminder.status.in_(REMINDER_OPEN),
         )
         .values(
             status="planned", due_at=effect.until, sent_at=None, nudged_at=None, expires_at=None
@@ -118,6 +116,6 @@ async def reminder_settings(ctx: WriteContext, effect: ReminderSettings) -> None
     if effect.enabled:
         ctx.patient.blocked_at = None
     else:
-        await _cancel(ctx, OPEN, "stopped")
+        await _cancel(ctx, REMINDER_OPEN, "stopped")
     if episode is not None:
         episode.followup = "active" if effect.enabled else "stopped"

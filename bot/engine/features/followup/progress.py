@@ -1,7 +1,8 @@
 """/progress and the check-in summary: a plain two-line trend and the chart attachment.
 
-The chart itself is drawn after commit by the channel (bot/charts.py) from the scores
-in the database; the engine only marks the reply with `attachment="progress"`.
+The engine only marks the reply with `attachment="progress"`; the service draws the
+chart (bot/charts.py) from the scores in the database, in the event's transaction, and
+the channel sends it.
 """
 
 from __future__ import annotations
