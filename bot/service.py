@@ -93,7 +93,8 @@ class Service:
                 return Outcome(replies=(staff[0],), language=staff[1])
             patient = await repo.lock_patient(session, incoming.channel, incoming.user, now)
             event = await resolve_invitation(session, incoming.event, now)
-            state = state_from_json(await repo.load_state(session, patient.id))
+            conversation = await repo.load_conversation(session, patient.id)
+            state = state_from_json(conversation.state if conversation else None)
             result = self.engine.step(state, event, now)
             ctx = WriteContext(session, patient, now, incoming.update_id)
             for effect in result.effects:
@@ -101,7 +102,7 @@ class Service:
             attachments: dict[str, Attachment] = {}
             if not inspect(patient).was_deleted:  # erased (/delete): nothing left to save
                 patient.language = result.state.language
-                await repo.save_state(session, patient.id, state_to_json(result.state), now)
+                repo.save_state(session, patient.id, conversation, state_to_json(result.state), now)
                 for reply in result.replies:
                     if reply.attachment in self.producers:
                         made = await self.producers[reply.attachment](session, patient, now)

@@ -74,9 +74,13 @@ async def dispatch_due(
         report.expired += 1
     for item in await claims.claim_nudges(db, channel, user, now, config):
         await _deliver(runtime, sender, channel, item, now, report)
-    due, report.deferred = await claims.claim_due(db, channel, user, now, config)
-    for item in due:
-        await _deliver(runtime, sender, channel, item, now, report)
+    while True:  # a claim takes at most claims.BATCH rows: go on until all due are out
+        due, deferred = await claims.claim_due(db, channel, user, now, config)
+        report.deferred += deferred
+        for item in due:
+            await _deliver(runtime, sender, channel, item, now, report)
+        if len(due) < claims.BATCH:
+            break
     if report:
         log.info("reminders channel=%s %s", channel, report)
     return report

@@ -44,15 +44,18 @@ async def lock_patient(
     return (await session.execute(query)).scalar_one()
 
 
-async def load_state(session: AsyncSession, patient_id: int) -> dict[str, Any] | None:
-    row = await session.get(Conversation, patient_id)
-    return row.state if row else None
+async def load_conversation(session: AsyncSession, patient_id: int) -> Conversation | None:
+    return await session.get(Conversation, patient_id)
 
 
-async def save_state(
-    session: AsyncSession, patient_id: int, state: dict[str, Any], now: datetime
+def save_state(
+    session: AsyncSession,
+    patient_id: int,
+    row: Conversation | None,
+    state: dict[str, Any],
+    now: datetime,
 ) -> None:
-    row = await session.get(Conversation, patient_id)
+    """Store the new position in the row loaded at the start of the event (no re-read)."""
     if row is None:
         session.add(Conversation(patient_id=patient_id, state=state, updated_at=now))
     else:

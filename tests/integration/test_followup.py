@@ -273,3 +273,21 @@ async def test_concurrent_dispatchers_send_once(
 
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def test_one_job_run_sends_every_due_reminder_beyond_a_batch(
+    runtime: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claims take a batch at a time; one run goes on until all due reminders are out."""
+    from bot.scheduler import claims
+
+    for user in ("41", "42", "43"):
+        await ServicePatient(runtime, user=user).onboard_with_episode()
+    await only_checkins(runtime)
+    monkeypatch.setattr(claims, "BATCH", 2)
+    clock.set(CHECKIN_DUE)
+    sender = RecordingSender()
+    report = await dispatch_due(runtime, sender, CHANNEL)
+    assert report.sent == 3
+    assert sorted(user for user, _ in sender.sent) == ["41", "42", "43"]
+    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 0
