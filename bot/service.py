@@ -99,15 +99,10 @@ class Service:
             ctx = WriteContext(session, patient, now, incoming.update_id)
             for effect in result.effects:
                 await apply_effect(ctx, effect)
-            attachments: dict[str, Attachment] = {}
-            if not inspect(patient).was_deleted:  # erased (/delete): nothing left to save
+            erased = inspect(patient).was_deleted  # /delete: nothing left to save or attach
+            if not erased:
                 patient.language = result.state.language
                 repo.save_state(session, patient.id, conversation, state_to_json(result.state), now)
-                for reply in result.replies:
-                    if reply.attachment in self.producers:
-                        made = await self.producers[reply.attachment](session, patient, now)
-                        if made is not None:
-                            attachments[reply.attachment] = Attachment(*made)
             log.info(
                 "patient=%s event=%s effects=%s replies=%d",
                 patient.id,
@@ -118,4 +113,24 @@ class Service:
         language: Language = (
             result.state.language or language_from_hint(incoming.event.language_hint) or "nl"
         )
+        wanted = [
+            r.attachment for r in result.replies if r.attachment and r.attachment in self.producers
+        ]
+        attachments = {} if erased or not wanted else await self._attach(patient.id, wanted, now)
         return Outcome(result.replies, language, result.chosen, attachments=attachments)
+
+    async def _attach(
+        self, patient_id: int, names: list[str], now: datetime
+    ) -> dict[str, Attachment]:
+        """Make files (charts, data exports) after commit, from what was committed: the
+        rendering never holds the write lock other patients' messages wait for."""
+        attachments: dict[str, Attachment] = {}
+        async with self.db.session() as session:
+            patient = await session.get(Patient, patient_id)
+            if patient is None:
+                return attachments
+            for name in names:
+                made = await self.producers[name](session, patient, now)
+                if made is not None:
+                    attachments[name] = Attachment(*made)
+        return attachments

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clinic.audit import audit
 from bot.engine.model import Text
 from bot.store.db import aware
 from bot.store.models import Answer, AuditEntry, Base, Clinic, Patient, Response, Score, Sharing
@@ -61,7 +60,8 @@ async def patient_data(session: AsyncSession, patient: Patient) -> dict[str, Any
 async def mydata_attachment(
     session: AsyncSession, patient: Patient, now: datetime
 ) -> tuple[str, bytes, Text]:
-    """(file name, JSON bytes, readable summary) for the patient; audited."""
+    """(file name, JSON bytes, readable summary) for the patient. Read-only: the export is
+    audited by the DataExported effect, in the event's transaction."""
     content = await patient_data(session, patient)
     names = (
         await session.execute(
@@ -82,6 +82,5 @@ async def mydata_attachment(
             "sharing": shared or Text("mydata.nobody"),
         },
     )
-    audit(session, now, "patient", "mydata", patient.id, responses=len(content["responses"]))
     body = json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True).encode()
     return FILENAME, body, summary

@@ -149,6 +149,12 @@ class InvitationCompleted(Effect):
 
 
 @dataclass(frozen=True)
+class DataExported(Effect):
+    """`/mydata`: the patient's own data is sent to them (audited; the file is made after
+    commit)."""
+
+
+@dataclass(frozen=True)
 class ErasureRequested(Effect):
     """`/delete` confirmed: erase every row about the patient."""
 

@@ -18,7 +18,14 @@ from bot.engine.consent import current_version
 from bot.engine.features import Command, Feature
 from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING
 from bot.engine.flows import Flow, Step
-from bot.engine.inputs import Render, parse_callback, parse_text, value_for_token
+from bot.engine.inputs import (
+    Render,
+    option_labels,
+    option_values,
+    parse_callback,
+    parse_text,
+    value_for_token,
+)
 from bot.engine.model import (
     AnswerValue,
     ConsentRecorded,
@@ -139,7 +146,7 @@ class Engine:
             turn.ask_again()
             return
         turn.chosen = self._label_for(step, value)
-        self._accept(turn, step, value)
+        self.accept(turn, step, value)
 
     def _typed(self, turn: Turn, text: str) -> None:
         step = turn.current()
@@ -152,13 +159,10 @@ class Engine:
             turn.ask_again()
             return
         assert parsed.value is not None
-        self._accept(turn, step, parsed.value)
+        self.accept(turn, step, parsed.value)
 
     def accept(self, turn: Turn, step: Step, value: AnswerValue) -> None:
         """Take `value` as the answer to the current question `step`."""
-        self._accept(turn, step, value)
-
-    def _accept(self, turn: Turn, step: Step, value: AnswerValue) -> None:
         if step.sets == "language":
             turn.state = replace(turn.state, language=str(value))  # type: ignore[arg-type]
         elif step.sets == "consent":
@@ -184,8 +188,6 @@ class Engine:
 
     @staticmethod
     def _label_for(step: Step, value: AnswerValue) -> Text | Raw:
-        from bot.engine.inputs import option_labels, option_values
-
         if step.answer.type == "scale":
             return Raw(str(value))
         for v, label in zip(option_values(step), option_labels(step), strict=True):

@@ -92,7 +92,12 @@ def test_profile_from_memory(engine: Engine) -> None:
     config = load_config()
     state = State(
         memo={
-            "episode": {"onset": "2026-01-01", "pain_type": "radicular"},
+            "episode": {
+                "onset": "2026-01-01",
+                "pain_type": "radicular",
+                "recurrent": False,
+                "first_contact": "2026-01-02T09:00:00+00:00",
+            },
             "scores": {
                 "startback": [{"at": "2026-02-01T10:00:00+00:00", "total": 2, "category": "low"}],
                 "orebro": [

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.advice.selection import AdviceItem, PatientProfile, load_library, select_advice
 from bot.engine.features import Command, Feature
+from bot.engine.features.followup.memo import current_phase, episode_of
 from bot.engine.features.intake import STANDARD_INTAKE
 from bot.engine.features.questionnaires import SCORES_MEMO
 from bot.engine.features.triage import advice_withheld
@@ -23,7 +24,6 @@ from bot.engine.flows import Flow
 from bot.engine.model import Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.pathway.config import PathwayConfig, load_config
-from bot.pathway.phase import phase_on
 
 SHOWN_MEMO = "advice_shown"
 ANSWERS_MEMO = "answers"
@@ -48,13 +48,7 @@ class AdviceGiven(Effect):
 
 def profile_of(turn: Turn, config: PathwayConfig) -> PatientProfile:
     """What the bot knows about the patient, from its memory."""
-    episode: Mapping[str, Any] = turn.memo("episode") or {}
-    phase = None
-    onset = episode.get("onset")
-    if isinstance(onset, str):
-        local_today = turn.now.astimezone(config.tz).date()
-        start = date.fromisoformat(onset)
-        phase = phase_on(start, max(start, local_today), config)
+    episode = episode_of(turn)
     scores: Mapping[str, list[dict[str, Any]]] = turn.memo(SCORES_MEMO) or {}
     latest = [
         (h[-1]["at"], h[-1].get("category"))
@@ -62,10 +56,9 @@ def profile_of(turn: Turn, config: PathwayConfig) -> PatientProfile:
         if k in ("startback", "orebro") and h
     ]
     risk = RISK_OF.get(str(max(latest)[1])) if latest else None
-    pain_type = episode.get("pain_type")
     return PatientProfile(
-        phase=phase,
-        pain_type=pain_type if pain_type in ("back", "radicular") else None,
+        phase=current_phase(turn, config),
+        pain_type=episode.pain_type if episode else None,
         risk=risk,
         answers=dict(turn.memo(ANSWERS_MEMO) or {}),
         red_flag_open=advice_withheld(turn),

@@ -12,13 +12,14 @@ from dataclasses import replace
 
 from bot.engine.features import Command, Feature
 from bot.engine.features.confirm import ask_confirmation, confirmation
-from bot.engine.model import ErasureRequested, Reply, State, Text
+from bot.engine.model import DataExported, ErasureRequested, Reply, State, Text
 from bot.engine.turn import Turn
 
 MYDATA_ATTACHMENT = "mydata"
 
 
 def mydata(turn: Turn) -> None:
+    turn.effect(DataExported())
     turn.reply(Reply(parts=(Text("mydata.sent"),), attachment=MYDATA_ATTACHMENT))
     turn.ask_again()
 

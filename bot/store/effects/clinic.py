@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from bot.clinic.access import ensure_ref
+from bot.clinic.audit import audit
 from bot.clinic.erase import erase_patient
 from bot.clinic.notify import queue_summaries
 from bot.engine.model import (
+    DataExported,
     ErasureRequested,
     InvitationAccepted,
     InvitationCompleted,
@@ -15,7 +17,7 @@ from bot.engine.model import (
     SharingWithdrawn,
 )
 from bot.store.effects import WriteContext, writes
-from bot.store.models import Invitation, Sharing
+from bot.store.models import Invitation, Response, Sharing
 
 
 @writes(InvitationAccepted)
@@ -62,6 +64,14 @@ async def invitation_completed(ctx: WriteContext, effect: InvitationCompleted) -
     await queue_summaries(
         ctx.session, ctx.patient.id, "completed", ctx.now, clinic_id=invitation.clinic_id
     )
+
+
+@writes(DataExported)
+async def data_exported(ctx: WriteContext, effect: DataExported) -> None:
+    responses = await ctx.session.scalar(
+        select(func.count()).select_from(Response).where(Response.patient_id == ctx.patient.id)
+    )
+    audit(ctx.session, ctx.now, "patient", "mydata", ctx.patient.id, responses=responses or 0)
 
 
 @writes(ErasureRequested)
