@@ -1,8 +1,8 @@
 """/progress and the check-in summary: a plain two-line trend and the chart attachment.
 
 The engine only marks the reply with `attachment="progress"`; the service draws the
-chart (bot/charts.py) from the scores in the database, in the event's transaction, and
-the channel sends it.
+chart (bot/charts.py) from the committed scores right after the event's commit, and the
+channel sends it.
 """
 
 from __future__ import annotations
