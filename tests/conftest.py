@@ -1,14 +1,19 @@
 """Shared fixtures: content, a frozen clock, and databases (SQLite always, PostgreSQL too).
 
-PostgreSQL tests use BACKPATH_TEST_PG_URL (default: the local server's `test` database).
+PostgreSQL tests run on a database this test session creates for itself on the server named
+by BACKPATH_TEST_PG_SERVER (default: the local server's `postgres` maintenance database, used
+only to create and drop ours) and drops at the end; they never touch an existing database.
 They are skipped only when no server is reachable and CI is unset; in CI they must run.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import secrets
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,17 +28,51 @@ from bot.engine import Engine, load_flows
 from bot.i18n import Catalogs
 from bot.runtime import Runtime, build_runtime, scorers
 
-PG_URL = os.environ.get("BACKPATH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+PG_SERVER = make_url(
+    os.environ.get(
+        "BACKPATH_TEST_PG_SERVER", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    )
+)
+# A fresh name per test session, so parallel runs never share (or drop) a database.
+PG_DATABASE = f"backpath_test_{os.getpid()}_{secrets.token_hex(4)}"
+PG_URL = PG_SERVER.set(database=PG_DATABASE).render_as_string(hide_password=False)
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning in Brussels
 
 
 def _pg_reachable() -> bool:
-    url = make_url(PG_URL)
     try:
-        with socket.create_connection((url.host or "127.0.0.1", url.port or 5432), timeout=2):
+        with socket.create_connection(
+            (PG_SERVER.host or "127.0.0.1", PG_SERVER.port or 5432), timeout=2
+        ):
             return True
     except OSError:
         return False
+
+
+async def _admin_async(statement: str) -> None:
+    admin = create_async_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(statement))
+    await admin.dispose()
+
+
+def _admin(statement: str) -> None:
+    """Run one statement on the maintenance database, from a thread with its own event loop
+    (the fixture that needs it may be requested while a test's loop is running)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _admin_async(statement)).result()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """Create this session's own PostgreSQL database; drop it (and only it) at the end."""
+    if not _pg_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_SERVER!r} (CI must run these tests)")
+        pytest.skip("no PostgreSQL server reachable")
+    _admin(f'CREATE DATABASE "{PG_DATABASE}"')
+    yield PG_URL
+    _admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +94,7 @@ def clock() -> FrozenClock:
 
 
 async def _reset_postgres() -> None:
+    """Empty our own test database between tests (it was created by `pg_database`)."""
     pg = create_async_engine(PG_URL)
     async with pg.begin() as conn:
         await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -66,10 +106,7 @@ async def _reset_postgres() -> None:
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'backpath.db'}"
-    if not _pg_reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {PG_URL} (CI must run these tests)")
-        pytest.skip("no PostgreSQL server reachable")
+    request.getfixturevalue("pg_database")
     await _reset_postgres()
     return PG_URL
 
