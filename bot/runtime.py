@@ -15,6 +15,7 @@ from bot.i18n import Catalogs
 from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
 from bot.store import Database
+from bot.store.release import migrate_locked
 
 
 def scorers() -> dict[str, Scorer]:
@@ -50,8 +51,8 @@ async def build_runtime(
     features = default_features(flows, advice_repeat, pathway)
     engine = Engine(flows, catalogs.render, available, features)
     db = Database(settings.resolved_database_url)
-    if migrate:
-        await db.migrate()
+    if migrate:  # CLI tools and the terminal chat; workers check the schema instead
+        await migrate_locked(db)
     clock = clock or SystemClock()
     charts = Charts(catalogs, pathway)
     service = Service(db, engine, clock, {PROGRESS: charts.attachment})
