@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.engine.callbacks import Back, MenuPick, Option, Question, unpack
 from bot.engine.consent import current_version
 from bot.engine.features import Command, Feature
 from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING
@@ -22,9 +23,8 @@ from bot.engine.inputs import (
     Render,
     option_labels,
     option_values,
-    parse_callback,
     parse_text,
-    value_for_token,
+    value_for_index,
 )
 from bot.engine.model import (
     AnswerValue,
@@ -128,19 +128,19 @@ class Engine:
     # --- answers --------------------------------------------------------------
 
     def _tap(self, turn: Turn, data: str) -> None:
-        tap = parse_callback(data)
-        if tap is None or tap.seq != turn.state.prompt_seq:
+        tap = unpack(data)
+        if not isinstance(tap, Question) or tap.seq != turn.state.prompt_seq:
             turn.say("error.stale_button")
             turn.ask_again()
             return
-        if tap.token == "b":
+        if isinstance(tap, Back):
             self.commands["back"](turn)
             return
-        menu_tap = tap.token.startswith("g:") and turn.state.top is None
-        if menu_tap and any(f.on_menu(turn, tap.token[2:]) for f in self.features):
+        picked = tap.token if isinstance(tap, MenuPick) and turn.state.top is None else None
+        if picked is not None and any(f.on_menu(turn, picked) for f in self.features):
             return
         step = turn.current()
-        value = value_for_token(step, tap.token) if step else None
+        value = value_for_index(step, tap.index) if step and isinstance(tap, Option) else None
         if step is None or value is None:
             turn.say("error.stale_button")
             turn.ask_again()
