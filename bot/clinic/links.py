@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clinic.tokens import hash_token, parse_start_payload
 from bot.engine.features.clinic import Invite, InviteProblem, invite_arg
 from bot.engine.model import Event, Language, Reply, Text, language_from_hint
-from bot.reports.tokens import hash_token, parse_start_payload
 from bot.store.models import Clinic, Clinician, Invitation
 
 
