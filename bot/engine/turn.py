@@ -209,8 +209,7 @@ class Turn:
                 RunFinished(frame.run, "completed" if status == "completed" else "stopped", score)
             )
         if status == "completed":
-            for feature in self.engine.features:
-                feature.after_finish(self, frame, flow, score)
+            self.engine.pipeline.after_finish(self, frame, flow, score)
 
     def _score(self, flow: Flow, frame: Frame) -> Mapping[str, Any]:
         assert flow.instrument is not None
@@ -302,7 +301,7 @@ class Turn:
     def menu(self, key: str) -> None:
         """The idle menu: what the patient can start now."""
         seq = self.next_seq()
-        entries = [e for f in self.engine.features for e in f.menu(self)]
+        entries = self.engine.pipeline.menu(self)
         buttons = tuple(
             (Button(Text(label), pack(MenuPick(seq, token))),) for token, label in entries
         )

@@ -86,6 +86,8 @@ def result_reply(
 
 
 class Questionnaires(Feature):
+    name = "questionnaires"
+
     def __init__(self, flows: Mapping[str, Flow]) -> None:
         self._startable = startable(flows)
 

@@ -152,6 +152,9 @@ def flare(turn: Turn) -> None:
 
 
 class Triage(Feature):
+    name = "triage"
+    first = True  # a red flag is never hidden behind another feature
+
     def commands(self) -> Mapping[str, Command]:
         return {"seen": seen, "flare": flare}
 
