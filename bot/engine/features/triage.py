@@ -59,6 +59,11 @@ def advice_withheld(turn: Turn) -> bool:
     return any(f["level"] != "note" and not f["seen"] for f in _memo(turn)["flags"])
 
 
+def flag_unseen(turn: Turn) -> bool:
+    """True while any flag, a note for the clinician included, awaits a doctor's visit."""
+    return any(not f["seen"] for f in _memo(turn)["flags"])
+
+
 def _button(key: str, token: str) -> Button:
     return Button(Text(key), callback(ALWAYS_VALID_SEQ, token))
 
