@@ -19,7 +19,7 @@ from bot.engine.features import Command, Feature
 from bot.engine.features.followup.memo import current_phase, episode_of
 from bot.engine.features.intake import STANDARD_INTAKE
 from bot.engine.features.questionnaires import SCORES_MEMO
-from bot.engine.features.triage import advice_withheld, flag_unseen
+from bot.engine.features.triage import PAIN_NOW, advice_withheld, flag_unseen
 from bot.engine.flows import Flow
 from bot.engine.model import Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
@@ -119,7 +119,7 @@ class Advice(Feature):
         busy = turn.state.top is not None or bool(turn.state.agenda)
         if advice_withheld(turn) or busy:  # advice waits until no question is queued
             return
-        if flow.id == "nrs" and turn.memo("flare"):
+        if flow.id == PAIN_NOW and turn.memo("flare"):
             turn.remember("flare", None)
             self.give(turn, "flare", limit=2)
         elif flow.id == "checkin":

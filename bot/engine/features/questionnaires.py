@@ -120,6 +120,8 @@ class Questionnaires(Feature):
             "total": score["total"],
             "category": score.get("category"),
         }
+        if "recall" in score:
+            entry["recall"] = score["recall"]
         memo: dict[str, Any] = dict(turn.memo(SCORES_MEMO) or {})
         memo[flow.instrument] = [*history, entry][-HISTORY_LIMIT:]
         turn.remember(SCORES_MEMO, memo)

@@ -26,6 +26,7 @@ from bot.triage import Escalation, detect, evaluate
 from bot.triage.rules import STABLE_FACTS
 
 REDFLAGS = "redflags"
+PAIN_NOW = "pain_now"
 MEMO = "triage"
 ACK, SEEN_YES, SEEN_NO = "k", "sy", "sn"
 ALWAYS_VALID_SEQ = 0  # these buttons stay valid on older messages
@@ -150,7 +151,8 @@ def seen(turn: Turn) -> None:
 def flare(turn: Turn) -> None:
     """Worse pain or new symptoms: the red-flag check first, then the pain score."""
     pending = set(turn.state.agenda) | {f.flow for f in turn.state.stack}
-    agenda = turn.state.agenda if "nrs" in pending else ("nrs", *turn.state.agenda)
+    # the pain of the moment ("now"), never stored as a weekly rating
+    agenda = turn.state.agenda if PAIN_NOW in pending else (PAIN_NOW, *turn.state.agenda)
     turn.state = replace(turn.state, paused=False, agenda=agenda)
     turn.remember("flare", True)
     turn.say("flare.intro")

@@ -27,7 +27,7 @@ def _number(value: float) -> int | float:
 
 def summary(turn: Turn, config: PathwayConfig) -> tuple[Text, ...]:
     """'Your pain went from 7 to 4 since 3 March.' plus a line on the direction."""
-    trend = trend_summary(memo.points(turn, "nrs"))
+    trend = trend_summary(memo.points(turn, "nrs", recall="week"))  # like with like
     if trend is None:
         return (Text("progress.few_points"),)
     since = trend.first_at.astimezone(config.tz).date()
