@@ -20,7 +20,6 @@ from bot.pathway.config import PathwayConfig
 from bot.pathway.phase import phase_boundaries
 from bot.pathway.quiet_hours import local_to_utc
 from bot.reports.chart import ChartLabels, ChartResult, progress_chart
-from bot.store.db import aware
 from bot.store.models import Episode, Patient, Response, Score
 
 PROGRESS = "progress"
@@ -59,7 +58,7 @@ class Charts:
         for instrument, recall, total, completed_at in rows:
             if completed_at is not None:
                 name = NRS_NOW if instrument == "nrs" and recall == "now" else instrument
-                series[name].append((aware(completed_at), float(total)))
+                series[name].append((completed_at, float(total)))
         onset = (
             await session.execute(
                 select(Episode.onset)
