@@ -39,8 +39,9 @@ def summary(turn: Turn, config: PathwayConfig) -> tuple[Text, ...]:
     if trend is None:
         return (Text("progress.few_points"),)
     since = trend.first_at.astimezone(config.tz).date()
+    key = "progress.went" if recall == "week" else "progress.went_now"
     went = Text(
-        "progress.went" if recall == "week" else "progress.went_now",
+        key,
         {"first": _number(trend.first_value), "last": _number(trend.last_value), "since": since},
     )
     return (went, Text(f"progress.{trend.direction}"))
