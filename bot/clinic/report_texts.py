@@ -33,7 +33,12 @@ _FIELDS = (
     "radicular_note",
     "notices_heading",
     "disclaimer",
+    "screen_not_done",
+    "episode",
+    "onset",
+    "invitation_note",
 )
+_TEMPLATES = ("screen_negative", "screen_positive")  # formatted by the renderer
 _GROUPS = {
     "languages": "language",
     "instruments": "instrument",
@@ -43,6 +48,8 @@ _GROUPS = {
     "items": "item",
     "red_flag_levels": "level",
     "red_flag_clusters": "cluster",
+    "pain_types": "pain_type",
+    "recurrence": "recurrence",
 }
 
 
@@ -57,6 +64,7 @@ def report_texts(catalogs: Catalogs, language: Language) -> ReportTexts:
     fields: dict[str, Any] = {
         name: catalogs.render(language, Text(f"report.{name}")) for name in _FIELDS
     }
+    fields.update({name: catalogs.message(language, f"report.{name}") for name in _TEMPLATES})
     fields.update({name: _group(catalogs, language, group) for name, group in _GROUPS.items()})
     return ReportTexts(**fields)
 

@@ -1,6 +1,8 @@
 """The one-page A4 pre-consultation summary for the clinician (fpdf2).
 
-Order on the page: header, red flags (first, in red, only when there are any), scores
+Order on the page: header, the red-flag screen status ("all negative (date)", "not
+screened", or "not all negative"), the clinic's invitation note and the episode (onset,
+back or radicular, recurrence), red flags (in red, only when there are any), scores
 with their meaning and the answers that drive them (then the radicular-pain note and
 the unvalidated language versions), the NRS/COMI chart (or the history as text when
 no chart is given), the patient's question, instrument notices, disclaimer.
@@ -45,6 +47,7 @@ def render_summary_pdf(
     """Render the summary; `compress=False` leaves content streams readable for tests."""
     pdf = _Summary(report, texts, compress=compress)
     pdf.header_block()
+    pdf.context_block()
     if report.red_flags:
         pdf.red_flags(report.red_flags)
     if report.results:
@@ -124,6 +127,34 @@ class _Summary:
         self.line(f"{t.patient_ref}: {r.patient_ref}    {t.clinic}: {r.clinic_name}")
         language = _label(t.languages, r.patient_language)
         self.line(f"{t.generated}: {self.when(r.generated_at)}    {t.patient_language}: {language}")
+
+    def context_block(self) -> None:
+        """Screen status, the invitation note and the episode, right under the header."""
+        t, r = self.texts, self.report
+        self.pdf.ln(1)
+        if r.screen is None:
+            self.line(t.screen_not_done, size=10, bold=True, color=_RED)
+        elif r.screen.all_negative:
+            self.line(
+                t.screen_negative.format(date=self.when(r.screen.completed_at)), size=10, bold=True
+            )
+        else:
+            self.line(
+                t.screen_positive.format(date=self.when(r.screen.completed_at)),
+                size=10,
+                bold=True,
+                color=_RED,
+            )
+        if r.episode is not None:
+            onset = r.episode.onset.strftime(self.texts.datetime_format.split(" ")[0])
+            parts = [
+                f"{t.onset} {onset}",
+                _label(t.pain_types, r.episode.pain_type),
+                _label(t.recurrence, "recurrent" if r.episode.recurrent else "first"),
+            ]
+            self.line(f"{t.episode}: {'  ·  '.join(parts)}")
+        if r.invitation_note:
+            self.line(f"{t.invitation_note}: {r.invitation_note}")
 
     def red_flags(self, flags: tuple[RedFlagRecord, ...]) -> None:
         t = self.texts
