@@ -1,8 +1,8 @@
 """`backpath export`: a clinic's shared data as a FHIR Bundle or CSV; audited.
 
-The export holds every completed questionnaire, every red flag and (FHIR) the red-flag
-screens the flags link to, of the patients who share with the clinic now, plus the
-Questionnaire resources those responses refer to.
+The export holds every completed questionnaire and every red flag of the patients who
+share with the clinic now; the FHIR bundle adds the red-flag screens the flags link to,
+the pre-consultation histories, and the Questionnaire resources the responses refer to.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 from sqlalchemy import select
@@ -27,12 +27,13 @@ from bot.engine.model import Language
 from bot.reports.csv_export import export_csv
 from bot.reports.fhir import export_bundle
 from bot.reports.fhir_questionnaire import ScoreItems, questionnaire
+from bot.reports.history import HISTORY_FLOW
 from bot.reports.model import ClinicExport, ExportFlag, ExportResponse, ExportRow
 from bot.store.models import Patient
 
 ExportFormat = Literal["fhir", "csv"]
 #: Unscored flows whose responses go into the FHIR export.
-EXPORTED_FLOWS = (REDFLAG_FLOW,)
+EXPORTED_FLOWS = (REDFLAG_FLOW, HISTORY_FLOW)
 
 
 async def clinic_export(
@@ -83,6 +84,17 @@ def questionnaires(content: ReportContent, flow_ids: Iterable[str]) -> list[Ques
             )
         out.append(questionnaire(flow, content.catalogs.message, scores))
     return out
+
+
+def questionnaire_resource(content: ReportContent, flow_id: str) -> dict[str, Any] | None:
+    """The FHIR JSON of a flow's Questionnaire, as served by the web app at its canonical
+    URL (`GET /fhir/Questionnaire/<flow>`, media type application/fhir+json); None for a
+    flow that does not exist."""
+    found = questionnaires(content, [flow_id])
+    if not found:
+        return None
+    data: dict[str, Any] = json.loads(found[0].model_dump_json())
+    return data
 
 
 def _suffixes(content: ReportContent, prefix: str) -> list[str]:

@@ -23,10 +23,15 @@ from bot.engine.flows import Flow
 from bot.engine.model import Language, Text
 from bot.i18n import BRUSSELS, Catalogs
 from bot.reports.chart import progress_chart
+from bot.reports.history import HISTORY_FLOW, history_signals
 from bot.reports.model import (
     EpisodeInfo,
     FlowResponse,
+    FlowValue,
+    HistoryLine,
     HistoryPoint,
+    HistorySignal,
+    PatientHistory,
     PatientReport,
     RedFlagAnswer,
     RedFlagRecord,
@@ -95,6 +100,7 @@ async def build_report(
         screen=await _screen(session, content, patient.id, red_flags),
         episode=episode,
         invitation_note=await _note(session, patient.id, clinic.id),
+        patient_history=await patient_history(session, content, patient.id, language, episode),
     )
 
 
@@ -197,6 +203,49 @@ async def _screen(
     raised = any(f.response_id == latest.response_id for f in red_flags)
     negative = not raised and all(value is False for _, value in latest.answers)
     return RedFlagScreen(latest.completed_at, negative)
+
+
+async def patient_history(
+    session: AsyncSession,
+    content: ReportContent,
+    patient_id: int,
+    language: Language,
+    episode: EpisodeInfo | None,
+) -> PatientHistory | None:
+    """The latest completed history, in `language`: signals (bot/reports/history.py)
+    with why they matter, then every answer under a short clinician label."""
+    flow = content.flows.get(HISTORY_FLOW)
+    if flow is None:
+        return None
+    responses = await flow_responses(session, content.flows, [patient_id], [HISTORY_FLOW])
+    if not responses:
+        return None
+    latest = responses[-1][1]
+    steps = {step.id: step for step in flow.steps}
+
+    def text(key: str) -> str:
+        return content.catalogs.render(language, Text(key))
+
+    def said(item: str, value: FlowValue) -> str:
+        if isinstance(value, bool):
+            return text("answer.yes" if value else "answer.no")
+        labels = {o.value: o.label for o in steps[item].answer.options}
+        return text(labels[value]) if value in labels else str(value)
+
+    recurrent = episode is not None and episode.recurrent
+    signals = history_signals(dict(latest.answers), recurrent_episode=recurrent)
+    return PatientHistory(
+        completed_at=latest.completed_at,
+        signals=tuple(
+            HistorySignal(key, text(f"report.signal.{key}"), text(f"report.signal.{key}.why"))
+            for key in signals
+        ),
+        answers=tuple(
+            HistoryLine(item, text(f"report.history.{item}"), said(item, value))
+            for item, value in latest.answers
+            if item in steps
+        ),
+    )
 
 
 async def _note(session: AsyncSession, patient_id: int, clinic_id: int) -> str | None:

@@ -37,6 +37,7 @@ _FIELDS = (
     "episode",
     "onset",
     "invitation_note",
+    "background_heading",
 )
 _TEMPLATES = ("screen_negative", "screen_positive")  # formatted by the renderer
 _GROUPS = {

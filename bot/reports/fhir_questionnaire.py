@@ -12,7 +12,6 @@ canonical URL (`questionnaire_url`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -78,14 +77,6 @@ def questionnaire(flow: Flow, text: TextOf, scores: ScoreItems | None = None) ->
         copyright=notice,
         item=items,
     )
-
-
-def questionnaire_json(
-    flow: Flow, text: TextOf, scores: ScoreItems | None = None
-) -> dict[str, Any]:
-    """The Questionnaire as FHIR JSON (what the web app serves)."""
-    data: dict[str, Any] = json.loads(questionnaire(flow, text, scores).model_dump_json())
-    return data
 
 
 def _texts(text: TextOf, msgid: str) -> tuple[str, FHIRPrimitiveExtension]:

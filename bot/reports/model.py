@@ -153,6 +153,34 @@ class HistoryPoint:
 
 
 @dataclass(frozen=True)
+class HistoryLine:
+    """One answer of the pre-consultation history: short clinician label, the answer."""
+
+    item_id: str
+    label: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class HistorySignal:
+    """An answer the pathway treats as a signal, and why it matters (clinician's words)."""
+
+    key: str
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class PatientHistory:
+    """The latest pre-consultation history (flows/history.yaml; own words, not a
+    validated instrument): every answer, and the signals first."""
+
+    completed_at: datetime
+    signals: tuple[HistorySignal, ...]
+    answers: tuple[HistoryLine, ...]
+
+
+@dataclass(frozen=True)
 class PatientReport:
     """Everything on the one-page pre-consultation summary.
 
@@ -162,7 +190,8 @@ class PatientReport:
     validated for low back pain only, and the report says so.
     `screen` is the latest completed red-flag screen (None: not screened);
     `episode` the current episode; `invitation_note` the clinic's own note on the
-    invitation the patient answered (never shown to the patient).
+    invitation the patient answered (never shown to the patient); `patient_history`
+    the latest pre-consultation history with its signals.
     """
 
     patient_ref: str
@@ -179,3 +208,4 @@ class PatientReport:
     screen: RedFlagScreen | None = None
     episode: EpisodeInfo | None = None
     invitation_note: str | None = None
+    patient_history: PatientHistory | None = None

@@ -5,7 +5,8 @@ screened", or "not all negative"), the clinic's invitation note and the episode 
 back or radicular, recurrence), red flags (in red, only when there are any), scores
 with their meaning and the answers that drive them (then the radicular-pain note and
 the unvalidated language versions), the NRS/COMI chart (or the history as text when
-no chart is given), the patient's question, instrument notices, disclaimer.
+no chart is given), the pre-consultation history (signals with why they matter first,
+then the answers), the patient's question, instrument notices, disclaimer.
 Times are printed in the timezone of `report.generated_at`. The creation date is
 `generated_at`, so the same input gives the same bytes.
 """
@@ -22,7 +23,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from bot.reports.key_items import TOTAL_MAX, key_items
-from bot.reports.model import HistoryPoint, PatientReport, QuestionnaireResult, RedFlagRecord
+from bot.reports.model import (
+    HistoryPoint,
+    PatientHistory,
+    PatientReport,
+    QuestionnaireResult,
+    RedFlagRecord,
+)
 from bot.reports.texts import ReportTexts
 
 # DejaVu ships with matplotlib and covers French/Dutch accents and symbols like "≥".
@@ -54,6 +61,8 @@ def render_summary_pdf(
         pdf.scores(report.results)
     if chart_png is not None or report.history:
         pdf.history(report.history, chart_png)
+    if report.patient_history is not None:
+        pdf.background(report.patient_history)
     if report.patient_question:
         pdf.question(report.patient_question)
     pdf.footer_block()
@@ -231,6 +240,17 @@ class _Summary:
         for instrument, values in series.items():
             steps = "  →  ".join(f"{self.number(p.value)} ({self.when(p.at)})" for p in values)
             self.line(f"{_label(t.instruments, instrument)}: {steps}")
+
+    def background(self, history: PatientHistory) -> None:
+        """The pre-consultation history: signals (bold, with why) first, then the answers."""
+        t = self.texts
+        self.heading(f"{t.background_heading} ({self.when(history.completed_at)})")
+        for signal in history.signals:
+            self.line(f"•  {signal.text}", bold=True)
+            self.line(f"→ {signal.why}", color=_GREY)
+        if history.answers:
+            self.pdf.ln(1)
+            self.line("    ".join(f"{a.label}: {a.answer}" for a in history.answers), size=8)
 
     def question(self, question: str) -> None:
         self.heading(self.texts.question_heading)

@@ -55,6 +55,7 @@ class ReportTexts:
     episode: str
     onset: str
     invitation_note: str
+    background_heading: str
     languages: Mapping[str, str]
     instruments: Mapping[str, str]
     categories: Mapping[str, str]

@@ -8,6 +8,7 @@ import io
 import json
 from datetime import timedelta
 
+import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
@@ -15,10 +16,12 @@ from sqlalchemy import select
 from bot.clinic.admin import create_invitation
 from bot.clinic.exports import export_clinic
 from bot.clinic.report import ReportContent, build_report, render_pdf
+from bot.engine.model import Language
 from bot.runtime import Runtime
 from bot.store.models import Clinic, Patient, RedFlag, Response
 from tests.clinic_support import BOT, clinic, instruments, token_of
 from tests.clinic_support import Patient as Talker
+from tests.history_support import ANSWERS, SIGNALS
 from tests.unit.pdf_text import extract_text
 
 NOTE = "Lage rugpijn sinds val, graag STarT Back vooraf."
@@ -117,3 +120,54 @@ async def test_red_flags_reach_the_csv_and_fhir_linked_to_the_screen(runtime: Ru
     assert flag["status"] == "active"
     published = {f"{q['url']}|{q['version']}" for q in by_type["Questionnaire"]}
     assert {str(r["questionnaire"]) for r in responses.values()} <= published
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+async def test_the_history_and_its_signals_are_on_the_summary(
+    runtime: Runtime, language: Language
+) -> None:
+    content = ReportContent(runtime.catalogs, runtime.engine.flows)
+    clinic_id = await clinic(runtime)
+    patient = await invited_patient(runtime, clinic_id)
+    talker = Talker(runtime, "77", "nl")
+    await talker.command("history")
+    for _, key in ANSWERS:
+        await talker.tap(key)
+    assert "history.done" in talker.seen
+    assert "clinic.question_offer" in talker.seen[-2:]  # it shares: the question follows
+    async with runtime.db.session() as session, session.begin():
+        patient = await session.merge(patient)
+        clinic_row = await session.get(Clinic, clinic_id)
+        assert clinic_row is not None
+        now = runtime.clock.now()
+        report = await build_report(session, content, patient, clinic_row, language, now)
+    history = report.patient_history
+    assert history is not None
+    assert [s.key for s in history.signals] == SIGNALS
+    message = runtime.catalogs.message
+    text = extract_text(render_pdf(content, report, language, compress=False))
+
+    def flat(value: str) -> str:  # lines wrap at spaces and hyphens
+        return "".join(value.split())
+
+    assert flat(message(language, "report.background_heading")) in flat(text)
+    for key in SIGNALS:
+        assert flat(message(language, f"report.signal.{key}")) in flat(text)
+        assert flat(message(language, f"report.signal.{key}.why")) in flat(text)
+    async with runtime.db.session() as session, session.begin():
+        fhir = await export_clinic(session, content, clinic_id, "fhir", None, now, "cli")
+    bundle = json.loads(fhir)
+    Bundle.model_validate(bundle)
+    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert {"Questionnaire", "QuestionnaireResponse"} <= kinds
+    *_, history_qr = [  # the invitation's history (offered), then this /history
+        e["resource"]
+        for e in bundle["entry"]
+        if str(e["resource"].get("questionnaire", "")).endswith("/history|1")
+    ]
+    answers = {i["linkId"]: i["answer"][0] for i in history_qr["item"]}
+    assert answers["med_opioid"]["valueCoding"]["code"] == "daily"
+    assert answers["working"] == {"valueBoolean": True}
+    assert any(e["resource"].get("id") == "history" for e in bundle["entry"])
+    opioid = f"{message(language, 'report.history.med_opioid')}: "
+    assert flat(opioid + message(language, "history.how_often.daily")) in flat(text)

@@ -175,6 +175,7 @@ DUTCH = ReportTexts(
     episode="Episode",
     onset="begonnen op",
     invitation_note="Notitie bij de uitnodiging",
+    background_heading="Voorgeschiedenis (eigen vragen, niet gevalideerd)",
     languages={"nl": "Nederlands", "fr": "Frans"},
     instruments={
         "startback": "STarT Back",
@@ -227,6 +228,7 @@ FRENCH = ReportTexts(
     episode="Épisode",
     onset="début le",
     invitation_note="Note jointe à l'invitation",
+    background_heading="Antécédents (nos questions, non validées)",
     languages={"nl": "néerlandais", "fr": "français"},
     instruments={
         "startback": "STarT Back",

@@ -10,7 +10,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
-from bot.clinic.exports import questionnaires
+from bot.clinic.exports import questionnaire_resource, questionnaires
 from bot.clinic.report import ReportContent
 from bot.engine.runner import Engine
 from bot.i18n import Catalogs
@@ -173,7 +173,9 @@ def test_red_flags_are_observations_and_flags_with_level_cluster_and_times(
     assert detail["valueReference"]["reference"] == f"urn:uuid:{typed_flag['id']}"
 
 
-@pytest.mark.parametrize("flow_id", ["startback", "orebro", "comi", "nrs", "redflags", "episode"])
+@pytest.mark.parametrize(
+    "flow_id", ["startback", "orebro", "comi", "nrs", "redflags", "episode", "history"]
+)
 def test_questionnaire_of_each_flow_validates(
     engine: Engine, catalogs: Catalogs, flow_id: str
 ) -> None:
@@ -182,3 +184,12 @@ def test_questionnaire_of_each_flow_validates(
     get_fhir_model_class("Questionnaire").model_validate(data)
     assert data["url"] == f"https://backpath.be/fhir/Questionnaire/{flow_id}"
     assert data["language"] == "nl"
+
+
+def test_the_web_app_gets_the_resource_by_flow_id(engine: Engine, catalogs: Catalogs) -> None:
+    content = _content(engine, catalogs)
+    data = questionnaire_resource(content, "history")
+    assert data is not None
+    get_fhir_model_class("Questionnaire").model_validate(data)
+    assert data["url"] == "https://backpath.be/fhir/Questionnaire/history"
+    assert questionnaire_resource(content, "nope") is None

@@ -5,7 +5,8 @@ engine only the outcome as the /start argument (see `invite_arg`): never the tok
 A valid invitation sets the agenda: the separate consent to share with the clinic,
 the red-flag screen (when that flow exists), the episode (onset, back or radicular,
 recurrence) when the patient has not described one yet, the requested instruments
-(those that exist) and an optional question for the appointment. When the last of them is done
+(those that exist), the offer of the optional history (work, medication, treatments)
+and an optional question for the appointment. When the last of them is done
 the invitation is completed (InvitationCompleted: the clinicians get their summary).
 `/sharing` withdraws the sharing.
 """
@@ -33,6 +34,7 @@ from bot.engine.turn import Turn
 SHARING_FLOW = "clinic_sharing"
 QUESTION_FLOW = "clinic_question"
 REDFLAG_FLOW = "redflags"
+HISTORY_OFFER_FLOW = "history_offer"  # the optional history (bot/engine/features/history.py)
 EPISODE = "episode"  # the flow, and the memo key it sets (docs/contracts.md)
 INVITE_MEMO = "clinic.invite"  # the invitation being filled in
 SHARED_MEMO = "clinic.shared"  # [[clinic id, clinic name], ...] shared with now
@@ -77,7 +79,14 @@ def invite_agenda(
     lack onset, back or radicular pain and recurrence: ask it after the red flags.
     """
     episode = (EPISODE,) if ask_episode else ()
-    wanted = (SHARING_FLOW, REDFLAG_FLOW, *episode, *instruments, QUESTION_FLOW)
+    wanted = (
+        SHARING_FLOW,
+        REDFLAG_FLOW,
+        *episode,
+        *instruments,
+        HISTORY_OFFER_FLOW,
+        QUESTION_FLOW,
+    )
     seen: list[str] = []
     for flow_id in wanted:
         if flow_id in flows and flow_id not in seen:
@@ -190,7 +199,8 @@ class Clinic(Feature):
             turn.remember(SHARED_MEMO, [*shared, [invite["clinic"], invite["clinic_name"]]])
             turn.say("clinic.sharing_granted", clinic=invite["clinic_name"])
         else:
-            # Nothing goes to the clinic, so no question for it either.
-            agenda = tuple(f for f in turn.state.agenda if f != QUESTION_FLOW)
+            # Nothing goes to the clinic, so no history or question for it either.
+            dropped = (HISTORY_OFFER_FLOW, QUESTION_FLOW)
+            agenda = tuple(f for f in turn.state.agenda if f not in dropped)
             turn.state = replace(turn.state, agenda=agenda)
             turn.say("clinic.sharing_refused")
