@@ -1,4 +1,5 @@
-"""The one-page A4 pre-consultation summary for the clinician (fpdf2).
+"""The A4 pre-consultation summary for the clinician (fpdf2): one page, a second one
+when the history and several red flags do not fit.
 
 Order on the page: header, the red-flag screen status ("all negative (date)", "not
 screened", or "not all negative"), the clinic's invitation note and the episode (onset,

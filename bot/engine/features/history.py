@@ -1,5 +1,6 @@
 """The optional pre-consultation history (flows/history.yaml): offered in invitations
-(flows/history_offer.yaml, just before the patient's question) and started by /history.
+(flows/history_offer.yaml, just before the patient's question) and started by /history
+(queued after the flow that is running, like /startback).
 
 The answers are stored like any flow's; the clinician's summary lists them with the
 signals they raise (bot/reports/history.py). Own words, not a validated instrument.
@@ -15,6 +16,7 @@ from typing import Any
 
 from bot.engine.features import Command, Feature
 from bot.engine.features.clinic import INVITE_MEMO, QUESTION_FLOW, SHARED_MEMO
+from bot.engine.features.questionnaires import start_questionnaire
 from bot.engine.flows import Flow
 from bot.engine.model import Frame
 from bot.engine.turn import Turn
@@ -24,10 +26,8 @@ OFFER_FLOW = "history_offer"
 
 
 def start_history(turn: Turn) -> None:
-    """/history: the questions now (a running questionnaire waits until they are done)."""
-    turn.state = replace(turn.state, paused=False)
-    turn.push(HISTORY_FLOW)
-    turn.advance()
+    """/history: the questions now, or after the flow that is running (never inside it)."""
+    start_questionnaire(turn, HISTORY_FLOW)
 
 
 class History(Feature):
