@@ -38,7 +38,6 @@ from bot.reports.model import (
     RedFlagScreen,
 )
 from bot.reports.pdf import render_summary_pdf
-from bot.store.db import aware
 from bot.store.models import Answer, Clinic, Episode, Invitation, Patient, RedFlag, Response
 
 FOLLOWED = ("nrs", "comi")  # scores drawn over time
@@ -114,7 +113,9 @@ async def red_flag_records(
 
     def said(value: object) -> str:
         if isinstance(value, bool):
-            return content.catalogs.render(language, Text("answer.yes" if value else "answer.no"))
+            return content.catalogs.render(
+                language, Text("answer.yes") if value else Text("answer.no")
+            )
         return str(value)
 
     return tuple(
@@ -129,10 +130,10 @@ async def red_flag_records(
                 )
                 for item, value in flag.answers.items()
             ),
-            raised_at=aware(flag.raised_at),
-            shown_at=aware(flag.shown_at) if flag.shown_at else None,
-            acknowledged_at=aware(flag.acknowledged_at) if flag.acknowledged_at else None,
-            seen_by_doctor_at=aware(flag.seen_by_doctor_at) if flag.seen_by_doctor_at else None,
+            raised_at=flag.raised_at,
+            shown_at=flag.shown_at,
+            acknowledged_at=flag.acknowledged_at,
+            seen_by_doctor_at=flag.seen_by_doctor_at,
             source=flag.source,
             response_id=flag.response_id,
         )

@@ -13,7 +13,7 @@ from bot.i18n import Catalogs, format_day
 from bot.reports.chart import ChartLabels
 from bot.reports.texts import ReportTexts
 
-_FIELDS = (
+FIELDS = (
     "title",
     "patient_ref",
     "clinic",
@@ -39,7 +39,8 @@ _FIELDS = (
     "invitation_note",
     "background_heading",
 )
-_TEMPLATES = ("screen_negative", "screen_positive")  # formatted by the renderer
+TEMPLATES = ("screen_negative", "screen_positive")  # formatted by the renderer
+RECURRENCE = ("first", "recurrent")  # report.recurrence.<key>
 _GROUPS = {
     "languages": "language",
     "instruments": "instrument",
@@ -63,9 +64,9 @@ def _group(catalogs: Catalogs, language: Language, group: str) -> dict[str, str]
 
 def report_texts(catalogs: Catalogs, language: Language) -> ReportTexts:
     fields: dict[str, Any] = {
-        name: catalogs.render(language, Text(f"report.{name}")) for name in _FIELDS
+        name: catalogs.render(language, Text(f"report.{name}")) for name in FIELDS
     }
-    fields.update({name: catalogs.message(language, f"report.{name}") for name in _TEMPLATES})
+    fields.update({name: catalogs.message(language, f"report.{name}") for name in TEMPLATES})
     fields.update({name: _group(catalogs, language, group) for name, group in _GROUPS.items()})
     return ReportTexts(**fields)
 

@@ -31,6 +31,9 @@ def start_history(turn: Turn) -> None:
 
 
 class History(Feature):
+    name = "history"
+    after = frozenset({"clinic"})  # the offer's answer comes after the invitation's agenda
+
     def commands(self) -> Mapping[str, Command]:
         return {HISTORY_FLOW: start_history}
 
