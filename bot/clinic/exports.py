@@ -24,6 +24,7 @@ from bot.clinic.report import ReportContent, red_flag_records
 from bot.clinic.results import completed_results, flow_responses
 from bot.engine.features.clinic import REDFLAG_FLOW
 from bot.engine.model import Language
+from bot.instruments import CATEGORIES, SUBSCALES
 from bot.reports.csv_export import export_csv
 from bot.reports.fhir import export_bundle
 from bot.reports.fhir_questionnaire import ScoreItems, questionnaire
@@ -79,8 +80,8 @@ def questionnaires(content: ReportContent, flow_ids: Iterable[str]) -> list[Ques
         scores = None
         if flow.instrument is not None:
             scores = ScoreItems(
-                subscales=_suffixes(content, f"report.subscale.{flow.instrument}."),
-                categories=_suffixes(content, f"report.category.{flow.instrument}."),
+                subscales=SUBSCALES.get(flow.instrument, ()),
+                categories=CATEGORIES.get(flow.instrument, ()),
             )
         out.append(questionnaire(flow, content.catalogs.message, scores))
     return out
@@ -95,10 +96,6 @@ def questionnaire_resource(content: ReportContent, flow_id: str) -> dict[str, An
         return None
     data: dict[str, Any] = json.loads(found[0].model_dump_json())
     return data
-
-
-def _suffixes(content: ReportContent, prefix: str) -> list[str]:
-    return [key[len(prefix) :] for key in content.catalogs.keys(prefix)]
 
 
 async def export_clinic(

@@ -23,6 +23,11 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     module.NAME: module.CATEGORIES for module in (startback, orebro, comi, nrs)
 }
 
+#: Instrument id -> the names of its part scores (`InstrumentScore.subscales`).
+SUBSCALES: dict[str, tuple[str, ...]] = {
+    module.NAME: module.SUBSCALES for module in (startback, orebro, comi, nrs)
+}
+
 #: Instrument id -> item id -> allowed stored values.
 ITEMS: dict[str, dict[str, tuple[int, ...]]] = {
     module.NAME: dict(module.ITEMS) for module in (startback, orebro, comi, nrs)
@@ -32,6 +37,7 @@ __all__ = [
     "CATEGORIES",
     "ITEMS",
     "SCORERS",
+    "SUBSCALES",
     "ComiChange",
     "InstrumentScore",
     "Scorer",

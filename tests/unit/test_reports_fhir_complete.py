@@ -14,6 +14,7 @@ from bot.clinic.exports import questionnaire_resource, questionnaires
 from bot.clinic.report import ReportContent
 from bot.engine.runner import Engine
 from bot.i18n import Catalogs
+from bot.instruments import ITEMS, SCORERS, SUBSCALES
 from bot.reports.fhir import export_bundle
 from bot.reports.model import ExportFlag, ExportResponse, FlowResponse, RedFlagAnswer
 from tests.unit.report_samples import NOW, RED_FLAG, export_rows
@@ -193,3 +194,10 @@ def test_the_web_app_gets_the_resource_by_flow_id(engine: Engine, catalogs: Cata
     get_fhir_model_class("Questionnaire").model_validate(data)
     assert data["url"] == "https://backpath.be/fhir/Questionnaire/history"
     assert questionnaire_resource(content, "nope") is None
+
+
+def test_the_questionnaire_score_items_are_the_scorers_subscales() -> None:
+    """The read-only score items name exactly what each scorer returns."""
+    for instrument, items in ITEMS.items():
+        form = {item: values[0] for item, values in items.items()}
+        assert tuple(SCORERS[instrument](form).subscales) == SUBSCALES[instrument]
