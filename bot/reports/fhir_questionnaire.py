@@ -64,7 +64,7 @@ def questionnaire(flow: Flow, text: TextOf, scores: ScoreItems | None = None) ->
     title, title_ext = _texts(text, flow.title)
     notice = text(BASE_LANGUAGE, flow.notice) if flow.notice else None
     return Questionnaire(
-        id=flow.id,
+        id=flow.id.replace("_", "-"),  # FHIR ids: letters, digits, "-" and "."
         url=questionnaire_url(flow.id),
         version=str(flow.version),
         name=flow.id,
@@ -101,7 +101,7 @@ def _item(flow: Flow, step: Step, text: TextOf, codes: InstrumentCodes) -> Quest
         "linkId": step.id,
         "text": question,
         "text__ext": question_ext,
-        "enableWhen": _enable_when(step.when) if step.when else None,
+        "enableWhen": _enable_when(flow.id, step.when) if step.when else None,
         "enableBehavior": ("any" if step.when.any else "all") if step.when else None,
     }
     if step.id in codes.items:
@@ -135,7 +135,7 @@ def _item(flow: Flow, step: Step, text: TextOf, codes: InstrumentCodes) -> Quest
     return QuestionnaireItem(type="choice", answerOption=options, **fields)
 
 
-def _enable_when(condition: Condition) -> list[QuestionnaireItemEnableWhen]:
+def _enable_when(flow: str, condition: Condition) -> list[QuestionnaireItemEnableWhen]:
     wanted = condition.any or condition.all or {}
     out = []
     for item, value in wanted.items():
@@ -150,7 +150,9 @@ def _enable_when(condition: Condition) -> list[QuestionnaireItemEnableWhen]:
         else:
             out.append(
                 QuestionnaireItemEnableWhen(
-                    question=item, operator="=", answerCoding=Coding(code=value)
+                    question=item,
+                    operator="=",
+                    answerCoding=Coding(system=option_system(flow, item), code=value),
                 )
             )
     return out

@@ -175,7 +175,8 @@ def test_red_flags_are_observations_and_flags_with_level_cluster_and_times(
 
 
 @pytest.mark.parametrize(
-    "flow_id", ["startback", "orebro", "comi", "nrs", "redflags", "episode", "history"]
+    "flow_id",
+    ["startback", "orebro", "comi", "nrs", "redflags", "episode", "history", "clinic_question"],
 )
 def test_questionnaire_of_each_flow_validates(
     engine: Engine, catalogs: Catalogs, flow_id: str
@@ -201,3 +202,11 @@ def test_the_questionnaire_score_items_are_the_scorers_subscales() -> None:
     for instrument, items in ITEMS.items():
         form = {item: values[0] for item, values in items.items()}
         assert tuple(SCORERS[instrument](form).subscales) == SUBSCALES[instrument]
+
+
+def test_every_flow_has_a_valid_questionnaire(engine: Engine, catalogs: Catalogs) -> None:
+    content = _content(engine, catalogs)
+    for flow_id in engine.flows:
+        data = questionnaire_resource(content, flow_id)
+        assert data is not None
+        get_fhir_model_class("Questionnaire").model_validate(data)
