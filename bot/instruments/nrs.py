@@ -12,6 +12,7 @@ VERSION = 1
 #: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
 CATEGORIES: tuple[str, ...] = ()
 SUBSCALES: tuple[str, ...] = ()  # named part scores
+MAX_TOTAL = 10
 
 ITEMS: ItemSpec = MappingProxyType({"pain": tuple(range(11))})
 
