@@ -7,6 +7,8 @@
   the one this code needs (a load balancer sends nothing to a worker that is not ready).
 - GET /metrics: Prometheus metrics of this process (bot/metrics.py).
 - The clinic portal's pages (bot/web/portal), from `portal_routes`.
+- GET /fhir/Questionnaire/<flow>: the FHIR Questionnaire our exported
+  QuestionnaireResponses refer to, at its canonical URL (bot/clinic/exports.py).
 
 The python-telegram-bot Application runs inside (started and stopped by the app's
 lifespan) without an Updater, as in PTB's custom-webhook example.
@@ -30,6 +32,8 @@ from starlette.routing import BaseRoute, Route
 from telegram import Update
 from telegram.ext import Application
 
+from bot.clinic.exports import questionnaire_resource
+from bot.clinic.report import ReportContent
 from bot.runtime import Runtime
 from bot.store.release import SchemaNotCurrent, check_schema
 
@@ -88,6 +92,13 @@ def build_app(runtime: Runtime, application: PTBApplication) -> Starlette:
             return JSONResponse({"status": "database unreachable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    async def fhir_questionnaire(request: Request) -> Response:
+        content = ReportContent(runtime.catalogs, runtime.engine.flows)
+        data = questionnaire_resource(content, request.path_params["flow"])
+        if data is None:
+            return Response(status_code=404)
+        return JSONResponse(data, media_type="application/fhir+json")
+
     async def metrics(_: Request) -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
@@ -107,6 +118,7 @@ def build_app(runtime: Runtime, application: PTBApplication) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        Route("/fhir/Questionnaire/{flow}", fhir_questionnaire, methods=["GET"]),
         *portal_routes(runtime),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
