@@ -1,7 +1,9 @@
 """Send queued clinician summaries (table `notifications`) after the patient's commit.
 
-Each row is claimed in its own transaction (so two workers never both send it), the
-PDF is made and audited from the data as it is now, then sent with sendDocument. A
+Each row is claimed in its own transaction (so two workers never both send it) that
+also reads and audits the report from the data as it is now; the PDF is drawn after
+commit in a worker thread (no write lock held, the event loop free), then sent with
+sendDocument. A
 network failure or a 429 (RetryAfter) releases the claim for the next round of the
 periodic job; a refusal by Telegram (blocked, chat gone) is kept as `last_error` and not
 retried. A claim left by a crash is taken up again after CLAIM_LEASE.
@@ -16,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
-from bot.clinic.report import ReportContent, ReportDenied, clinician_summary
+from bot.clinic.report import ReportContent, ReportDenied, clinician_report, summary_pdf
 from bot.engine.model import Language, Text
 from bot.runtime import Runtime
 from bot.store.models import Clinician, Notification, Patient
@@ -70,7 +72,7 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
             return 0
         language: Language = "fr" if clinician.language == "fr" else "nl"
         try:
-            summary = await clinician_summary(
+            report = await clinician_report(
                 session,
                 content,
                 patient,
@@ -83,11 +85,12 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
             notification.last_error = "not_shared"
             return 0
         chat_id = int(clinician.telegram_user_id)
-        caption = Text(CAPTIONS[notification.reason], {"ref": summary.patient_ref})
+        caption = Text(CAPTIONS[notification.reason], {"ref": report.patient_ref})
+    pdf = await summary_pdf(content, report, language)  # after commit, in a worker thread
     try:
         await bot.send_document(
             chat_id,
-            InputFile(summary.pdf, filename=f"backpath-{summary.patient_ref}.pdf"),
+            InputFile(pdf, filename=f"backpath-{report.patient_ref}.pdf"),
             caption=runtime.catalogs.render(language, caption),
         )
     except TelegramError as error:
