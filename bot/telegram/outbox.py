@@ -41,10 +41,17 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(Notification.claimed_at.is_(None), stale)
 
 
-async def send_pending(runtime: Runtime, bot: Bot) -> int:
-    """Send every summary not sent yet; returns how many were sent."""
+async def send_pending(runtime: Runtime, bot: Bot, *, unclaimed_only: bool = False) -> int:
+    """Send every summary not sent yet; returns how many were sent.
+
+    `unclaimed_only` (after each update): only summaries nobody has claimed, found through
+    the index on claimed_at, so its cost does not grow with the summaries sent before;
+    the periodic job also takes up stale claims.
+    """
+    now = runtime.clock.now()
+    where = Notification.claimed_at.is_(None) if unclaimed_only else _claimable(now)
     async with runtime.db.session() as session:
-        query = select(Notification.id).where(_claimable(runtime.clock.now()))
+        query = select(Notification.id).where(where)
         ids = list((await session.execute(query.order_by(Notification.id))).scalars())
     sent = 0
     for notification_id in ids:
