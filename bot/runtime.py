@@ -54,5 +54,7 @@ async def build_runtime(
         await db.migrate()
     clock = clock or SystemClock()
     charts = Charts(catalogs, pathway)
-    service = Service(db, engine, clock, {PROGRESS: charts.attachment})
+    service = Service(
+        db, engine, clock, {PROGRESS: charts.attachment}, settings.backpath_portal_url
+    )
     return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts)

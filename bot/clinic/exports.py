@@ -23,10 +23,17 @@ ExportFormat = Literal["fhir", "csv"]
 
 
 async def export_rows(
-    session: AsyncSession, content: ReportContent, clinic_id: int, since: datetime | None
+    session: AsyncSession,
+    content: ReportContent,
+    clinic_id: int,
+    since: datetime | None,
+    patient_id: int | None = None,
 ) -> list[ExportRow]:
-    """Every completed questionnaire of the patients who share with the clinic now."""
+    """Every completed questionnaire of the patients who share with the clinic now (of the
+    one patient `patient_id` only, when given)."""
     patient_ids = await shared_patient_ids(session, clinic_id)
+    if patient_id is not None:
+        patient_ids = [p for p in patient_ids if p == patient_id]
     if not patient_ids:
         return []
     patients = {
@@ -48,8 +55,9 @@ async def export_clinic(
     since: datetime | None,
     now: datetime,
     actor: str,
+    patient_id: int | None = None,
 ) -> str:
-    rows = await export_rows(session, content, clinic_id, since)
+    rows = await export_rows(session, content, clinic_id, since, patient_id)
     if fmt == "fhir":
         text = json.dumps(export_bundle(rows, generated_at=now), ensure_ascii=False, indent=2)
     else:
@@ -61,7 +69,7 @@ async def export_clinic(
         now,
         actor,
         "export",
-        None,
+        patient_id,
         clinic=clinic_id,
         format=fmt,
         since=since.isoformat() if since else None,

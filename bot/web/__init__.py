@@ -1,0 +1,1 @@
+"""The web side: the ASGI app (bot/web/app.py) and the clinic portal (bot/web/portal)."""
