@@ -3,16 +3,21 @@ urgent red flag, and a patient of another clinic; sign-in links for the clinicia
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 from sqlalchemy import select
+from starlette.applications import Starlette
 
 from bot.clinic.admin import add_clinician
 from bot.clinic.portal_auth import issue_link
 from bot.clock import FrozenClock
 from bot.runtime import Runtime
-from bot.store.models import Clinician, Patient as PatientRow
+from bot.store.models import Clinician
+from bot.store.models import Patient as PatientRow
+from bot.web.portal import routes
 from tests.clinic_support import BOT, Patient, clinic, invite
 
 
@@ -21,6 +26,7 @@ class Scenario:
     clinic: int  # "Praktijk De Brug" (nl)
     other_clinic: int  # "Centre du Dos" (fr)
     doctor: int  # clinician of `clinic`, Dutch
+    medecin: int  # clinician of `clinic`, French
     docteur: int  # clinician of `other_clinic`, French
     calm: str  # pseudonym of the patient who answered everything
     flagged: str  # pseudonym of the patient with an urgent red flag
@@ -43,7 +49,9 @@ async def add_doctor(runtime: Runtime, clinic_id: int, language: str, name: str)
     return made.id
 
 
-async def sign_in_link(runtime: Runtime, clinician_id: int, base: str = "https://testserver") -> str:
+async def sign_in_link(
+    runtime: Runtime, clinician_id: int, base: str = "https://testserver"
+) -> str:
     async with runtime.db.transaction() as session:
         clinician = await session.get(Clinician, clinician_id)
         assert clinician is not None
@@ -54,6 +62,7 @@ async def build_scenario(runtime: Runtime, clock: FrozenClock) -> Scenario:
     brug = await clinic(runtime, "Praktijk De Brug", "nl")
     dos = await clinic(runtime, "Centre du Dos", "fr")
     doctor = await add_doctor(runtime, brug, "nl", "Dr. Peeters")
+    medecin = await add_doctor(runtime, brug, "fr", "Dr. Lambert")
     docteur = await add_doctor(runtime, dos, "fr", "Dr. Dubois")
 
     calm = Patient(runtime, user="1001", hint="nl")
@@ -69,15 +78,39 @@ async def build_scenario(runtime: Runtime, clock: FrozenClock) -> Scenario:
     clock.advance(timedelta(hours=1))
 
     elsewhere = Patient(runtime, user="1003", hint="fr")
-    await elsewhere.start("i_" + await invite(runtime, dos))
+    await elsewhere.start("i_" + await invite(runtime, dos, ["nrs"]))
     await elsewhere.answer_all()
     clock.advance(timedelta(minutes=5))
     return Scenario(
         brug,
         dos,
         doctor,
+        medecin,
         docteur,
         await _ref(runtime, "1001"),
         await _ref(runtime, "1002"),
         await _ref(runtime, "1003"),
+    )
+
+
+def client(runtime: Runtime) -> httpx.AsyncClient:
+    """An HTTPS client of the portal's routes (Secure cookies are kept and sent)."""
+    app = Starlette(routes=routes(runtime))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")
+
+
+def hidden(page: str, name: str) -> str:
+    """The value of a hidden form field on a page."""
+    match = re.search(rf'name="{name}" value="([^"]+)"', page)
+    assert match is not None, f"no hidden field {name}"
+    return match.group(1)
+
+
+async def sign_in(web: httpx.AsyncClient, link: str) -> httpx.Response:
+    """Open the link and press the button, as a browser would."""
+    page = await web.get(link)
+    assert page.status_code == 200
+    token = link.split("token=", 1)[1]
+    return await web.post(
+        "/portal/signin", data={"token": token, "csrf": hidden(page.text, "csrf")}
     )

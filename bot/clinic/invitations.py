@@ -49,7 +49,7 @@ async def list_invitations(
             status=invitation_status(invitation, now),
             patient_ref=ref,
         )
-        for invitation, ref in (await session.execute(query)).tuples()
+        for invitation, ref in await session.execute(query)
     ]
 
 

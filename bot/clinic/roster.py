@@ -111,7 +111,7 @@ async def roster(
     updated = select(Conversation.patient_id, Conversation.updated_at).where(
         Conversation.patient_id.in_(ids)
     )
-    activity = {pid: at for pid, at in (await session.execute(updated)).tuples()}
+    activity = {pid: at for pid, at in await session.execute(updated)}
     flags: dict[int, list[OpenFlag]] = {}
     open_flags = select(RedFlag).where(
         RedFlag.patient_id.in_(ids), RedFlag.seen_by_doctor_at.is_(None)
@@ -165,7 +165,7 @@ async def _next_moments(session: AsyncSession, ids: Sequence[int]) -> dict[int, 
         first, (first.c.patient_id == Reminder.patient_id) & (first.c.due == Reminder.due_at)
     )
     moments: dict[int, Moment] = {}
-    for patient_id, kind, due in (await session.execute(query)).tuples():
+    for patient_id, kind, due in await session.execute(query):
         moments.setdefault(patient_id, Moment(kind, aware(due)))
     return moments
 
@@ -219,7 +219,7 @@ async def care_path(
         .where(Reminder.patient_id == patient_id, Reminder.status.in_(REMINDER_OPEN))
         .order_by(Reminder.due_at)
     )
-    moments = [Moment(kind, aware(due)) for kind, due in reminders.tuples()]
+    moments = [Moment(kind, aware(due)) for kind, due in reminders]
     if episode is None:
         return None, moments
     view = EpisodeView(
@@ -241,4 +241,4 @@ async def invitation_notes(
         )
         .order_by(Invitation.created_at)
     )
-    return [(aware(at), note) for at, note in (await session.execute(query)).tuples() if note]
+    return [(aware(at), note) for at, note in await session.execute(query) if note]
