@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.access import ensure_ref, shared_patient_ids
+from bot.clinic.admin import existing_clinic
 from bot.clinic.audit import audit
 from bot.clinic.report import ReportContent
 from bot.clinic.results import completed_results
@@ -30,7 +31,12 @@ async def export_rows(
     patient_id: int | None = None,
 ) -> list[ExportRow]:
     """Every completed questionnaire of the patients who share with the clinic now (of the
-    one patient `patient_id` only, when given)."""
+    one patient `patient_id` only, when given).
+
+    Raises AdminError for a clinic that does not exist (an empty export would look
+    like a clinic without patients).
+    """
+    await existing_clinic(session, clinic_id)
     patient_ids = await shared_patient_ids(session, clinic_id)
     if patient_id is not None:
         patient_ids = [p for p in patient_ids if p == patient_id]
