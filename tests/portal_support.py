@@ -110,7 +110,7 @@ async def sign_in(web: httpx.AsyncClient, link: str) -> httpx.Response:
     """Open the link and press the button, as a browser would."""
     page = await web.get(link)
     assert page.status_code == 200
-    token = link.split("token=", 1)[1]
+    token = link.split("#", 1)[1]  # what the page's script puts into the form
     return await web.post(
         "/portal/signin", data={"token": token, "csrf": hidden(page.text, "csrf")}
     )

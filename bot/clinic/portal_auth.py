@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
-from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,8 +32,10 @@ LinkProblem = Literal["invalid", "used", "expired"]
 
 
 def signin_url(base_url: str, token: str) -> str:
-    """The link a clinician opens: `<base>/portal/signin?token=...`."""
-    return f"{base_url.rstrip('/')}{SIGNIN_PATH}?{urlencode({'token': token})}"
+    """The link a clinician opens: `<base>/portal/signin#<token>`. The token is in the
+    fragment, which browsers never send: it reaches no access log and no Referer; the
+    sign-in page's script puts it into the form."""
+    return f"{base_url.rstrip('/')}{SIGNIN_PATH}#{token}"
 
 
 async def issue_link(

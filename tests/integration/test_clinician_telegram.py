@@ -62,8 +62,8 @@ async def test_portal_sends_a_single_use_sign_in_link(runtime: Runtime, clock: F
     text = text_of(runtime, outcome)
     assert "15 minutes" in text
     link = next(w for w in text.split() if w.startswith("http"))
-    assert link.startswith(f"{runtime.settings.backpath_portal_url}/portal/signin?token=")
-    token = link.split("token=", 1)[1]
+    assert link.startswith(f"{runtime.settings.backpath_portal_url}/portal/signin#")
+    token = link.split("#", 1)[1]
     async with runtime.db.transaction() as session:
         assert isinstance(await redeem_link(session, token, clock.now()), Opened)
     async with runtime.db.transaction() as session:
@@ -89,8 +89,8 @@ async def test_the_cli_prints_sign_in_links(
         clock,
     )
     staff, signin = out.splitlines()
-    assert code == 0 and "?start=s_" in staff and "/portal/signin?token=" in signin
+    assert code == 0 and "?start=s_" in staff and "/portal/signin#" in signin
     code, again, _ = await backpath(["clinician", "link", "1"], database_url, tmp_path, clock)
-    assert code == 0 and "/portal/signin?token=" in again and again != signin
+    assert code == 0 and "/portal/signin#" in again and again != signin
     code, _, err = await backpath(["clinician", "link", "99"], database_url, tmp_path, clock)
     assert code == 2 and "99" in err

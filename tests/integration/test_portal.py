@@ -50,7 +50,7 @@ async def test_failed_sign_ins_are_rate_limited(
     good = await sign_in_link(runtime, scenario.doctor)
     async with client(runtime) as web:
         for n in range(MAX_FAILURES):
-            refused = await sign_in(web, f"https://testserver/portal/signin?token=wrong{n}")
+            refused = await sign_in(web, f"https://testserver/portal/signin#wrong{n}")
             assert refused.status_code == 403
         blocked = await sign_in(web, good)
         assert blocked.status_code == 429  # even a good link, until the window passes
@@ -61,7 +61,7 @@ async def test_failed_sign_ins_are_rate_limited(
 
 async def test_the_sign_in_form_needs_its_csrf_value(runtime: Runtime, scenario: Scenario) -> None:
     link = await sign_in_link(runtime, scenario.doctor)
-    token = link.split("token=", 1)[1]
+    token = link.split("#", 1)[1]
     async with client(runtime) as web:
         forged = await web.post("/portal/signin", data={"token": token, "csrf": "forged"})
         assert forged.status_code == 403
@@ -171,7 +171,7 @@ async def test_the_patient_page_and_downloads_are_audited_without_answers(
     assert all(e.patient_id is not None for e in exports)
     assert all(QUESTION not in str(e.detail) for e in entries)
     logged = caplog.text
-    assert link.split("token=", 1)[1] not in logged and QUESTION not in logged
+    assert link.split("#", 1)[1] not in logged and QUESTION not in logged
 
 
 async def test_invitations_are_created_listed_and_revoked(

@@ -1,8 +1,10 @@
 """Sign-in with a single-use link, and sign-out.
 
-GET shows a page with a button (link previews and scanners only ever GET, so they never
-use the link up); POST with the double-submit CSRF value redeems it and sets the session
-cookie. Failures are counted per client address and refused past the limit.
+The link is `/portal/signin#<token>`: GET shows a page with a button whose form the page's
+script fills with the token from the fragment (link previews and scanners only ever GET and
+never see the fragment, so they never use the link up); POST with the double-submit CSRF
+value redeems it and sets the session cookie. Failures are counted per client address
+and refused past the limit.
 """
 
 from __future__ import annotations
@@ -27,8 +29,7 @@ from bot.web.portal.security import (
 def signin_page(portal: Portal) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         csrf = secrets.token_urlsafe(24)
-        context = {"token": request.query_params.get("token", ""), "csrf": csrf}
-        response = portal.render(request, "signin.html", browser_language(request), context)
+        response = portal.render(request, "signin.html", browser_language(request), {"csrf": csrf})
         set_signin_cookie(response, csrf)
         return response
 

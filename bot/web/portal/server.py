@@ -1,8 +1,7 @@
 """`backpath portal`: the clinic portal on its own, for a clinic on one machine.
 
 The runtime (database, catalogs, flows) is built when the server starts, in uvicorn's
-event loop, and the portal's routes are added then. The access log is off: the sign-in
-link's token is in its query string.
+event loop, and the portal's routes are added then.
 """
 
 from __future__ import annotations
