@@ -23,6 +23,11 @@ def _ids(pattern: str, values: Iterable[object]) -> frozenset[str]:
     return frozenset(pattern.format(v) for v in values)
 
 
+def _flat(literal: object) -> list[str]:
+    """The values of a Literal type, nested Literals included."""
+    return [v for arg in get_args(literal) for v in (_flat(arg) if get_args(arg) else [arg])]
+
+
 def dynamic_msgids(
     flows: Mapping[str, Flow],
     advice: Sequence[AdviceItem],
@@ -33,13 +38,18 @@ def dynamic_msgids(
 
     `categories`: instrument id -> its result categories (empty: a result without one).
     """
+    from bot.clinic.invitations import EXPIRY_CHOICES
+    from bot.clinic.portal_auth import LinkProblem
     from bot.clinic.report_texts import FIELDS
+    from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
     from bot.engine.features.clinic import InviteProblem
     from bot.engine.features.followup.reminders import SNOOZES
     from bot.engine.features.questionnaires import startable
     from bot.instruments import ComiChange
+    from bot.pathway.config import PainType
     from bot.pathway.phase import Phase
     from bot.pathway.progress import Direction
+    from bot.pathway.schedule import MomentKind
     from bot.triage.rules import CLUSTERS
 
     instruments = sorted({f.instrument for f in flows.values() if f.instrument})
@@ -80,6 +90,16 @@ def dynamic_msgids(
         (
             "clinic/report_texts.py: meanings",
             frozenset("report.meaning" + key.removeprefix("result") for key in results),
+        ),
+        ("web/portal/auth.py: refused links", _ids("portal.link_{}", get_args(LinkProblem))),
+        (
+            "web/portal templates: statuses, trends, moments, pain types, validity, sorting",
+            _ids("portal.status_{}", get_args(InvitationStatus))
+            | _ids("portal.trend_{}", get_args(Trend))
+            | _ids("portal.moment_{}", _flat(MomentKind))
+            | _ids("portal.pain_type_{}", get_args(PainType))
+            | _ids("portal.expires_{}", EXPIRY_CHOICES)
+            | _ids("portal.sort_{}", SORT_ORDERS),
         ),
     ]
 

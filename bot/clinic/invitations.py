@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.audit import audit
 from bot.clinic.roster import InvitationStatus, invitation_status
-from bot.store.db import aware
 from bot.store.models import Invitation, Patient
+
+EXPIRY_CHOICES = ("2d", "7d", "14d", "30d")  # what the portal offers (msgids portal.expires_*)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ async def list_invitations(
             id=invitation.id,
             instruments=tuple(invitation.instruments.get("instruments", ())),
             note=invitation.note,
-            created_at=aware(invitation.created_at),
-            expires_at=aware(invitation.expires_at),
+            created_at=invitation.created_at,
+            expires_at=invitation.expires_at,
             status=invitation_status(invitation, now),
             patient_ref=ref,
         )

@@ -19,8 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.audit import audit
-from bot.reports.tokens import hash_token
-from bot.store.db import aware
+from bot.clinic.tokens import hash_token
 from bot.store.models import Clinic, Clinician, PortalLink, PortalSession
 
 LINK_VALID = timedelta(minutes=15)
@@ -77,7 +76,7 @@ async def redeem_link(session: AsyncSession, token: str, now: datetime) -> Opene
             session, now, f"clinician:{link.clinician_id}", "portal_link_reused", None, link=link.id
         )
         return "used"
-    if aware(link.expires_at) <= now:
+    if link.expires_at <= now:
         return "expired"
     link.used_at = now
     secret = secrets.token_urlsafe(32)
@@ -136,8 +135,8 @@ async def current(session: AsyncSession, token: str | None, now: datetime) -> Wh
     portal, clinician, clinic = row
     if (
         portal.ended_at is not None
-        or aware(portal.expires_at) <= now
-        or aware(portal.last_seen_at) + SESSION_IDLE <= now
+        or portal.expires_at <= now
+        or portal.last_seen_at + SESSION_IDLE <= now
     ):
         return None
     portal.last_seen_at = now

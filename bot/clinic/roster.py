@@ -20,9 +20,8 @@ from bot.clinic.access import ensure_ref, shared_patient_ids, shares_with
 from bot.clinic.results import completed_results
 from bot.engine.flows import Flow
 from bot.instruments.comi import comi_change
-from bot.pathway.progress import trend_summary
+from bot.pathway.progress import Direction, trend_summary
 from bot.reports.model import QuestionnaireResult
-from bot.store.db import aware
 from bot.store.models import (
     REMINDER_OPEN,
     Conversation,
@@ -34,8 +33,9 @@ from bot.store.models import (
 )
 
 LISTED = ("startback", "orebro", "comi", "nrs")  # the columns of the patient list
+SORT_ORDERS = ("flags", "activity", "ref")  # how the list can be sorted
 LEVEL_RANK = {"urgent": 0, "semi_urgent": 1, "note": 2}
-Trend = Literal["better", "same", "worse"]
+Trend = Direction  # of the NRS (bot.pathway.progress) and of the COMI alike
 COMI_TREND: dict[str, Trend] = {"improved": "better", "unchanged": "same", "worse": "worse"}
 InvitationStatus = Literal["open", "used", "completed", "expired", "revoked"]
 
@@ -78,7 +78,7 @@ def invitation_status(invitation: Invitation, now: datetime) -> InvitationStatus
         return "completed"
     if invitation.used_at is not None:
         return "used"
-    return "expired" if aware(invitation.expires_at) <= now else "open"
+    return "expired" if invitation.expires_at <= now else "open"
 
 
 def _trends(results: Sequence[QuestionnaireResult]) -> dict[str, Trend]:
@@ -118,7 +118,7 @@ async def roster(
     )
     for flag in (await session.execute(open_flags)).scalars():
         flags.setdefault(flag.patient_id, []).append(
-            OpenFlag(flag.level, flag.cluster, aware(flag.raised_at))
+            OpenFlag(flag.level, flag.cluster, flag.raised_at)
         )
     results: dict[int, list[QuestionnaireResult]] = {}
     for patient_id, result in await completed_results(session, flows, ids):
@@ -132,7 +132,7 @@ async def roster(
             RosterRow(
                 patient_id=patient.id,
                 ref=await ensure_ref(session, patient),
-                last_activity=aware(activity[patient.id]) if patient.id in activity else None,
+                last_activity=activity.get(patient.id),
                 open_flags=tuple(
                     sorted(
                         flags.get(patient.id, []),
@@ -166,7 +166,7 @@ async def _next_moments(session: AsyncSession, ids: Sequence[int]) -> dict[int, 
     )
     moments: dict[int, Moment] = {}
     for patient_id, kind, due in await session.execute(query):
-        moments.setdefault(patient_id, Moment(kind, aware(due)))
+        moments.setdefault(patient_id, Moment(kind, due))
     return moments
 
 
@@ -219,11 +219,11 @@ async def care_path(
         .where(Reminder.patient_id == patient_id, Reminder.status.in_(REMINDER_OPEN))
         .order_by(Reminder.due_at)
     )
-    moments = [Moment(kind, aware(due)) for kind, due in reminders]
+    moments = [Moment(kind, due) for kind, due in reminders]
     if episode is None:
         return None, moments
     view = EpisodeView(
-        episode.onset, episode.pain_type, episode.recurrent, aware(episode.first_contact_at)
+        episode.onset, episode.pain_type, episode.recurrent, episode.first_contact_at
     )
     return view, moments
 
@@ -241,4 +241,4 @@ async def invitation_notes(
         )
         .order_by(Invitation.created_at)
     )
-    return [(aware(at), note) for at, note in await session.execute(query) if note]
+    return [(at, note) for at, note in await session.execute(query) if note]

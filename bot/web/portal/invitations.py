@@ -8,11 +8,10 @@ import base64
 from starlette.responses import RedirectResponse, Response
 
 from bot.clinic.admin import AdminError, create_invitation, parse_duration
-from bot.clinic.invitations import list_invitations, revoke_invitation
+from bot.clinic.invitations import EXPIRY_CHOICES, list_invitations, revoke_invitation
 from bot.reports.qr import qr_png
 from bot.web.portal.core import Ctx, Endpoint, Portal
 
-EXPIRY_CHOICES = ("2d", "7d", "14d", "30d")
 DEFAULT_EXPIRY = "14d"
 NOTE_MAX = 500
 

@@ -19,6 +19,7 @@ from bot.clinic.report import build_report, clinician_summary, report_chart
 from bot.clinic.report_texts import report_texts
 from bot.clinic.roster import (
     LISTED,
+    SORT_ORDERS,
     RosterRow,
     care_path,
     invitation_notes,
@@ -33,11 +34,17 @@ FILES: dict[str, tuple[str, str]] = {
     "fhir": ("fhir.json", "application/fhir+json"),
     "csv": ("csv", "text/csv; charset=utf-8"),
 }
-SORTS: dict[str, Callable[[RosterRow], Any]] = {
-    "flags": lambda row: 0,  # roster() already gives red flags first
-    "activity": lambda row: -row.last_activity.timestamp() if row.last_activity else 0.0,
-    "ref": lambda row: row.ref,
-}
+SORTS: dict[str, Callable[[RosterRow], Any]] = dict(
+    zip(
+        SORT_ORDERS,
+        (
+            lambda row: 0,  # roster() already gives red flags first
+            lambda row: -row.last_activity.timestamp() if row.last_activity else 0.0,
+            lambda row: row.ref,
+        ),
+        strict=True,
+    )
+)
 
 
 def _filtered(rows: list[RosterRow], query: dict[str, str]) -> list[RosterRow]:
@@ -75,6 +82,7 @@ def patient_list(portal: Portal) -> Endpoint:
                 "total": len(rows),
                 "query": query,
                 "listed": LISTED,
+                "sorts": SORT_ORDERS,
                 "total_max": TOTAL_MAX,
             },
             who=ctx.who,
