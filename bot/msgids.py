@@ -40,7 +40,7 @@ def dynamic_msgids(
     """
     from bot.clinic.invitations import EXPIRY_CHOICES
     from bot.clinic.portal_auth import LinkProblem
-    from bot.clinic.report_texts import FIELDS
+    from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
     from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
     from bot.engine.features.clinic import InviteProblem
     from bot.engine.features.followup.reminders import SNOOZES
@@ -50,6 +50,7 @@ def dynamic_msgids(
     from bot.pathway.phase import Phase
     from bot.pathway.progress import Direction
     from bot.pathway.schedule import MomentKind
+    from bot.reports.history import HISTORY_FLOW, SIGNALS
     from bot.triage.rules import CLUSTERS
 
     instruments = sorted({f.instrument for f in flows.values() if f.instrument})
@@ -91,13 +92,28 @@ def dynamic_msgids(
             "clinic/report_texts.py: meanings",
             frozenset("report.meaning" + key.removeprefix("result") for key in results),
         ),
+        ("clinic/report_texts.py: templates", _ids("report.{}", TEMPLATES)),
+        ("clinic/report_texts.py: pain types", _ids("report.pain_type.{}", get_args(PainType))),
+        ("clinic/report_texts.py: recurrence", _ids("report.recurrence.{}", RECURRENCE)),
+        (
+            "clinic/report.py: history signals",
+            _ids("report.signal.{}", SIGNALS) | _ids("report.signal.{}.why", SIGNALS),
+        ),
+        (
+            "clinic/report.py: history answer labels",
+            _ids(
+                "report.history.{}",
+                (s.id for s in flows[HISTORY_FLOW].steps if s.answer.type != "info")
+                if HISTORY_FLOW in flows
+                else (),
+            ),
+        ),
         ("web/portal/auth.py: refused links", _ids("portal.link_{}", get_args(LinkProblem))),
         (
-            "web/portal templates: statuses, trends, moments, pain types, validity, sorting",
+            "web/portal templates: statuses, trends, moments, validity, sorting",
             _ids("portal.status_{}", get_args(InvitationStatus))
             | _ids("portal.trend_{}", get_args(Trend))
             | _ids("portal.moment_{}", _flat(MomentKind))
-            | _ids("portal.pain_type_{}", get_args(PainType))
             | _ids("portal.expires_{}", EXPIRY_CHOICES)
             | _ids("portal.sort_{}", SORT_ORDERS),
         ),

@@ -1,5 +1,7 @@
 """What the clinic portal shows about the patients who share with a clinic now.
 
+(One patient's summary is bot.clinic.report.build_report, as for the PDF.)
+
 Read from the database into plain values (the portal's templates only format them):
 open red flags first, the latest score per instrument with its category, the trend of
 the followed scores, the next pathway moment and the invitation's status. Access is
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -25,7 +27,6 @@ from bot.reports.model import QuestionnaireResult
 from bot.store.models import (
     REMINDER_OPEN,
     Conversation,
-    Episode,
     Invitation,
     Patient,
     RedFlag,
@@ -194,51 +195,11 @@ async def shared_patient(session: AsyncSession, clinic_id: int, ref: str) -> Pat
     return patient
 
 
-@dataclass(frozen=True)
-class EpisodeView:
-    onset: date
-    pain_type: str
-    recurrent: bool
-    first_contact_at: datetime
-
-
-async def care_path(
-    session: AsyncSession, patient_id: int
-) -> tuple[EpisodeView | None, list[Moment]]:
-    """The current episode and its planned pathway moments (open reminders), in time order."""
-    episode = (
-        await session.execute(
-            select(Episode)
-            .where(Episode.patient_id == patient_id)
-            .order_by(Episode.first_contact_at.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+async def planned_moments(session: AsyncSession, patient_id: int) -> list[Moment]:
+    """The patient's pathway moments still to come (open reminders), in time order."""
     reminders = await session.execute(
         select(Reminder.kind, Reminder.due_at)
         .where(Reminder.patient_id == patient_id, Reminder.status.in_(REMINDER_OPEN))
         .order_by(Reminder.due_at)
     )
-    moments = [Moment(kind, due) for kind, due in reminders]
-    if episode is None:
-        return None, moments
-    view = EpisodeView(
-        episode.onset, episode.pain_type, episode.recurrent, episode.first_contact_at
-    )
-    return view, moments
-
-
-async def invitation_notes(
-    session: AsyncSession, clinic_id: int, patient_id: int
-) -> list[tuple[datetime, str]]:
-    """The clinic's own notes on the invitations this patient accepted, oldest first."""
-    query = (
-        select(Invitation.created_at, Invitation.note)
-        .where(
-            Invitation.clinic_id == clinic_id,
-            Invitation.patient_id == patient_id,
-            Invitation.note.is_not(None),
-        )
-        .order_by(Invitation.created_at)
-    )
-    return [(at, note) for at, note in await session.execute(query) if note]
+    return [Moment(kind, due) for kind, due in reminders]

@@ -21,8 +21,7 @@ from bot.clinic.roster import (
     LISTED,
     SORT_ORDERS,
     RosterRow,
-    care_path,
-    invitation_notes,
+    planned_moments,
     roster,
     shared_patient,
 )
@@ -102,7 +101,6 @@ def patient_page(portal: Portal) -> Endpoint:
             ctx.session, portal.content, patient, clinic, who.language, ctx.now
         )
         chart = report_chart(portal.content, report, who.language)
-        episode, moments = await care_path(ctx.session, patient.id)
         row = (
             await roster(ctx.session, portal.content.flows, who.clinic_id, ctx.now, only=patient.id)
         )[0]
@@ -127,9 +125,7 @@ def patient_page(portal: Portal) -> Endpoint:
                 "key_items": key_items,
                 "total_max": TOTAL_MAX,
                 "chart": base64.b64encode(chart).decode() if chart else None,
-                "episode": episode,
-                "moments": moments,
-                "notes": await invitation_notes(ctx.session, who.clinic_id, patient.id),
+                "moments": await planned_moments(ctx.session, patient.id),
             },
             who=who,
         )
