@@ -131,7 +131,7 @@ async def test_a_clinician_works_through_the_portal(
     assert await page.locator("section.alert h2").inner_text() == t("report.red_flags_heading")
     await page.goto(f"{base}/portal/")
     await page.click(f"text={scenario.calm}")
-    assert t("report.instrument.startback") in await page.locator("section").nth(0).inner_text()
+    assert t("report.instrument.startback") in await page.locator(".score").first.inner_text()
     async with page.expect_download() as info:
         await page.click("#download-pdf")
     download = await info.value
