@@ -1,7 +1,7 @@
 """clinic portal: sign-in links, sessions, revoked invitations
 
-Revision ID: 0005_portal
-Revises: 0004
+Revision ID: 0006_portal
+Revises: 0005_nrs_recall
 Create Date: 2026-12-01 15:20:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_portal"
-down_revision: str | None = "0004"
+revision: str = "0006_portal"
+down_revision: str | None = "0005_nrs_recall"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
