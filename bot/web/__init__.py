@@ -1,1 +1,1 @@
-"""The web side: the ASGI app (bot/web/app.py) and the clinic portal (bot/web/portal)."""
+"""The web side of a worker: the ASGI app (`backpath serve`) and the clinic portal."""
