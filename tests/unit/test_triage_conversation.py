@@ -245,3 +245,70 @@ def test_flare_during_the_pain_question_does_not_ask_it_twice(
     talk.command("flare")
     talk.command("flare")
     assert "nrs" not in talk.state.agenda  # the NRS already waits on the stack
+
+
+NEGATIONS = {
+    "nl": ["Nee, ik kan gewoon plassen", "neen", "nee hoor", "Nee.", "helemaal niet", "geen"],
+    "fr": ["non, pas de souci pour uriner", "non", "pas du tout", "Non !", "bah non", "jamais"],
+}
+
+
+def test_typed_negations_at_every_screen_question_raise_nothing(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    for lang, answers in NEGATIONS.items():
+        talk = consented(engine, catalogs, lang)
+        asked: list[str] = []
+        i = 0
+        while talk.state.top is not None and talk.state.top.flow == "redflags":
+            asked.append(talk.msgids()[-1])
+            result = talk.type(answers[i % len(answers)])
+            i += 1
+            assert not [e for e in result.effects if isinstance(e, FlagRaised)], asked[-1]
+            assert "escalation.urgent" not in talk.msgids(result)
+        assert asked[0] == "redflags.neuro_bladder" and len(asked) >= 9
+        assert talk.msgids()[-1] == "episode.onset"
+        assert not withheld(engine, talk)
+
+
+TYPED_NO = {"nl": "Nee, ik kan gewoon plassen", "fr": "non, pas de souci pour uriner"}
+
+
+def test_the_issue_examples_are_read_as_no(engine: Engine, catalogs: Catalogs) -> None:
+    for lang, text in TYPED_NO.items():
+        talk = consented(engine, catalogs, lang)
+        result = talk.type(text)
+        assert talk.msgids(result) == ["redflags.neuro_saddle"]
+        assert not talk.state.memo.get("triage", {}).get("hold")
+
+
+def test_typed_yes_words_are_read_as_yes(engine: Engine, catalogs: Catalogs) -> None:
+    for lang, text in (("nl", "ja hoor"), ("nl", "klopt"), ("fr", "oui"), ("fr", "ouais")):
+        talk = consented(engine, catalogs, lang)
+        assert talk.msgids(talk.type(text))[0] == "escalation.urgent"
+
+
+def test_an_unclear_answer_is_asked_again_kindly_with_the_buttons(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    for lang, text in (
+        ("nl", "ik kan gewoon plassen"),
+        ("fr", "je sais pas trop"),
+        ("nl", "nee, ik kan niet plassen"),
+    ):
+        talk = consented(engine, catalogs, lang)
+        result = talk.type(text)
+        assert talk.msgids(result) == ["redflags.unclear_answer", "redflags.neuro_bladder"]
+        assert [label for label, _ in talk.buttons()] == (
+            ["Ja", "Nee"] if lang == "nl" else ["Oui", "Non"]
+        )
+        assert not [e for e in result.effects if isinstance(e, FlagRaised)]
+
+
+def test_a_no_that_mentions_another_symptom_asks_about_it_next(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = consented(engine, catalogs)
+    result = talk.type("nee, maar ik heb wel koorts")
+    assert talk.msgids(result) == ["redflags.free_text_intro", "redflags.inf_screen"]
+    assert talk.state.stack[0].answers.get("neuro_bladder") is False

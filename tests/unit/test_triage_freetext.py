@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.triage import detect
+from bot.triage.lexicon import Lang
 
 DUTCH = [
     ("ik kan niet meer plassen", "neuro"),
@@ -62,14 +63,20 @@ HARMLESS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "cluster"), DUTCH + FRENCH)
-def test_red_flag_phrasings_trigger_their_cluster(text: str, cluster: str) -> None:
-    assert cluster in detect(text)
+@pytest.mark.parametrize(("text", "cluster"), DUTCH)
+def test_dutch_red_flag_phrasings_trigger_their_cluster(text: str, cluster: str) -> None:
+    assert cluster in detect(text, "nl")
+
+
+@pytest.mark.parametrize(("text", "cluster"), FRENCH)
+def test_french_red_flag_phrasings_trigger_their_cluster(text: str, cluster: str) -> None:
+    assert cluster in detect(text, "fr")
 
 
 @pytest.mark.parametrize("text", HARMLESS)
-def test_ordinary_messages_do_not_trigger(text: str) -> None:
-    assert detect(text) == frozenset()
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_ordinary_messages_do_not_trigger(text: str, lang: Lang) -> None:
+    assert detect(text, lang) == frozenset()
 
 
 def test_at_least_ten_phrasings_per_language() -> None:
@@ -77,4 +84,4 @@ def test_at_least_ten_phrasings_per_language() -> None:
 
 
 def test_several_symptoms_in_one_message() -> None:
-    assert detect("ik heb koorts en ik kan niet plassen") == {"infection", "neuro"}
+    assert detect("ik heb koorts en ik kan niet plassen", "nl") == {"infection", "neuro"}

@@ -23,6 +23,7 @@ from bot.engine.inputs import callback, parse_callback
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.triage import Escalation, detect, evaluate
+from bot.triage.answers import screen_answer
 from bot.triage.rules import STABLE_FACTS
 
 REDFLAGS = "redflags"
@@ -175,7 +176,7 @@ class Triage(Feature):
             ):
                 self._button(turn, tap.token)
                 return True
-        clusters = detect(event.text) if event.kind == "text" else frozenset()
+        clusters = detect(event.text, turn.language) if event.kind == "text" else frozenset()
         if clusters and not consent_current(turn.state):
             turn.say("escalation.without_consent")  # safety first, but nothing is stored
             return True
@@ -185,17 +186,27 @@ class Triage(Feature):
                 return True
             return False  # the engine reminds of the hold after other features' intercepts
         self._show_unacknowledged(turn)
+        step = turn.current()
+        top = turn.state.top
+        on_screen = top is not None and top.flow == REDFLAGS and step is not None
+        if on_screen and step is not None and event.kind == "text" and step.answer.type == "yesno":
+            turn.state = replace(turn.state, paused=False)
+            value = screen_answer(event.text, turn.language, step.group)
+            others = clusters - {step.group}
+            if value is None and others:
+                self._ask_about(turn, others)  # another symptom: its questions first
+                return True
+            if value is None:  # unclear: asked again kindly, with the buttons; never guessed
+                turn.say("redflags.unclear_answer")
+                turn.ask_again()
+                return True
+            # other symptoms the message states are asked next (after_answer)
+            turn.engine.accept(turn, step, value)
+            return True
         if not clusters:
             return False
         turn.state = replace(turn.state, paused=False)
-        step = turn.current()
-        top = turn.state.top
-        if top is not None and top.flow == REDFLAGS and step is not None:
-            if step.group in clusters and step.answer.type == "yesno":
-                turn.engine.accept(turn, step, True)  # "ja, ik heb koorts": when in doubt, yes
-                clusters = clusters - {step.group}
-                if not clusters or self.holds(turn):
-                    return True
+        if on_screen:
             self._ask_about(turn, clusters)  # other symptoms: their questions first
             return True
         if step is not None and step.answer.type == "text":
@@ -258,7 +269,11 @@ class Triage(Feature):
                 answers = {i: frame.answers.get(i) for i in escalation.items}
                 raise_flag(turn, escalation, answers, frame.run if frame.started else None, source)
                 memo = _memo(turn)
+            if turn.event.kind == "text" and not self.holds(turn):
+                others = detect(turn.event.text, turn.language) - {step.group}
+                if others:  # "nee, maar ik heb wel koorts": the fever's questions next
+                    self._ask_about(turn, others, now=False)
         elif step.answer.type == "text" and isinstance(value, str):
-            clusters = detect(value)
+            clusters = detect(value, turn.language)
             if clusters:
                 self._ask_about(turn, clusters, now=False)
