@@ -189,7 +189,14 @@ class Triage(Feature):
         step = turn.current()
         top = turn.state.top
         on_screen = top is not None and top.flow == REDFLAGS and step is not None
-        if on_screen and step is not None and event.kind == "text" and step.answer.type == "yesno":
+        typed_screen_answer = (
+            on_screen
+            and step is not None
+            and event.kind == "text"
+            and step.answer.type == "yesno"
+            and consent_current(turn.state)
+        )
+        if typed_screen_answer and step is not None:
             turn.state = replace(turn.state, paused=False)
             value = screen_answer(event.text, turn.language, step.group)
             others = clusters - {step.group}
