@@ -24,7 +24,7 @@ from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.triage import Escalation, detect, evaluate
 from bot.triage.answers import screen_answer
-from bot.triage.rules import STABLE_FACTS
+from bot.triage.rules import SCREENS, STABLE_FACTS
 
 REDFLAGS = "redflags"
 MEMO = "triage"
@@ -78,9 +78,20 @@ def _seen_question(turn: Turn) -> None:
 
 
 def _escalation_reply(level: str, cluster: str) -> Reply:
-    key = "escalation.urgent" if level == "urgent" else "escalation.semi_urgent"
-    message = Text(key, {"symptoms": Text(f"escalation.cluster.{cluster}")})
-    return Reply(parts=(message,), buttons=((_button("escalation.ack_button", ACK),),))
+    """The message of a flag: urgent (112), within 48 h (1733; leg weakness: with a spine
+    surgeon's opinion), or, where the seeds give no urgency, "tell your doctor"."""
+    symptoms = {"symptoms": Text(f"escalation.cluster.{cluster}")}
+    if level == "note":
+        return Reply(parts=(Text("escalation.note", symptoms),))
+    if level == "urgent":
+        key = "escalation.urgent"
+    elif cluster == "weakness":
+        key = "escalation.semi_urgent_weakness"  # with a spine surgeon's opinion (002/003)
+    else:
+        key = "escalation.semi_urgent"
+    return Reply(
+        parts=(Text(key, symptoms),), buttons=((_button("escalation.ack_button", ACK),),)
+    )
 
 
 def raise_flag(
@@ -98,11 +109,11 @@ def raise_flag(
         },
     ]
     turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
+    # Never silent, and first: before anything else this step had to say.
+    turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
     if escalation.level == "note":
         turn.remember(MEMO, memo)
         return
-    # The escalation goes first: before anything else this step had to say.
-    turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
     if escalation.level == "urgent":
         memo["hold"] = True
         top = turn.state.top
@@ -113,10 +124,11 @@ def raise_flag(
 
 def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Escalation:
     """Facts that do not change (a cancer history, age, osteoporosis...) a doctor has
-    already seen the patient for are kept as a note when asked again at a check-in: no
-    message, no withheld advice. Anything else escalates again: a new fever, new weight
-    loss, and every urgent answer."""
-    if escalation.level != "semi_urgent" or not set(escalation.items) <= STABLE_FACTS:
+    already seen the patient for are kept as a note when asked again at a check-in: "tell
+    your doctor", no withheld advice. Anything else escalates again: a new fever, new
+    weight loss, and every urgent answer."""
+    factors = set(escalation.items) - set(SCREENS)
+    if escalation.level != "semi_urgent" or not factors <= STABLE_FACTS:
         return escalation
     seen_items = {
         item
@@ -124,7 +136,7 @@ def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Es
         if f["cluster"] == escalation.cluster and f["level"] == "semi_urgent" and f["seen"]
         for item in f.get("items", ())
     }
-    return replace(escalation, level="note") if set(escalation.items) <= seen_items else escalation
+    return replace(escalation, level="note") if factors <= seen_items else escalation
 
 
 def seen(turn: Turn) -> None:
