@@ -30,9 +30,10 @@ from bot.triage.lexicon import Lang
 
 _STEMMERS = {"nl": "dutch", "fr": "french"}
 _WINDOW_BEFORE = 4  # a negation cue reaches this many words ahead
-_WINDOW_AFTER = 3  # ... and, for abilities, this many words back
+_WINDOW_AFTER = 4  # ... and, for abilities, this many words back
 _PUNCT = frozenset(".,;:!?\n")
-_MIN_LOOSE = 5  # entries at least this long also match by prefix, compound head, typo
+_MIN_LOOSE = 5  # entries at least this long also match by prefix and with a typing error
+_MIN_COMPOUND = 4  # Dutch entries at least this long also match as a compound's head
 
 
 def plain(text: str) -> str:
@@ -86,6 +87,12 @@ def _concepts(lang: Lang) -> dict[str, tuple[_Entry, ...]]:
 
 
 @cache
+def _known(lang: Lang) -> frozenset[str]:
+    entries = (e for group in _concepts(lang).values() for e in group)
+    return frozenset(w.text for e in entries for w in e.words)
+
+
+@cache
 def _exclusions(lang: Lang) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {
         name: tuple(tuple(plain(e).split()) for e in entries)
@@ -95,19 +102,33 @@ def _exclusions(lang: Lang) -> dict[str, tuple[tuple[str, ...], ...]]:
 
 def _word_matches(lang: Lang, token: _Word, want: _Word, exact: bool) -> bool:
     if exact:
-        return token.text == want.text
+        return token.text == want.text or (
+            lang == "nl"  # a compound ending in it: rechterbeen, linkervoet
+            and len(want.text) >= _MIN_COMPOUND
+            and len(token.text) >= len(want.text) + 3
+            and token.text.endswith(want.text)
+        )
     if token.text == want.text or token.stem == want.stem or token.flat == want.flat:
         return True
-    if len(want.flat) < _MIN_LOOSE or token.text.isdigit():
+    if token.text.isdigit():
         return False
-    if token.text.startswith(want.text) or token.flat.startswith(want.flat):
-        return True
     if (
         lang == "nl"
+        and len(want.text) >= _MIN_COMPOUND
         and len(token.text) >= len(want.text) + 3
         and (token.text.endswith(want.text) or token.stem.endswith(want.stem))
     ):
-        return True  # Dutch compound: blaasontsteking, prostaatkanker
+        return True  # Dutch compound: blaasontsteking, prostaatkanker, linkervoet
+    if len(want.flat) < _MIN_LOOSE:
+        return False
+    if token.text.startswith(want.text) or token.flat.startswith(want.flat):
+        return True
+    if token.text in _known(lang):
+        return False  # a word of the lexicon spelled right is no typo of another ("voeten")
+    if token.flat[:2] != want.flat[:2] or (
+        len(want.flat) == _MIN_LOOSE and len(token.flat) < _MIN_LOOSE
+    ):
+        return False  # a typo keeps the first two letters ("aident" is no "accident")
     return Levenshtein.distance(token.flat, want.flat, score_cutoff=1) <= 1
 
 
@@ -196,8 +217,9 @@ def _negated(
             taken = concept not in lexicon.NEGATION_TAKERS and any(i < t < start for t in takers)
             if not taken:
                 return True
-        if ability and 1 <= i - end <= _WINDOW_AFTER:
-            return True
+        after = 1 <= i - end <= _WINDOW_AFTER and word not in lexicon.FORWARD_ONLY_CUES
+        if after and (ability or all(w.startswith("ge") for w in words[i + 1 :])):
+            return True  # "ik voel mijn benen niet", "koorts heb ik niet", "... nooit gehad"
     return False
 
 
@@ -213,13 +235,15 @@ def _age(lang: Lang, words: list[str]) -> tuple[str, ...]:
     return ()
 
 
-def _pattern_found(pattern: str, hits: list[_Hit], words: list[str]) -> tuple[str, ...] | None:
+def _pattern_found(
+    pattern: str, hits: list[_Hit], words: list[str], stated: frozenset[str]
+) -> tuple[str, ...] | None:
     matched: list[str] = []
     for part in pattern.split():
         mark, name = (part[0], part[1:]) if part[0] in "!~-" else ("", part)
         candidates = [h for h in hits if h.concept == name]
-        if mark == "-":
-            if any(not h.negated for h in candidates):
+        if mark == "-":  # stated nowhere in the message ("op dieet ... 3 kilo kwijt")
+            if name in stated:
                 return None
             continue
         if mark == "!":
@@ -233,6 +257,22 @@ def _pattern_found(pattern: str, hits: list[_Hit], words: list[str]) -> tuple[st
     return tuple(matched)
 
 
+def _clause_hits(lang: Lang, words: list[str], ignore_negation: bool) -> list[_Hit]:
+    raw = _find(lang, [_word(lang, w) for w in words])
+    takers = [s for c, s, _ in raw if c in lexicon.NEGATION_TAKERS]
+    return [
+        _Hit(c, s, e, not ignore_negation and _negated(lang, c, s, e, words, takers))
+        for c, s, e in raw
+    ]
+
+
+def _skip(lang: Lang, words: list[str]) -> bool:
+    """A clause about someone else (and not the patient too), or a worry."""
+    other = any(w in lexicon.OTHERS[lang] for w in words)
+    self_ = any(w in lexicon.SELF[lang] for w in words)
+    return (other and not self_) or any(w in lexicon.WORRY[lang] for w in words)
+
+
 def analyse(text: str, lang: Lang, ignore_negation: bool = False) -> Analysis:
     """What the message says about red flags, with the words behind each finding.
 
@@ -241,26 +281,24 @@ def analyse(text: str, lang: Lang, ignore_negation: bool = False) -> Analysis:
     findings: list[Finding] = []
     negated: list[str] = []
     skipped: list[str] = []
-    for clause in _clauses(lang, _tokens(lang, text)):
-        words = clause
-        if (
-            any(w in lexicon.OTHERS[lang] for w in words)
-            and not any(w in lexicon.SELF[lang] for w in words)
-        ) or any(w in lexicon.WORRY[lang] for w in words):
+    clauses = _clauses(lang, _tokens(lang, text))
+    kept: list[tuple[list[str], list[_Hit]]] = []
+    for n, words in enumerate(clauses):
+        following = " ".join(clauses[n + 1]) if n + 1 < len(clauses) else ""
+        if following in lexicon.CLAUSE_DENIALS and not ignore_negation:  # « de la fièvre, non »
+            negated.append(" ".join(words))
+        elif _skip(lang, words):
             skipped.append(" ".join(words))
-            continue
-        stemmed = [_word(lang, w) for w in words]
-        raw = _find(lang, stemmed)
-        takers = [s for c, s, _ in raw if c in lexicon.NEGATION_TAKERS]
-        hits = [
-            _Hit(c, s, e, not ignore_negation and _negated(lang, c, s, e, words, takers))
-            for c, s, e in raw
-        ]
-        negated.extend(
-            " ".join(words[h.start : h.end + 1])
-            for h in hits
-            if h.negated and h.concept not in lexicon.ABILITIES
-        )
+        else:
+            hits = _clause_hits(lang, words, ignore_negation)
+            kept.append((words, hits))
+            negated.extend(
+                " ".join(words[h.start : h.end + 1])
+                for h in hits
+                if h.negated and h.concept not in lexicon.ABILITIES
+            )
+    stated = frozenset(h.concept for _, hits in kept for h in hits if not h.negated)
+    for words, hits in kept:
         for cluster, patterns in lexicon.PATTERNS.items():
             for pattern in patterns:
                 if pattern == "AGE":
@@ -268,7 +306,7 @@ def analyse(text: str, lang: Lang, ignore_negation: bool = False) -> Analysis:
                     if age:
                         findings.append(Finding(cluster, pattern, age))
                     continue
-                matched = _pattern_found(pattern, hits, words)
+                matched = _pattern_found(pattern, hits, words, stated)
                 if matched is not None:
                     findings.append(Finding(cluster, pattern, matched))
     return Analysis(

@@ -41,6 +41,7 @@ class Rule:
     source: str  # the seed row it covers
 
 
+# fmt: off
 RULES: tuple[Rule, ...] = (
     # --- Neurologische noodgevallen: "Stuur de patiënt naar de spoeddienst" (seed 000) ---
     Rule("neuro_bladder", "neuro", "urgent",
@@ -169,6 +170,7 @@ FIG2_SECTION: dict[str, Level] = {
     "neuro": "urgent", "trauma": "urgent", "vascular": "urgent", "weakness": "urgent",
     "pathological": "semi_urgent", "infection": "semi_urgent",
 }
+# fmt: on
 
 
 @dataclass(frozen=True)

@@ -89,9 +89,7 @@ def _escalation_reply(level: str, cluster: str) -> Reply:
         key = "escalation.semi_urgent_weakness"  # with a spine surgeon's opinion (002/003)
     else:
         key = "escalation.semi_urgent"
-    return Reply(
-        parts=(Text(key, symptoms),), buttons=((_button("escalation.ack_button", ACK),),)
-    )
+    return Reply(parts=(Text(key, symptoms),), buttons=((_button("escalation.ack_button", ACK),),))
 
 
 def raise_flag(
