@@ -1,5 +1,5 @@
-"""The `backpath` command: run | chat | migrate | score, and for clinics: clinic | clinician |
-invite | report | export."""
+"""The `backpath` command: run | chat | migrate | score | triage, and for clinics: clinic |
+clinician | invite | report | export."""
 
 from __future__ import annotations
 
@@ -73,8 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
         "score", help="score paper forms: backpath score INSTRUMENT ITEM=VALUE ...", add_help=False
     )
     from bot.clinic.commands import add_parsers
+    from bot.triage.cli import add_parser as add_triage_parser
 
     add_parsers(sub)
+    add_triage_parser(sub)
     return parser
 
 
@@ -85,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_score(argv[1:], sys.stdin, sys.stdout, sys.stderr)
     args = build_parser().parse_args(argv)
+    if args.command == "triage":
+        from bot.triage.cli import run as run_triage
+
+        return run_triage(args, sys.stdin, sys.stdout)
     settings = Settings()
     configure_logging(settings.log_level if args.command == "run" else "WARNING")
     if args.command == "run":

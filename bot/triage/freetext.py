@@ -309,10 +309,11 @@ def analyse(text: str, lang: Lang, ignore_negation: bool = False) -> Analysis:
                 matched = _pattern_found(pattern, hits, words, stated)
                 if matched is not None:
                     findings.append(Finding(cluster, pattern, matched))
+    symptoms = set(words_of(findings))  # "kan niet plassen" states a symptom, denies nothing
     return Analysis(
         clusters=frozenset(f.cluster for f in findings),
         findings=tuple(findings),
-        negated=tuple(dict.fromkeys(negated)),
+        negated=tuple(dict.fromkeys(w for w in negated if w not in symptoms)),
         skipped=tuple(skipped),
     )
 
