@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Event
+from bot.engine.callbacks import Option, unpack_as
 from bot.engine.model import Text
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
@@ -44,7 +45,7 @@ class Options:
         flat = [b for row in rendered.buttons for b in row]
         lines: list[str] = []
         if rendered.expects == "scale":  # type the number itself; /back goes back
-            values = [b for b in flat if b.data.split(":")[-1].isdigit()]
+            values = [b for b in flat if unpack_as(b.data, Option)]
             lines.append("  [" + " ".join(b.label for b in values) + "]")
             flat = [b for b in flat if b not in values]
         for button in flat:

@@ -13,10 +13,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clinic.tokens import hash_token, parse_start_payload
 from bot.engine.features.clinic import Invite, InviteProblem, invite_arg
 from bot.engine.model import Event, Language, Reply, Text, language_from_hint
-from bot.reports.tokens import hash_token, parse_start_payload
-from bot.store.db import aware
 from bot.store.models import Clinic, Clinician, Invitation
 
 
@@ -42,7 +41,7 @@ async def resolve_invitation(session: AsyncSession, event: Event, now: datetime)
         invitation, clinic = row
         if invitation.used_at is not None:
             outcome = "used"
-        elif aware(invitation.expires_at) <= now:
+        elif invitation.expires_at <= now:
             outcome = "expired"
         else:
             instruments = tuple(invitation.instruments.get("instruments", ()))
@@ -76,7 +75,7 @@ async def link_clinician(
         )
     clinician, clinic = row
     language: Language = "fr" if clinician.language == "fr" else "nl"
-    if clinician.linked_at is not None or aware(clinician.link_expires_at) <= now:
+    if clinician.linked_at is not None or clinician.link_expires_at <= now:
         return Reply(parts=(Text("clinician.link_invalid"),)), language
     clinician.telegram_user_id = user
     clinician.linked_at = now

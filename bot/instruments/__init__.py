@@ -18,12 +18,18 @@ SCORERS: dict[str, Scorer] = {
     nrs.NAME: nrs.score,
 }
 
+#: Instrument id -> its result categories.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    module.NAME: module.CATEGORIES for module in (startback, orebro, comi, nrs)
+}
+
 #: Instrument id -> item id -> allowed stored values.
 ITEMS: dict[str, dict[str, tuple[int, ...]]] = {
     module.NAME: dict(module.ITEMS) for module in (startback, orebro, comi, nrs)
 }
 
 __all__ = [
+    "CATEGORIES",
     "ITEMS",
     "SCORERS",
     "ComiChange",

@@ -9,6 +9,8 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "orebro"
 VERSION = 1
+#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
+CATEGORIES: tuple[str, ...] = ("elevated", "not_elevated")
 
 _SCALE = tuple(range(11))
 ITEMS: ItemSpec = MappingProxyType(

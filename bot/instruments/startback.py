@@ -9,6 +9,8 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "startback"
 VERSION = 1
+#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
+CATEGORIES: tuple[str, ...] = ("low", "medium", "high")
 
 _AGREE = (0, 1)  # 0 = disagree (Oneens), 1 = agree (Eens)
 #: Items 5-9, the psychosocial (distress) subscale.

@@ -14,7 +14,7 @@ LANGUAGE_FLOW = "language"
 
 
 def start(turn: Turn) -> None:
-    if turn.event.arg and any(f.on_start(turn) for f in turn.engine.features):
+    if turn.event.arg and turn.engine.pipeline.on_start(turn):
         return
     begin(turn)
 
@@ -80,6 +80,8 @@ def pain(turn: Turn) -> None:
 
 
 class Core(Feature):
+    name = "core"
+
     def commands(self) -> Mapping[str, Command]:
         return {
             "start": start,
