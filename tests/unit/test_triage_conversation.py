@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.engine import Engine
@@ -214,18 +216,31 @@ def test_a_new_sign_after_a_doctor_visit_escalates_again(
     assert talk.msgids(talk.tap("Ja"))[0] == "escalation.semi_urgent"  # a new fever: again
 
 
-def test_an_unacknowledged_escalation_is_shown_again_first(
+def test_one_warning_not_repeated_before_every_question_shown_again_next_session(
     engine: Engine, catalogs: Catalogs
 ) -> None:
     talk = onboarded(engine, catalogs)
     talk.type("ik heb koorts")
     talk.tap("Ja")
-    talk.tap("Ja")  # semi-urgent, not acknowledged
-    result = talk.tap("Nee")  # the next question
-    assert talk.msgids(result)[0] == "escalation.semi_urgent"
-    tap_data(talk, "ack")
-    result = talk.tap("Nee")
-    assert "escalation.semi_urgent" not in talk.msgids(result)
+    shown = talk.tap("Ja")  # semi-urgent, not acknowledged
+    assert talk.msgids(shown)[0] == "escalation.semi_urgent"
+    for _ in range(3):  # the next questions, the same day: no copy, one live keyboard
+        result = talk.tap("Nee")
+        assert "escalation.semi_urgent" not in talk.msgids(result)
+        assert sum(1 for r in result.replies if r.buttons) <= 1
+    # the next day: shown again, first
+    talk.last = engine.step(talk.state, Event("text", text="hallo"), NOW + timedelta(days=1))
+    talk.state = talk.last.state
+    assert talk.msgids()[0] == "escalation.semi_urgent"
+    # a reminder starts a session too
+    talk.last = engine.step(
+        talk.state, Event("reminder", text="checkin", arg="5"), NOW + timedelta(days=1, hours=3)
+    )
+    talk.state = talk.last.state
+    assert talk.msgids()[0] == "escalation.semi_urgent"
+    tap_data(talk, "ack")  # read: not shown again
+    talk.last = engine.step(talk.state, Event("text", text="hallo"), NOW + timedelta(days=3))
+    assert "escalation.semi_urgent" not in talk.msgids(talk.last)
 
 
 def test_flags_of_a_later_screen_are_not_marked_free_text(

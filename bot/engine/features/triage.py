@@ -109,6 +109,7 @@ def raise_flag(
     turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
     # Never silent, and first: before anything else this step had to say.
     turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
+    memo["shown_on"] = turn.now.date().isoformat()
     if escalation.level == "note":
         turn.remember(MEMO, memo)
         return
@@ -194,7 +195,8 @@ class Triage(Feature):
                 self.remind_hold(turn)
                 return True
             return False  # the engine reminds of the hold after other features' intercepts
-        self._show_unacknowledged(turn)
+        if event.kind in ("text", "choice"):
+            self._show_unacknowledged(turn)
         step = turn.current()
         top = turn.state.top
         on_screen = top is not None and top.flow == REDFLAGS and step is not None
@@ -230,18 +232,28 @@ class Triage(Feature):
         self._ask_about(turn, clusters)
         return True
 
-    def _show_unacknowledged(self, turn: Turn) -> None:
-        """An escalation the patient has not confirmed reading is shown again, first: the
-        earlier message may never have reached them (a send failing after commit)."""
+    def _show_unacknowledged(self, turn: Turn, session_start: bool = False) -> None:
+        """An escalation the patient has not confirmed reading is shown again, first, once
+        per session (the first message of a new day, or a reminder): the earlier message may
+        never have reached them. Not before every question: one warning, kept visible."""
+        memo = _memo(turn)
         open_flags = [
-            f
-            for f in _memo(turn)["flags"]
-            if f["level"] != "note" and not f["ack"] and not f["seen"]
+            f for f in memo["flags"] if f["level"] != "note" and not f["ack"] and not f["seen"]
         ]
-        if open_flags and not turn.replies and turn.event.kind in ("text", "choice"):
+        today = turn.now.date().isoformat()
+        new_session = session_start or memo.get("shown_on") != today
+        if open_flags and not turn.replies and new_session:
             turn.replies.append(
                 _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
             )
+            turn.remember(MEMO, {**memo, "shown_on": today})
+
+    def on_reminder(self, turn: Turn) -> bool:
+        """A reminder starts a session: an unread escalation comes first (not handled:
+        the reminder's own feature still asks its question)."""
+        if not self.holds(turn):
+            self._show_unacknowledged(turn, session_start=True)
+        return False
 
     def _ask_about(self, turn: Turn, clusters: frozenset[str], now: bool = True) -> None:
         """Push the matching red-flag questions; ask the first one now unless the engine will."""
