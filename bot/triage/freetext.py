@@ -218,7 +218,8 @@ def _negated(
             if not taken:
                 return True
         after = 1 <= i - end <= _WINDOW_AFTER and word not in lexicon.FORWARD_ONLY_CUES
-        if after and (ability or all(w.startswith("ge") for w in words[i + 1 :])):
+        participles = lang == "nl" and all(w.startswith("ge") for w in words[i + 1 :])
+        if after and (ability or participles):  # French "ne" comes before: « à chaque pas »
             return True  # "ik voel mijn benen niet", "koorts heb ik niet", "... nooit gehad"
     return False
 
