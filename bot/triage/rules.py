@@ -127,6 +127,9 @@ SCREENS: dict[str, tuple[str, tuple[str, ...]]] = {
     "inf_screen": ("infection", tuple(r.item for r in RULES if r.item.startswith("inf_"))),
 }
 
+#: answers stored with a flag for context: the weakness course means nothing without it
+CONTEXT: dict[str, tuple[str, ...]] = {WEAKNESS_COURSE: ("weak_screen",)}
+
 #: facts that do not change between check-ins (a history, not a new sign): once a doctor
 #: has seen the patient for them they are a note ("tell your doctor") at later checks
 STABLE_FACTS = frozenset(
@@ -203,8 +206,13 @@ def evaluate(answers: Mapping[str, object]) -> list[Escalation]:
         ]
         if any(level != "note" for _, level in hits):
             best = min((level for _, level in hits), key=_ORDER.__getitem__)
-            items = tuple(r.item for r, level in hits if level != "note")
-            found.append(Escalation(best, cluster, (*notes, *items)))
+            items = tuple(
+                item
+                for r, level in hits
+                if level != "note"
+                for item in (*CONTEXT.get(r.item, ()), r.item)
+            )
+            found.append(Escalation(best, cluster, items))
         elif notes and all(_details_done(answers, screen) for screen in notes):
             found.append(Escalation("note", cluster, tuple(notes)))
     return sorted(found, key=lambda e: _ORDER[e.level])
