@@ -213,11 +213,9 @@ class Turn:
 
     def _score(self, flow: Flow, frame: Frame) -> Mapping[str, Any]:
         assert flow.instrument is not None
-        answers = {
-            k: int(v)
-            for k, v in frame.answers.items()
-            if isinstance(v, int) and not isinstance(v, bool)
-        }
+        # Numbers as stored; a yes/no item scores 1 for yes and 0 for no (docs/contracts.md).
+        # Texts and unanswered (skipped) items are not scored.
+        answers = {k: int(v) for k, v in frame.answers.items() if isinstance(v, int)}
         result = self.engine.scorers[flow.instrument](answers)
         if is_dataclass(result) and not isinstance(result, type):
             data = {f.name: getattr(result, f.name) for f in fields(result)}

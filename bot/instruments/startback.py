@@ -31,12 +31,20 @@ ITEMS: ItemSpec = MappingProxyType(
 )
 #: Item 9 counts 1 only for "Erg" (very much) and "Extreem" (extremely).
 _BOTHERSOME_FROM = 3
+MAX_TOTAL = 9
 
 
-def _points(item: str, value: int) -> int:
+def points(item: str, value: int) -> int:
+    """The points one answer scores."""
     if item == "bothersome":
         return int(value >= _BOTHERSOME_FROM)
     return value
+
+
+def driver(item: str, value: int) -> int | None:
+    """The points of an answer that drives the result (a scored distress item), else None."""
+    scored = points(item, value)
+    return scored if item in PSYCHOSOCIAL and scored else None
 
 
 def risk(total: int, psychosocial: int) -> str:
@@ -49,9 +57,9 @@ def risk(total: int, psychosocial: int) -> str:
 def score(answers: Mapping[str, int]) -> InstrumentScore:
     """Score one STarT Back form (see docs/contracts.md for the stored values)."""
     check_answers(NAME, answers, ITEMS)
-    points = {item: _points(item, answers[item]) for item in ITEMS}
-    total = sum(points.values())
-    psychosocial = sum(points[item] for item in PSYCHOSOCIAL)
+    scored = {item: points(item, answers[item]) for item in ITEMS}
+    total = sum(scored.values())
+    psychosocial = sum(scored[item] for item in PSYCHOSOCIAL)
     return InstrumentScore(
         instrument=NAME,
         version=VERSION,
