@@ -1,5 +1,5 @@
-"""The `backpath` command: run | serve | webhook | chat | migrate | backup | score | portal,
-and for clinics: clinic | clinician | invite | report | export."""
+"""The `backpath` command: run | serve | webhook | chat | migrate | backup | score | triage |
+portal, and for clinics: clinic | clinician | invite | report | export."""
 
 from __future__ import annotations
 
@@ -138,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
         "score", help="score paper forms: backpath score INSTRUMENT ITEM=VALUE ...", add_help=False
     )
     from bot.clinic.commands import add_parsers
+    from bot.triage.cli import add_parser as add_triage_parser
 
     add_parsers(sub)
+    add_triage_parser(sub)
     return parser
 
 
@@ -152,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.startup import StartupError
 
     args = build_parser().parse_args(argv)
+    if args.command == "triage":
+        from bot.triage.cli import run as run_triage
+
+        return run_triage(args, sys.stdin, sys.stdout)
     settings = Settings()
     worker = args.command in ("run", "serve")
     secrets = [
