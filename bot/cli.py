@@ -73,8 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
         "score", help="score paper forms: backpath score INSTRUMENT ITEM=VALUE ...", add_help=False
     )
     from bot.clinic.commands import add_parsers
+    from bot.pathway_cli import add_parser as add_pathway_parser
 
     add_parsers(sub)
+    add_pathway_parser(sub)
     return parser
 
 
@@ -91,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     if args.command == "chat":
         return asyncio.run(_chat(args))
+    if args.command == "pathway":
+        from bot.pathway_cli import run as run_pathway
+
+        return run_pathway(args, sys.stdout, sys.stderr)
     from bot.clinic.commands import COMMANDS, run
 
     if args.command in COMMANDS:
