@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     language: Language = args.lang
     catalogs = Catalogs.load(Settings().messages_dir)
 
-    def say(key: str, **params: object) -> str:
+    def render(key: str, **params: object) -> str:
         return catalogs.render(language, Text(key, params))
 
     plan = plan_episode(args.onset, first_contact, args.pain_type, args.recurrent, config)
@@ -57,15 +57,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         (
             local_to_utc(day, time(0), tz),
             "",
-            say("pathway.phase_starts", phase=say(f"phase.{phase}")),
+            render("pathway.phase_starts", phase=render(f"phase.{phase}")),
             "001 l.161-166",
         )
         for phase, day in phase_boundaries(args.onset, config)
     ]
-    rows += [(m.due, m.kind, say(f"pathway.moment.{m.kind}"), config.sources[m.kind]) for m in plan]
-    print(say(f"pathway.header.{args.pain_type}", onset=format_day(args.onset, language)), file=out)
+    rows += [
+        (m.due, m.kind, render(f"pathway.moment.{m.kind}"), config.sources[m.kind]) for m in plan
+    ]
+    onset = format_day(args.onset, language)
+    print(render(f"pathway.header.{args.pain_type}", onset=onset), file=out)
     for due, kind, what, source in sorted(rows, key=lambda r: r[0]):
         local = due.astimezone(tz)
         moment = f"{local:%Y-%m-%d}" if not kind else f"{local:%Y-%m-%d %H:%M}"
-        print(f"{moment:<16}  {what}  [{say('pathway.source')} {source}]", file=out)
+        print(f"{moment:<16}  {what}  [{render('pathway.source')} {source}]", file=out)
     return 0
