@@ -33,6 +33,7 @@ ITEMS: ItemSpec = MappingProxyType(
     }
 )
 DOMAINS = ("pain", "function", "wellbeing", "quality_of_life", "disability")
+SUBSCALES: tuple[str, ...] = DOMAINS  # named part scores
 
 #: Change against the episode's baseline COMI. A fall of 2.2 or more is an improvement
 #: (Mannion 2009, individual cut-off; about the measurement error, MDC ~2.1 in French
