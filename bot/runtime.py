@@ -16,6 +16,7 @@ from bot.msgids import dynamic_msgids, missing_msgids
 from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
 from bot.store import Database
+from bot.store.release import migrate_locked
 
 
 def scorers() -> dict[str, Scorer]:
@@ -63,8 +64,8 @@ async def build_runtime(
     engine = Engine(flows, catalogs.render, available, features)
     check_built_msgids(catalogs, engine)
     db = Database(settings.resolved_database_url)
-    if migrate:
-        await db.migrate()
+    if migrate:  # CLI tools and the terminal chat; workers check the schema instead
+        await migrate_locked(db)
     clock = clock or SystemClock()
     charts = Charts(catalogs, pathway)
     service = Service(db, engine, clock, {PROGRESS: charts.attachment})
