@@ -23,6 +23,11 @@ def _ids(pattern: str, values: Iterable[object]) -> frozenset[str]:
     return frozenset(pattern.format(v) for v in values)
 
 
+def _flat(literal: object) -> list[str]:
+    """The values of a Literal type, nested Literals included."""
+    return [v for arg in get_args(literal) for v in (_flat(arg) if get_args(arg) else [arg])]
+
+
 def dynamic_msgids(
     flows: Mapping[str, Flow],
     advice: Sequence[AdviceItem],
@@ -33,7 +38,10 @@ def dynamic_msgids(
 
     `categories`: instrument id -> its result categories (empty: a result without one).
     """
+    from bot.clinic.invitations import EXPIRY_CHOICES
+    from bot.clinic.portal_auth import LinkProblem
     from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
+    from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
     from bot.engine.features.clinic import InviteProblem
     from bot.engine.features.followup.reminders import SNOOZES
     from bot.engine.features.questionnaires import startable
@@ -41,6 +49,7 @@ def dynamic_msgids(
     from bot.pathway.config import MOMENT_KINDS, PainType
     from bot.pathway.phase import Phase
     from bot.pathway.progress import Direction
+    from bot.pathway.schedule import MomentKind
     from bot.reports.history import HISTORY_FLOW, SIGNALS
     from bot.triage.rules import CLUSTERS
 
@@ -100,6 +109,15 @@ def dynamic_msgids(
                 if HISTORY_FLOW in flows
                 else (),
             ),
+        ),
+        ("web/portal/auth.py: refused links", _ids("portal.link_{}", get_args(LinkProblem))),
+        (
+            "web/portal templates: statuses, trends, moments, validity, sorting",
+            _ids("portal.status_{}", get_args(InvitationStatus))
+            | _ids("portal.trend_{}", get_args(Trend))
+            | _ids("portal.moment_{}", _flat(MomentKind))
+            | _ids("portal.expires_{}", EXPIRY_CHOICES)
+            | _ids("portal.sort_{}", SORT_ORDERS),
         ),
     ]
 
