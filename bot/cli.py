@@ -138,10 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
         "score", help="score paper forms: backpath score INSTRUMENT ITEM=VALUE ...", add_help=False
     )
     from bot.clinic.commands import add_parsers
+    from bot.pathway_cli import add_parser as add_pathway_parser
     from bot.triage.cli import add_parser as add_triage_parser
 
     add_parsers(sub)
     add_triage_parser(sub)
+    add_pathway_parser(sub)
     return parser
 
 
@@ -186,6 +188,10 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_chat(args))
     if args.command == "portal":
         return _portal(args)
+    if args.command == "pathway":
+        from bot.pathway_cli import run as run_pathway
+
+        return run_pathway(args, sys.stdout, sys.stderr)
     from bot.clinic.commands import COMMANDS, run
 
     if args.command in COMMANDS:

@@ -46,7 +46,7 @@ def dynamic_msgids(
     from bot.engine.features.followup.reminders import SNOOZES
     from bot.engine.features.questionnaires import startable
     from bot.instruments import ComiChange
-    from bot.pathway.config import PainType
+    from bot.pathway.config import MOMENT_KINDS, PainType
     from bot.pathway.phase import Phase
     from bot.pathway.progress import Direction
     from bot.pathway.schedule import MomentKind
@@ -78,6 +78,8 @@ def dynamic_msgids(
         ),
         ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
         ("charts.py: phases", _ids("phase.{}", get_args(Phase))),
+        ("pathway_cli.py: headers", _ids("pathway.header.{}", get_args(PainType))),
+        ("pathway_cli.py: moments", _ids("pathway.moment.{}", MOMENT_KINDS)),
         ("advice: titles", frozenset(item.title_msgid for item in advice)),
         ("advice: bodies", frozenset(item.body_msgid for item in advice)),
         ("clinic/report_texts.py: fields", _ids("report.{}", FIELDS)),
