@@ -68,5 +68,7 @@ async def build_runtime(
         await migrate_locked(db)
     clock = clock or SystemClock()
     charts = Charts(catalogs, pathway)
-    service = Service(db, engine, clock, {PROGRESS: charts.attachment})
+    service = Service(
+        db, engine, clock, {PROGRESS: charts.attachment}, settings.backpath_portal_url
+    )
     return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts)

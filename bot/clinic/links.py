@@ -39,7 +39,9 @@ async def resolve_invitation(session: AsyncSession, event: Event, now: datetime)
         outcome = "invalid"
     else:
         invitation, clinic = row
-        if invitation.used_at is not None:
+        if invitation.revoked_at is not None:  # withdrawn by the clinic
+            outcome = "invalid"
+        elif invitation.used_at is not None:
             outcome = "used"
         elif invitation.expires_at <= now:
             outcome = "expired"

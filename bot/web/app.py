@@ -36,6 +36,7 @@ from bot.clinic.exports import questionnaire_resource
 from bot.clinic.report import ReportContent
 from bot.runtime import Runtime
 from bot.store.release import SchemaNotCurrent, check_schema
+from bot.web.portal import routes
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,8 @@ PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
 def portal_routes(runtime: Runtime) -> list[BaseRoute]:
     """The clinic portal's routes (bot/web/portal exposes `routes(runtime)`): the one place
-    where the portal is mounted into the worker's app. None until the portal exists."""
-    return []
+    where the portal is mounted into the worker's app, under /portal."""
+    return routes(runtime)
 
 
 async def store_update(application: PTBApplication, payload: dict[str, object]) -> None:
