@@ -1,7 +1,7 @@
 """The service's pre-step for deep links: `/start i_<token>` and `/start s_<token>`.
 
 Tokens are checked against their stored hashes here, before the engine runs; the engine
-sees only the outcome (bot.engine.features.clinic.invite_arg) and the token never
+sees only the outcome (`Event.invite`, which no channel sets) and the token never
 reaches the engine, the conversation state or the logs.
 """
 
@@ -13,21 +13,38 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engine.features.clinic import Invite, InviteProblem, invite_arg
-from bot.engine.model import Event, Language, Reply, Text, language_from_hint
+from bot.engine.model import (
+    Event,
+    InviteProblem,
+    Language,
+    Reply,
+    Text,
+    VerifiedInvite,
+    language_from_hint,
+)
 from bot.reports.tokens import hash_token, parse_start_payload
 from bot.store.db import aware
 from bot.store.models import Clinic, Clinician, Invitation
 
 
 async def resolve_invitation(session: AsyncSession, event: Event, now: datetime) -> Event:
-    """A /start carrying an invitation payload becomes `invite:...`; anything else is kept."""
+    """The event with `invite` set to what the database says, on every event.
+
+    Whatever arrived in `invite` is replaced: only a /start carrying an `i_<token>` link
+    whose token hash is stored gets an invitation (or the reason it cannot be used).
+    """
+    return replace(event, invite=await _check_invitation(session, event, now))
+
+
+async def _check_invitation(
+    session: AsyncSession, event: Event, now: datetime
+) -> VerifiedInvite | InviteProblem | None:
     if event.kind != "start":
-        return event
+        return None
     parsed = parse_start_payload(event.arg)
     if parsed is None or parsed[0] != "invite":
         # A mangled invitation link is still an invitation: say so kindly.
-        return replace(event, arg=invite_arg("invalid")) if event.arg.startswith("i_") else event
+        return "invalid" if event.arg.startswith("i_") else None
     query = (
         select(Invitation, Clinic)
         .join(Clinic, Clinic.id == Invitation.clinic_id)
@@ -35,19 +52,15 @@ async def resolve_invitation(session: AsyncSession, event: Event, now: datetime)
         .with_for_update(of=Invitation)
     )
     row = (await session.execute(query)).first()
-    outcome: Invite | InviteProblem
     if row is None:
-        outcome = "invalid"
-    else:
-        invitation, clinic = row
-        if invitation.used_at is not None:
-            outcome = "used"
-        elif aware(invitation.expires_at) <= now:
-            outcome = "expired"
-        else:
-            instruments = tuple(invitation.instruments.get("instruments", ()))
-            outcome = Invite(invitation.id, clinic.id, instruments, clinic.name)
-    return replace(event, arg=invite_arg(outcome))
+        return "invalid"
+    invitation, clinic = row
+    if invitation.used_at is not None:
+        return "used"
+    if aware(invitation.expires_at) <= now:
+        return "expired"
+    instruments = tuple(invitation.instruments.get("instruments", ()))
+    return VerifiedInvite(invitation.id, clinic.id, instruments, clinic.name)
 
 
 async def link_clinician(

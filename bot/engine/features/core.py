@@ -14,7 +14,7 @@ LANGUAGE_FLOW = "language"
 
 
 def start(turn: Turn) -> None:
-    if turn.event.arg and any(f.on_start(turn) for f in turn.engine.features):
+    if any(f.on_start(turn) for f in turn.engine.features):
         return
     begin(turn)
 
