@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Event
+from bot.engine.inputs import whole_number
 from bot.engine.model import Text
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
@@ -33,11 +34,11 @@ def parse_line(line: str, waiting: Rendered | None) -> Event:
         name = name.lower()
         # as on Telegram: /start (with a deep-link payload such as i_<token>) is its own event
         return Event("start" if name == "start" else "command", text=name, arg=arg.strip())
-    if waiting is not None and waiting.expects != "scale" and text.isdigit():
+    number = whole_number(text)
+    if waiting is not None and waiting.expects != "scale" and number is not None:
         flat = [b for row in waiting.buttons for b in row]
-        index = int(text) - 1
-        if 0 <= index < len(flat):
-            return Event("choice", text=flat[index].data)
+        if 0 < number <= len(flat):
+            return Event("choice", text=flat[number - 1].data)
     return Event("text", text=text)
 
 

@@ -87,7 +87,9 @@ class Service:
             ):
                 log.info("duplicate update %s ignored", incoming.update_id)
                 return Outcome(replies=(), language="nl", duplicate=True)
-            staff = await link_clinician(session, incoming.event, incoming.user, now)
+            staff = await link_clinician(
+                session, incoming.event, incoming.channel, incoming.user, now
+            )
             if staff is not None:  # a clinician's account link: no patient, no engine
                 log.info("staff link handled update=%s", incoming.update_id)
                 return Outcome(replies=(staff[0],), language=staff[1])

@@ -23,6 +23,7 @@ from bot.engine.model import (
     language_from_hint,
 )
 from bot.reports.tokens import hash_token, parse_start_payload
+from bot.store import repo
 from bot.store.db import aware
 from bot.store.models import Clinic, Clinician, Invitation
 
@@ -64,12 +65,13 @@ async def _check_invitation(
 
 
 async def link_clinician(
-    session: AsyncSession, event: Event, user: str, now: datetime
+    session: AsyncSession, event: Event, channel: str, user: str, now: datetime
 ) -> tuple[Reply, Language] | None:
     """A staff link: link this Telegram account to the clinician; None if not a staff link.
 
     A clinician is not a patient: the answer comes in the clinician's language and no
-    patient row is made.
+    patient row is made. A link that does not work is answered in the sender's language:
+    the one a patient chose, else their Telegram language, else Dutch.
     """
     if event.kind != "start":
         return None
@@ -83,15 +85,21 @@ async def link_clinician(
         .with_for_update(of=Clinician)
     )
     row = (await session.execute(query)).first()
+    invalid = Reply(parts=(Text("clinician.link_invalid"),))
     if row is None:
-        return Reply(parts=(Text("clinician.link_invalid"),)), (
-            language_from_hint(event.language_hint) or "nl"
-        )
+        return invalid, await _sender_language(session, event, channel, user)
     clinician, clinic = row
-    language: Language = "fr" if clinician.language == "fr" else "nl"
     if clinician.linked_at is not None or aware(clinician.link_expires_at) <= now:
-        return Reply(parts=(Text("clinician.link_invalid"),)), language
+        return invalid, await _sender_language(session, event, channel, user)
+    language: Language = "fr" if clinician.language == "fr" else "nl"
     clinician.telegram_user_id = user
     clinician.linked_at = now
     text = Text("clinician.linked", {"name": clinician.name, "clinic": clinic.name})
     return Reply(parts=(text,)), language
+
+
+async def _sender_language(
+    session: AsyncSession, event: Event, channel: str, user: str
+) -> Language:
+    chosen = await repo.patient_language(session, channel, user)
+    return language_from_hint(chosen) or language_from_hint(event.language_hint) or "nl"

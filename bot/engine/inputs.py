@@ -24,15 +24,31 @@ class Tap:
     token: str
 
 
+MAX_DIGITS = 9
+
+
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number when it is 1-9 decimal digits (of any script), else None.
+
+    Never `str.isdigit()` before `int()`: it is also true for `²` and other digits that
+    `int()` refuses. Decimal digits of every script are what `int()` reads (`٣` is 3), and
+    the length bound keeps a 4,096-digit text from costing anything.
+    """
+    if 0 < len(text) <= MAX_DIGITS and text.isdecimal():
+        return int(text)
+    return None
+
+
 def callback(seq: int, token: str) -> str:
     return f"{CALLBACK_VERSION}:{seq}:{token}"
 
 
 def parse_callback(data: str) -> Tap | None:
     parts = data.split(":", 2)
-    if len(parts) != 3 or parts[0] != CALLBACK_VERSION or not parts[1].isdigit():
+    seq = whole_number(parts[1]) if len(parts) == 3 else None
+    if seq is None or parts[0] != CALLBACK_VERSION:
         return None
-    return Tap(int(parts[1]), parts[2])
+    return Tap(seq, parts[2])
 
 
 def option_values(step: Step) -> tuple[AnswerValue, ...]:
@@ -58,11 +74,9 @@ def option_labels(step: Step) -> tuple[Label, ...]:
 
 
 def value_for_token(step: Step, token: str) -> AnswerValue | None:
-    if not token.isdigit():
-        return None
+    index = whole_number(token)
     values = option_values(step)
-    index = int(token)
-    return values[index] if index < len(values) else None
+    return values[index] if index is not None and index < len(values) else None
 
 
 def normalise(text: str) -> str:
@@ -92,10 +106,11 @@ def parse_text(step: Step, text: str, language: Language, render: Render) -> Par
     if spec.type == "scale":
         assert spec.min is not None and spec.max is not None
         raw = text.strip()
-        if re.fullmatch(r"-?\d+", raw):
-            number = int(raw)
-            if spec.min <= number <= spec.max:
-                return Parsed(value=number)
+        number = whole_number(raw.removeprefix("-"))
+        if number is not None and raw.startswith("-"):
+            number = -number
+        if number is not None and spec.min <= number <= spec.max:
+            return Parsed(value=number)
         return Parsed(error=Text("error.scale_range", {"min": spec.min, "max": spec.max}))
     if spec.type == "yesno":
         for answer, words_key in ((True, "input.yes_words"), (False, "input.no_words")):

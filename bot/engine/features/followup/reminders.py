@@ -17,6 +17,7 @@ from bot.engine.features.followup.effects import (
     ReminderSettings,
     ReminderSnoozed,
 )
+from bot.engine.inputs import whole_number
 from bot.engine.model import Button, Frame, Reply, Text
 from bot.pathway.config import PathwayConfig
 from bot.pathway.progress import assess_progress
@@ -222,8 +223,9 @@ def on_button(turn: Turn, config: PathwayConfig) -> bool:
     command, _, rest = turn.event.text[len(PREFIX) :].partition(":")
     if command == "z":
         reminder_id, _, token = rest.partition(":")
-        if reminder_id.isdigit() and token in SNOOZES:
-            _snooze(turn, int(reminder_id), SNOOZES[token], config)
+        number = whole_number(reminder_id)
+        if number is not None and token in SNOOZES:
+            _snooze(turn, number, SNOOZES[token], config)
             return True
     elif command == "t" and len(rest) == 4 and rest.isdigit():
         _set_time(turn, f"{rest[:2]}:{rest[2:]}", config)
