@@ -54,14 +54,13 @@ def format_rendered(rendered: Rendered) -> str:
     return "\n".join(lines)
 
 
-def _save_image(runtime: Runtime, attachment: Attachment) -> Path:
-    """Write a chart under the data folder (stamped with the clock, so never overwritten)."""
+def _save_image(runtime: Runtime, user: str, attachment: Attachment) -> Path:
+    """Write a chart into the patient's folder under the data folder (stamped with the
+    clock, so never overwritten; /delete removes the folder)."""
     stamp = runtime.clock.now().strftime("%Y%m%dT%H%M%S")
     stem, _, ext = attachment.filename.rpartition(".")
-    path = runtime.settings.backpath_data_dir / "charts" / f"{stem}-{stamp}.{ext}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(attachment.data)
-    return path.resolve()
+    name = f"{stem}-{stamp}.{ext}"
+    return runtime.service.files.write(CHANNEL, user, name, attachment.data).resolve()
 
 
 async def run_chat(
@@ -81,7 +80,7 @@ async def run_chat(
                     caption = runtime.catalogs.render(outcome.language, attachment.caption)
                     stdout.write(caption + "\n")
                 if attachment.filename.endswith(".png"):  # a chart: saved to look at
-                    path = _save_image(runtime, attachment)
+                    path = _save_image(runtime, user, attachment)
                     saved = Text("progress.saved", {"path": str(path)})
                     stdout.write(runtime.catalogs.render(outcome.language, saved) + "\n\n")
                 else:

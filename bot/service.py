@@ -23,6 +23,7 @@ from bot.engine import Engine, Event, Reply
 from bot.engine.features.data_rights import MYDATA_ATTACHMENT
 from bot.engine.model import Label, Language, Text, language_from_hint
 from bot.engine.serial import state_from_json, state_to_json
+from bot.files import PatientFiles
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
 from bot.store.effects import apply as apply_effect
@@ -71,11 +72,13 @@ class Service:
         db: Database,
         engine: Engine,
         clock: Clock,
+        files: PatientFiles,
         producers: Mapping[str, Producer] | None = None,
     ) -> None:
         self.db = db
         self.engine = engine
         self.clock = clock
+        self.files = files  # files made for patients (charts saved by `backpath chat`)
         self.producers = {**ATTACHMENTS, **(producers or {})}
         load_writers()
 
@@ -102,7 +105,9 @@ class Service:
             for effect in result.effects:
                 await apply_effect(ctx, effect)
             erased = inspect(patient).was_deleted  # /delete: nothing left to save or attach
-            if not erased:
+            if erased:  # files first: once the erasure commits, nothing of theirs is left
+                self.files.erase(incoming.channel, incoming.user)
+            else:
                 patient.language = result.state.language
                 repo.save_state(session, patient.id, conversation, state_to_json(result.state), now)
             log.info(

@@ -111,7 +111,7 @@ def build_application(
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if RUNTIME_KEY not in application.bot_data:
-            application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock)
+            application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock, serving=True)
         await register_commands(application)
         await send_pending(application.bot_data[RUNTIME_KEY], application.bot)  # left over
         interval = settings.backpath_reminder_interval
@@ -121,8 +121,11 @@ def build_application(
             )
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        if runtime is None:
-            await application.bot_data[RUNTIME_KEY].close()
+        # After a failed start there is no runtime: the start-up error is what counts
+        # (a KeyError here used to hide it).
+        built = application.bot_data.pop(RUNTIME_KEY, None)
+        if runtime is None and built is not None:
+            await built.close()
 
     application: Application[Any, Any, Any, Any, Any, Any] = (
         builder.post_init(post_init).post_shutdown(post_shutdown).build()
