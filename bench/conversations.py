@@ -4,21 +4,25 @@ Both bots run the real python-telegram-bot Application against the in-process fa
 API (tests/fake_bot_api.py), in the same run, so the comparison shows what BackPath's
 engine, database transaction and rendering cost on top of PTB itself.
 
-    .venv/bin/python -m bench.conversations [--patients 40] [--database-url URL]
+    .venv/bin/python -m bench.conversations [--patients 50] [--database-url URL] [--smoke]
 
 BackPath is measured twice: as deployed (AIORateLimiter keeps it within Telegram's ~30
 calls a second, so throughput is capped by design) and without the limiter (what the
 engine, the database transaction and rendering cost).
 
-Each simulated patient sends /start, gives consent, answers the nine red-flag questions
-and the pain score (12 updates). Prints a JSON summary and writes it to bench/results/.
+Each simulated patient sends /start and then answers whatever the bot asks, by meaning
+(consent yes, no red flags, pain since today, back pain, a 7 on a 0-10 scale, else the first
+button) until the bot stops asking, so the benchmark follows the intake as it changes. The
+echo bot gets as many updates per patient. Figures: updates a second, CPU milliseconds per
+update (this process: bot, fake API and patients together, the same for both bots), Bot API
+calls per update and latency percentiles. Prints a JSON summary and writes it to
+bench/results/ (see bench/results.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import tempfile
 import time
@@ -30,13 +34,13 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bench.results import add_output_arguments, write_results
 from bot.config import Settings
 from bot.runtime import build_runtime
 from bot.telegram.app import build_application
-from tests.fake_bot_api import FakeBotApi, buttons_of
+from tests.fake_bot_api import Call, FakeBotApi, buttons_of
 
 TOKEN = "123456:BENCH"
-RESULTS = Path(__file__).with_name("results")
 
 
 def _request(api: FakeBotApi) -> HTTPXRequest:
@@ -58,13 +62,27 @@ async def _drive(
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     await asyncio.gather(*(patient(1000 + i) for i in range(patients)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     await app.updater.stop()
     await app.stop()
     await app.shutdown()
-    return {"seconds": elapsed}
+    return {"seconds": elapsed, "cpu_seconds": cpu}
+
+
+# What a patient without red flags answers, by meaning (message ids of the button labels),
+# in order of preference; anything else gets its first button. A 0-10 scale gets PAIN.
+PREFERRED = (
+    "onboarding.consent_yes",
+    "answer.no",
+    "episode.onset_today",
+    "episode.pain_type_back",
+)
+PAIN = "7"
+MENU = "menu.nrs"  # the main menu is back: the bot has nothing more to ask
+SMOKE_PATIENTS = 3
+MAX_UPDATES = 60  # a conversation that never ends means the benchmark no longer fits the bot
 
 
 class Patient:
@@ -87,6 +105,25 @@ class Patient:
         await self._timed(self.api.tap(user, message, dict(buttons_of(message))[label], "nl"))
 
 
+def choose(labels: list[str], preferred: list[str]) -> str:
+    """The button a patient without red flags taps: by meaning, not by position."""
+    for label in preferred:
+        if label in labels:
+            return label
+    return PAIN if PAIN in labels else labels[0]
+
+
+async def intake(driver: Patient, user: int, preferred: list[str], menu: str) -> None:
+    """/start, then answer whatever is asked until the bot offers its menu."""
+    await driver.say(user, "/start")
+    for _ in range(MAX_UPDATES):
+        labels = [label for label, _ in buttons_of(driver.api.last_message(user))]
+        if not labels or menu in labels:
+            return
+        await driver.tap(user, choose(labels, preferred))
+    raise RuntimeError(f"patient {user}: still asked after {MAX_UPDATES} answers")
+
+
 async def backpath(
     patients: int, database_url: str | None, data: Path, rate_limit: bool
 ) -> dict[str, Any]:
@@ -102,21 +139,20 @@ async def backpath(
     app = build_application(settings, runtime=runtime, request=_request(api), rate_limit=rate_limit)
     latencies: list[float] = []
     driver = Patient(api, latencies)
+    preferred = [runtime.catalogs.message("nl", msgid) for msgid in PREFERRED]
+    menu = runtime.catalogs.message("nl", MENU)
 
     async def conversation(user: int) -> None:
-        await driver.say(user, "/start")
-        await driver.tap(user, "Ja, ik ga akkoord")
-        for _ in range(9):
-            await driver.tap(user, "Nee")
-        await driver.tap(user, "7")
+        await intake(driver, user, preferred, menu)
 
     result = await _drive(app, api, conversation, patients)
     await runtime.close()
     name = "backpath" if rate_limit else "backpath_without_rate_limiter"
-    return _summary(name, result["seconds"], latencies)
+    return _summary(name, result, latencies, api.calls)
 
 
-async def echo(patients: int) -> dict[str, Any]:
+async def echo(patients: int, updates_each: int) -> dict[str, Any]:
+    """A minimal PTB bot answering every update with one message: PTB's own cost."""
     api = FakeBotApi()
     app = (
         Application.builder()
@@ -137,20 +173,25 @@ async def echo(patients: int) -> dict[str, Any]:
     driver = Patient(api, latencies)
 
     async def conversation(user: int) -> None:
-        for _ in range(12):
+        for _ in range(updates_each):
             await driver.say(user, "hallo")
 
     result = await _drive(app, api, conversation, patients)
-    return _summary("ptb_echo", result["seconds"], latencies)
+    return _summary("ptb_echo", result, latencies, api.calls)
 
 
-def _summary(name: str, seconds: float, latencies: list[float]) -> dict[str, Any]:
+def _summary(
+    name: str, run: dict[str, float], latencies: list[float], calls: list[Call]
+) -> dict[str, Any]:
     ordered = sorted(latencies)
+    api_calls = sum(1 for c in calls if c.method not in ("getUpdates", "getMe"))
     return {
         "bot": name,
         "updates": len(latencies),
-        "seconds": round(seconds, 3),
-        "updates_per_second": round(len(latencies) / seconds, 1),
+        "seconds": round(run["seconds"], 3),
+        "updates_per_second": round(len(latencies) / run["seconds"], 1),
+        "cpu_ms_per_update": round(1000 * run["cpu_seconds"] / len(latencies), 3),
+        "bot_api_calls_per_update": round(api_calls / len(latencies), 2),
         "latency_ms_p50": round(1000 * statistics.median(ordered), 2),
         "latency_ms_p95": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 2),
     }
@@ -160,21 +201,24 @@ async def main(patients: int, database_url: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
         limited = await backpath(patients, database_url, Path(first), rate_limit=True)
         own_cost = await backpath(patients, database_url, Path(second), rate_limit=False)
-    baseline = await echo(patients)
-    slowdown = baseline["updates_per_second"] / own_cost["updates_per_second"]
+    baseline = await echo(patients, own_cost["updates"] // patients)
     return {
         "patients": patients,
         "results": [limited, own_cost, baseline],
-        "slowdown_vs_echo_without_rate_limiter": round(slowdown, 2),
+        "cpu_per_update_vs_echo": round(
+            own_cost["cpu_ms_per_update"] / baseline["cpu_ms_per_update"], 2
+        ),
+        "updates_per_second_vs_echo": round(
+            own_cost["updates_per_second"] / baseline["updates_per_second"], 3
+        ),
     }
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--patients", type=int, default=40)
+    parser.add_argument("--patients", type=int, default=50)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    add_output_arguments(parser)
     args = parser.parse_args()
-    summary = asyncio.run(main(args.patients, args.database_url))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "conversations.json").write_text(json.dumps(summary, indent=2))
-    print(json.dumps(summary, indent=2))
+    summary = asyncio.run(main(SMOKE_PATIENTS if args.smoke else args.patients, args.database_url))
+    write_results("conversations", summary, args)

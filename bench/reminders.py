@@ -33,14 +33,14 @@ The database must be empty (a fresh SQLite file in a temporary directory by defa
 A PostgreSQL URL must name a dedicated database: its patients are deleted after each
 run, and --reset deletes them before the first (a run that crashed leaves them).
 
-Prints a JSON summary and writes it to bench/results/reminders.json.
+Prints a JSON summary and writes it to bench/results/reminders.json (`--smoke`: 20
+patients, nothing written; see bench/results.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import statistics
 import tempfile
@@ -57,6 +57,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from bench.results import add_output_arguments, write_results
 from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.engine.model import Language
@@ -70,7 +71,7 @@ from bot.store.db import aware
 from bot.store.models import Base, Patient, Reminder
 from tests.followup_helpers import CHANNEL, ServicePatient, only_checkins
 
-RESULTS = Path(__file__).with_name("results")
+SMOKE_PATIENTS = 20
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, as in the tests
 FIRST_USER = 1000
 CHUNK = 2000  # patients per bulk transaction
@@ -482,10 +483,14 @@ if __name__ == "__main__":
     parser.add_argument(
         "--reset", action="store_true", help="delete the database's patients before the run"
     )
+    add_output_arguments(parser)
     args = parser.parse_args()
     if args.patients < 1 or args.service_patients < 1:
         parser.error("--patients and --service-patients must be at least 1")
-    summary = asyncio.run(main(args.patients, args.database_url, args.service_patients, args.reset))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "reminders.json").write_text(json.dumps(summary, indent=2))
-    print(json.dumps(summary, indent=2))
+    patients, service = (
+        (SMOKE_PATIENTS, 2) if args.smoke else (args.patients, args.service_patients)
+    )
+    summary = asyncio.run(main(patients, args.database_url, service, args.reset))
+    write_results("reminders", summary, args)
+    if not summary["sent_exactly_once"]:
+        raise SystemExit("reminders were not sent exactly once")

@@ -1,9 +1,11 @@
 """``backpath score``: score questionnaire forms from the command line (for clinicians).
 
 ``score INSTRUMENT ITEM=VALUE ...`` scores one form; ``score INSTRUMENT --csv FILE``
-scores one form per CSV row (``-`` reads stdin). Every form is validated before
-anything is printed, so an error never leaves partial output that could be taken
-for a result.
+scores one form per CSV row (``-`` reads stdin), as clinics keep paper forms in a
+spreadsheet: comma or semicolon separated (detected from the file), an optional ID
+column (``--id``, default ``id``) copied to the output. A bad row is reported on stderr
+(row, line, ID, item, allowed values) and the other rows are still scored; the exit
+status is then 1. A bad command line or header exits with 2 and prints nothing.
 """
 
 from __future__ import annotations
@@ -12,30 +14,100 @@ import argparse
 import contextlib
 import csv
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
 from bot.instruments import ITEMS, SCORERS, InstrumentScore, ScoringError, describe_values
 
 EXIT_USAGE = 2
+EXIT_ROWS_FAILED = 1
 
 Row = dict[str, object]
+
+#: How paper answers are typed, per instrument: (items, coding). Shown by ``--help``.
+CODING: dict[str, tuple[tuple[str, str], ...]] = {
+    "startback": (
+        (
+            "leg_pain shoulder_neck walk_short dress_slow fear worry catastrophising anhedonia",
+            "0 = disagree, 1 = agree",
+        ),
+        (
+            "bothersome",
+            "0 = not at all, 1 = slightly, 2 = moderately, 3 = very much, 4 = extremely",
+        ),
+    ),
+    "orebro": (
+        (
+            "duration",
+            "band 1 = 0-1 weeks, 2 = 2-3, 3 = 4-5, 4 = 6-7, 5 = 8-9, 6 = 10-11, 7 = 12-23, "
+            "8 = 24-35, 9 = 36-52, 10 = more than 52 weeks",
+        ),
+        (
+            "pain depressed anxious persist_risk work_chance pain_stop normal_work light_work "
+            "sleep",
+            "the number ticked on the form, 0-10 (work_chance, light_work and sleep are "
+            "reversed by the scorer: type them as ticked)",
+        ),
+    ),
+    "comi": (
+        (
+            "main_problem",
+            "1 = back pain, 2 = leg and/or buttock pain, 3 = sensory disturbances, "
+            "4 = none of these (stored, not scored)",
+        ),
+        ("back_pain leg_pain", "0-10 as ticked (0 = no pain)"),
+        (
+            "function wellbeing quality_of_life social_disability work_disability",
+            "position of the ticked box, 1 = first (best) .. 5 = last (worst)",
+        ),
+    ),
+    "nrs": (("pain", "0-10 (0 = no pain, 10 = worst pain imaginable)"),),
+}
 
 
 class InputError(Exception):
     """Input that cannot become a scorable form; the message is shown as is."""
 
 
+def _epilog() -> str:
+    lines = ["value coding (what to type for each answer):"]
+    for instrument, codings in CODING.items():
+        lines.append(f"  {instrument}")
+        for items, coding in codings:
+            lines.append(_wrap(f"{', '.join(items.split())}:", "    "))
+            lines.append(_wrap(coding, " " * 8))
+    lines += [
+        "",
+        "CSV: a header row of item ids (and optionally an ID column), one form per row;",
+        "comma or semicolon separated; an empty cell is a missing answer. A bad row is",
+        "reported on stderr with its row number and ID and the others are scored; the",
+        "exit status is then 1 (2 for a bad command line or header).",
+    ]
+    return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backpath score",
         description="Score questionnaire forms: STarT Back, Örebro SF, COMI, NRS.",
-        epilog="Item ids: "
-        + "; ".join(f"{name}: {', '.join(items)}" for name, items in ITEMS.items()),
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("instrument", choices=sorted(SCORERS))
     parser.add_argument("answers", nargs="*", metavar="ITEM=VALUE", help="one form")
     parser.add_argument("--csv", metavar="FILE", help="one form per row ('-' = stdin)")
+    parser.add_argument(
+        "--id",
+        default="id",
+        metavar="COLUMN",
+        help="CSV column copied to the output as the form's ID (default: id, any case)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per form")
     return parser
 
@@ -62,33 +134,66 @@ def _form_from_args(instrument: str, pairs: Sequence[str]) -> dict[str, int]:
     return form
 
 
-#: A form to score and where it came from (``None`` for the command line).
-Form = tuple[str | None, dict[str, int]]
+@dataclass(frozen=True)
+class Form:
+    """A form to score: where it came from (None for the command line), its ID, answers.
+
+    `error` is set instead of answers for a CSV row that could not be read.
+    """
+
+    where: str | None
+    ident: str | None
+    answers: dict[str, int]
+    error: str | None = None
 
 
-def _forms_from_csv(instrument: str, source: TextIO) -> list[Form]:
-    """Read all forms; row 1 is the first non-empty line after the header."""
-    reader = csv.reader(source)
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """Comma or semicolon, whichever the header and first rows use (comma if unclear)."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,")
+    except csv.Error:
+        return csv.excel
+
+
+def _forms_from_csv(instrument: str, text: str, id_column: str) -> tuple[bool, list[Form]]:
+    """(has an ID column, the forms); row 1 is the first non-empty line after the header."""
+    reader = csv.reader(text.removeprefix("\ufeff").splitlines(), _dialect(text))
     header = [name.strip() for name in next(reader, [])]
-    if not header:
+    if not any(header):
         raise InputError("CSV: no header row of item ids")
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise InputError(f"CSV header: column {repeated[0]!r} appears twice")
+    id_index = next(
+        (n for n, name in enumerate(header) if name.casefold() == id_column.casefold()), None
+    )
+    unknown = [
+        name for n, name in enumerate(header) if n != id_index and name not in ITEMS[instrument]
+    ]
+    if unknown:
+        raise InputError(
+            f"CSV header: unknown column {unknown[0]!r}; known items: "
+            f"{', '.join(ITEMS[instrument])}; ID column: {id_column!r} (--id)"
+        )
     forms: list[Form] = []
     for number, cells in enumerate((r for r in reader if any(c.strip() for c in r)), 1):
-        where = f"row {number} (line {reader.line_num})"
+        ident = cells[id_index].strip() if id_index is not None and id_index < len(cells) else None
+        where = f"row {number} (line {reader.line_num}" + (f", id {ident})" if ident else ")")
         if len(cells) > len(header):
-            raise InputError(f"{where}: more values than header columns")
+            forms.append(Form(where, ident, {}, "more values than header columns"))
+            continue
         form: dict[str, int] = {}
-        for item, cell in zip(header, cells, strict=False):
-            if cell.strip():  # an empty cell is a missing answer
+        error = None
+        for n, (item, cell) in enumerate(zip(header, cells, strict=False)):
+            if n != id_index and cell.strip():  # an empty cell is a missing answer
                 try:
                     form[item] = _parse_int(instrument, item, cell)
-                except InputError as error:
-                    raise InputError(f"{where}: {error}") from None
-        forms.append((where, form))
-    return forms
+                except InputError as bad:
+                    error = str(bad)
+                    break
+        forms.append(Form(where, ident, form, error))
+    return id_index is not None, forms
 
 
 def result_row(result: InstrumentScore) -> Row:
@@ -125,14 +230,11 @@ def _cells(row: Row) -> dict[str, str | float | int]:
     return cells
 
 
-def _table(rows: Sequence[Row], numbered: bool) -> list[str]:
-    """An aligned text table: numbers right-aligned, words left-aligned.
-
-    ``numbered`` adds the CSV row number as the first column.
-    """
+def _table(rows: Sequence[Row]) -> list[str]:
+    """An aligned text table: numbers right-aligned, words left-aligned."""
     if not rows:
         return []
-    records = [({"row": n} if numbered else {}) | _cells(row) for n, row in enumerate(rows, 1)]
+    records = [_cells(row) for row in rows]
     texts = [
         {k: f"{v:.2f}" if isinstance(v, float) else str(v) for k, v in r.items()} for r in records
     ]
@@ -148,15 +250,38 @@ def _table(rows: Sequence[Row], numbered: bool) -> list[str]:
     return [line({c: c for c in columns}), *(line(t) for t in texts)]
 
 
-def _score_all(instrument: str, forms: Sequence[Form]) -> list[Row]:
+def _score_all(
+    instrument: str, forms: Sequence[Form], *, numbered: bool, with_id: bool
+) -> tuple[list[Row], list[str]]:
+    """(result rows of the forms that scored, one error message per form that did not).
+
+    ``numbered`` puts the CSV row number first (``row``, table only), ``with_id`` the
+    form's ID (``id``).
+    """
     results: list[Row] = []
-    for where, form in forms:
+    errors: list[str] = []
+    for number, form in enumerate(forms, 1):
+        prefix = f"{form.where}: " if form.where is not None else ""
+        if form.error is not None:
+            errors.append(f"{prefix}{form.error}")
+            continue
         try:
-            results.append(result_row(SCORERS[instrument](form)))
+            scored = result_row(SCORERS[instrument](form.answers))
         except ScoringError as error:
-            prefix = f"{where}: " if where is not None else ""
-            raise InputError(f"{prefix}{error}") from None
-    return results
+            errors.append(f"{prefix}{error}")
+            continue
+        lead: Row = {"row": number} if numbered else {}
+        if with_id:
+            lead["id"] = form.ident or ""
+        results.append(lead | scored)
+    return results, errors
+
+
+def _read(path: str, stdin: TextIO) -> str:
+    if path == "-":
+        return stdin.read()
+    with open(path, newline="", encoding="utf-8-sig") as source:
+        return source.read()
 
 
 def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -173,23 +298,30 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
 
     instrument: str = args.instrument
     try:
-        forms: list[Form]
+        with_id = False
         if args.csv is None:
-            forms = [(None, _form_from_args(instrument, args.answers))]
-        elif args.csv == "-":
-            forms = list(_forms_from_csv(instrument, stdin))
+            forms = [Form(None, None, _form_from_args(instrument, args.answers))]
         else:
-            with open(args.csv, newline="", encoding="utf-8-sig") as source:
-                forms = list(_forms_from_csv(instrument, source))
-        results = _score_all(instrument, forms)
-    except (InputError, OSError, csv.Error) as error:
+            with_id, forms = _forms_from_csv(instrument, _read(args.csv, stdin), args.id)
+    except (InputError, OSError, csv.Error, UnicodeDecodeError) as error:
         print(f"backpath score: error: {error}", file=stderr)
+        return EXIT_USAGE
+    results, errors = _score_all(
+        instrument, forms, numbered=args.csv is not None and not args.json, with_id=with_id
+    )
+    if args.csv is None and errors:
+        print(f"backpath score: error: {errors[0]}", file=stderr)
         return EXIT_USAGE
 
     if args.json:
         lines = [json.dumps(row, ensure_ascii=False) for row in results]
     else:
-        lines = _table(results, numbered=args.csv is not None)
+        lines = _table(results)
     for text in lines:
         print(text, file=stdout)
+    for message in errors:
+        print(f"backpath score: error: {message}", file=stderr)
+    if errors:
+        print(f"backpath score: {len(errors)} of {len(forms)} forms not scored", file=stderr)
+        return EXIT_ROWS_FAILED
     return 0

@@ -38,7 +38,7 @@ async def add_clinic(session: AsyncSession, name: str, language: str, now: datet
     return clinic
 
 
-async def _clinic(session: AsyncSession, clinic_id: int) -> Clinic:
+async def existing_clinic(session: AsyncSession, clinic_id: int) -> Clinic:
     clinic = await session.get(Clinic, clinic_id)
     if clinic is None:
         raise AdminError(f"no clinic with id {clinic_id}")
@@ -60,7 +60,7 @@ async def add_clinician(
     now: datetime,
 ) -> Created:
     """A clinician and their one-time staff link (valid STAFF_LINK_VALID)."""
-    await _clinic(session, clinic_id)
+    await existing_clinic(session, clinic_id)
     token = new_token()
     clinician = Clinician(
         clinic_id=clinic_id,
@@ -87,7 +87,7 @@ async def create_invitation(
     now: datetime,
 ) -> Created:
     """An invitation for the named instruments (each must be a flow in `known`)."""
-    await _clinic(session, clinic_id)
+    await existing_clinic(session, clinic_id)
     unknown = [i for i in instruments if i not in known]
     if unknown or not instruments:
         raise AdminError(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.access import ensure_ref, shared_patient_ids
+from bot.clinic.admin import existing_clinic
 from bot.clinic.audit import audit
 from bot.clinic.report import ReportContent
 from bot.clinic.results import completed_results
@@ -25,7 +26,12 @@ ExportFormat = Literal["fhir", "csv"]
 async def export_rows(
     session: AsyncSession, content: ReportContent, clinic_id: int, since: datetime | None
 ) -> list[ExportRow]:
-    """Every completed questionnaire of the patients who share with the clinic now."""
+    """Every completed questionnaire of the patients who share with the clinic now.
+
+    Raises AdminError for a clinic that does not exist (an empty export would look
+    like a clinic without patients).
+    """
+    await existing_clinic(session, clinic_id)
     patient_ids = await shared_patient_ids(session, clinic_id)
     if not patient_ids:
         return []

@@ -86,6 +86,10 @@ async def test_the_clinic_commands_end_to_end(
     )
     assert code == 0 and table.splitlines()[0].startswith("patient_ref,instrument")
     assert len(table.splitlines()) == 1
+    for fmt in ("csv", "fhir"):
+        code, out, err = await cli("export", "--clinic", "9", "--format", fmt)
+        assert (code, out) == (2, "")
+        assert err == "no clinic with id 9"
 
 
 async def test_links_need_the_bot_username(

@@ -85,6 +85,60 @@ def test_csv_file_table(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("stdin", "message", "good"),
+    [
+        ("pain\n3\n12\n", "row 2 (line 3): nrs: item 'pain' has value 12; allowed values: 0-10",
+         [{"pain": 3}]),
+        ("pain\n3\n\n\nx\n5\n", "row 2 (line 5): nrs: item 'pain' has value 'x'; allowed",
+         [{"pain": 3}, {"pain": 5}]),
+        ("pain\n3,4\n2\n", "row 1 (line 2): more values than header columns", [{"pain": 2}]),
+    ],
+)  # fmt: skip
+def test_a_bad_row_is_reported_and_the_others_are_scored(
+    stdin: str, message: str, good: list[dict[str, int]]
+) -> None:
+    code, out, err = call("nrs", "--csv", "-", "--json", stdin=stdin)
+    assert code == 1
+    assert message in err
+    assert "1 of" in err and "forms not scored" in err
+    assert [{"pain": row["pain"]} for row in map(json.loads, out.splitlines())] == good
+
+
+def test_belgian_spreadsheet_semicolons_id_column_and_a_bad_row(tmp_path: Path) -> None:
+    """Excel in a Belgian locale saves `;`-separated CSV with a BOM; the ID is kept."""
+    path = tmp_path / "formulieren.csv"
+    header = COMI_HEADER.replace(",", ";")
+    path.write_text(
+        f"Dossier;{header}\nA-17;2;3;7;2;3;4;2;1\nB-04;2;3;7;2;3;4;2;\nC-99;1;0;0;1;1;1;1;1\n",
+        encoding="utf-8-sig",
+    )
+    code, out, err = call("comi", "--csv", str(path), "--id", "dossier")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["row", "id", "score"]
+    rows = [line.split()[:3] for line in lines[1:]]
+    assert rows == [["1", "A-17", "4.65"], ["3", "C-99", "0.00"]]
+    assert (
+        "row 2 (line 3, id B-04): comi: item 'work_disability' is missing; allowed values: 1-5"
+        in err
+    )
+    code, out, _ = call("comi", "--csv", str(path), "--id", "dossier", "--json")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["A-17", "C-99"]
+
+
+def test_comma_file_with_a_default_id_column() -> None:
+    code, out, err = call("nrs", "--csv", "-", "--json", stdin="ID,pain\nx1,4\n")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {"id": "x1", "instrument": "nrs", "pain": 4}
+
+
+def test_one_form_on_the_command_line_still_exits_2_on_errors() -> None:
+    code, out, err = call("nrs", "pain=12")
+    assert (code, out) == (2, "")
+    assert "allowed values: 0-10" in err
+
+
+@pytest.mark.parametrize(
     ("argv", "stdin", "message"),
     [
         (["nrs", "pain=11"], "", "item 'pain' has value 11; allowed values: 0-10"),
@@ -93,14 +147,9 @@ def test_csv_file_table(tmp_path: Path) -> None:
         (["nrs", "pain=x"], "", "item 'pain' has value 'x'; allowed values: 0-10"),
         (["nrs", "pain=3", "pain=4"], "", "item 'pain' is given twice"),
         (["nrs", "pain"], "", "expected ITEM=VALUE"),
-        (["nrs", "--csv", "-"], "pain\n3\n12\n", "row 2 (line 3): nrs: item 'pain' has value 12"),
-        (["nrs", "--csv", "-", "--json"], "pain\n3\n\n\nx\n",
-         "row 2 (line 5): nrs: item 'pain' has value 'x'"),
-        (["comi", "--csv", "-"], f"{COMI_HEADER}\n2,3,7,2,3,4,2,1\n2,3,7,2,3,4,2,\n",
-         "row 2 (line 3): comi: item 'work_disability' is missing; allowed values: 1-5"),
-        (["nrs", "--csv", "-"], "pain\n3,4\n", "row 1 (line 2): more values than header columns"),
         (["nrs", "--csv", "-"], "", "no header row"),
         (["nrs", "--csv", "-"], "pain,pain\n3,4\n", "column 'pain' appears twice"),
+        (["nrs", "--csv", "-"], "pain;naam\n3;An\n", "unknown column 'naam'; known items: pain"),
         (["nrs", "--csv", "/nonexistent/forms.csv"], "", "No such file"),
     ],
 )  # fmt: skip
@@ -124,3 +173,6 @@ def test_help_goes_to_given_stdout() -> None:
     code, out, _ = call("--help")
     assert code == 0
     assert "backpath score" in out
+    assert "value coding" in out
+    assert "0 = disagree, 1 = agree" in out
+    assert "semicolon" in out
