@@ -8,13 +8,15 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.chat import parse_line
-from bot.engine import Event
+from bot.engine import Engine, Event
 from bot.engine.inputs import parse_callback, whole_number
+from bot.engine.model import State
 from bot.i18n.rendering import Rendered
 from bot.logging_setup import PatientTextFilter, configure_logging
 from bot.runtime import Runtime
@@ -166,3 +168,21 @@ def test_configure_logging_installs_the_filter() -> None:
             root.removeHandler(handler)
         for handler in before:
             root.addHandler(handler)
+
+
+@pytest.mark.parametrize("consented", [False, True])
+def test_choosing_a_language_with_nothing_running_gets_an_answer(
+    engine: Engine, consented: bool
+) -> None:
+    """Found by the fuzz test: /language, a tap, and then silence."""
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    state = State(language="nl", consent="given", consent_version=1) if consented else State()
+    asked = engine.step(state, Event("command", text="language"), now)
+    chosen = engine.step(
+        asked.state, Event("choice", text=asked.replies[-1].buttons[1][0].data), now
+    )
+    msgids = [p.key for r in chosen.replies for p in r.parts]
+    assert chosen.state.language == "fr"
+    assert msgids == (
+        ["menu.prompt"] if consented else ["onboarding.welcome", "onboarding.privacy"]
+    )
