@@ -67,7 +67,6 @@ from bot.runtime import Runtime, build_runtime
 from bot.scheduler import DispatchReport, dispatch_due
 from bot.scheduler.claims import BATCH
 from bot.service import Outcome
-from bot.store.db import aware
 from bot.store.models import Base, Patient, Reminder
 from tests.followup_helpers import CHANNEL, ServicePatient, only_checkins
 
@@ -217,14 +216,12 @@ def _due_time(templates: list[Template]) -> datetime:
     firsts = set()
     for t in templates:
         planned = [r for r in t.rows[table] if r["status"] == "planned"]
-        firsts.add(min(aware(r["due_at"]) for r in planned if r["kind"] == "checkin"))
+        firsts.add(min(r["due_at"] for r in planned if r["kind"] == "checkin"))
     if len(firsts) != 1:
         raise SystemExit(f"the templates' first check-ins differ: {sorted(firsts)}")
     due = firsts.pop()
     for t in templates:
-        now_due = [
-            r for r in t.rows[table] if r["status"] == "planned" and aware(r["due_at"]) <= due
-        ]
+        now_due = [r for r in t.rows[table] if r["status"] == "planned" and r["due_at"] <= due]
         if [r["kind"] for r in now_due] != ["checkin"]:
             raise SystemExit(f"a template has {len(now_due)} reminders due at {due}, not one")
     return due

@@ -20,7 +20,6 @@ from bot.pathway.config import PathwayConfig
 from bot.pathway.phase import phase_boundaries
 from bot.pathway.quiet_hours import local_to_utc
 from bot.reports.chart import ChartLabels, ChartResult, progress_chart
-from bot.store.db import aware
 from bot.store.models import Episode, Patient, Response, Score
 
 PROGRESS = "progress"
@@ -57,7 +56,7 @@ class Charts:
         series: dict[str, list[tuple[datetime, float]]] = {s: [] for s in SERIES}
         for instrument, total, completed_at in rows:
             if completed_at is not None:
-                series[instrument].append((aware(completed_at), float(total)))
+                series[instrument].append((completed_at, float(total)))
         onset = (
             await session.execute(
                 select(Episode.onset)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Event
+from bot.engine.callbacks import Option, unpack_as
 from bot.engine.inputs import whole_number
 from bot.engine.model import Text
 from bot.i18n.rendering import Rendered, render_reply
@@ -46,9 +47,7 @@ def format_rendered(rendered: Rendered) -> str:
     lines = [rendered.text]
     flat = [b for row in rendered.buttons for b in row]
     if rendered.expects == "scale":  # type the number itself; /back goes back
-        lines.append(
-            "  [" + " ".join(b.label for b in flat if b.data.split(":")[-1].isdigit()) + "]"
-        )
+        lines.append("  [" + " ".join(b.label for b in flat if unpack_as(b.data, Option)) + "]")
         flat = []
     lines.extend(f"  {i}) {b.label}" for i, b in enumerate(flat, start=1))
     return "\n".join(lines)

@@ -8,6 +8,13 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGED_CONTENT = Path(__file__).resolve().parent / "content"  # where the wheel puts it
+
+
+def default_content_dir() -> Path:
+    """The copy of flows/ and messages/ an installed wheel carries in bot/content/ (see
+    pyproject.toml), else the checkout's (a source tree or an editable install)."""
+    return PACKAGED_CONTENT if (PACKAGED_CONTENT / "flows").is_dir() else PROJECT_ROOT
 
 
 class Settings(BaseSettings):
@@ -20,7 +27,7 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy async URL; default: SQLite file in data_dir"
     )
     backpath_data_dir: Path = Path("data")
-    backpath_content_dir: Path = PROJECT_ROOT
+    backpath_content_dir: Path = Field(default_factory=default_content_dir)
     log_level: str = "INFO"
     advice_repeat_days: int = Field(default=14, ge=0, description="no advice item again sooner")
     backpath_reminder_interval: int = Field(
@@ -38,9 +45,8 @@ class Settings(BaseSettings):
     def _empty_means_default(cls, value: object, info: object) -> object:
         """An empty line in .env (as in .env.example) means "not set"."""
         if value == "":
-            return (
-                PROJECT_ROOT if getattr(info, "field_name", "") == "backpath_content_dir" else None
-            )
+            content = getattr(info, "field_name", "") == "backpath_content_dir"
+            return default_content_dir() if content else None
         return value
 
     @property

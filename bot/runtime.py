@@ -12,7 +12,8 @@ from bot.engine import Engine, load_flows
 from bot.engine.features.registry import default_features
 from bot.engine.runner import Scorer
 from bot.files import PatientFiles
-from bot.i18n import Catalogs
+from bot.i18n import CatalogError, Catalogs
+from bot.msgids import dynamic_msgids, missing_msgids
 from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
 from bot.store import Database
@@ -24,6 +25,17 @@ def scorers() -> dict[str, Scorer]:
     from bot.instruments import SCORERS
 
     return dict(SCORERS)
+
+
+def check_built_msgids(catalogs: Catalogs, engine: Engine) -> None:
+    """Refuse to start when a msgid the code builds at run time has no text in a language."""
+    from bot.advice.selection import load_library
+    from bot.instruments import CATEGORIES
+
+    families = dynamic_msgids(engine.flows, load_library(), CATEGORIES, engine.commands)
+    missing = missing_msgids(families, catalogs.has)
+    if missing:
+        raise CatalogError("built message ids missing in a catalog: " + "; ".join(missing))
 
 
 @dataclass
@@ -57,6 +69,7 @@ async def build_runtime(
     pathway = load_config()  # one timing config for the engine and the scheduler
     features = default_features(flows, advice_repeat, pathway)
     engine = Engine(flows, catalogs.render, available, features)
+    check_built_msgids(catalogs, engine)
     db = Database(settings.resolved_database_url)
     lock = SqliteLock(db.sqlite_path) if serving and db.sqlite_path is not None else None
     try:

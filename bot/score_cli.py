@@ -214,7 +214,14 @@ def result_row(result: InstrumentScore) -> Row:
         }
     if name == "comi":
         return {"instrument": name, "score": result.total, "domains": dict(result.subscales)}
-    return {"instrument": name, "pain": int(result.total)}
+    if name == "nrs":
+        return {"instrument": name, "pain": int(result.total)}
+    # Any other instrument: its total, subscales and category, named as the scorer names them.
+    total = int(result.total) if float(result.total).is_integer() else result.total
+    row: Row = {"instrument": name, "total": total, **dict(result.subscales)}
+    if result.category is not None:
+        row["category"] = result.category
+    return row
 
 
 def _cells(row: Row) -> dict[str, str | float | int]:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.audit import audit
-from bot.reports.tokens import deep_link, hash_token, new_token, start_payload
+from bot.clinic.tokens import deep_link, hash_token, new_token, start_payload
 from bot.store.models import Clinic, Clinician, Invitation
 
 STAFF_LINK_VALID = timedelta(days=7)

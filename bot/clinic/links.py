@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clinic.tokens import hash_token, parse_start_payload
 from bot.engine.model import (
     Event,
     InviteProblem,
@@ -22,9 +23,7 @@ from bot.engine.model import (
     VerifiedInvite,
     language_from_hint,
 )
-from bot.reports.tokens import hash_token, parse_start_payload
 from bot.store import repo
-from bot.store.db import aware
 from bot.store.models import Clinic, Clinician, Invitation
 
 
@@ -58,7 +57,7 @@ async def _check_invitation(
     invitation, clinic = row
     if invitation.used_at is not None:
         return "used"
-    if aware(invitation.expires_at) <= now:
+    if invitation.expires_at <= now:
         return "expired"
     instruments = tuple(invitation.instruments.get("instruments", ()))
     return VerifiedInvite(invitation.id, clinic.id, instruments, clinic.name)
@@ -89,7 +88,7 @@ async def link_clinician(
     if row is None:
         return invalid, await _sender_language(session, event, channel, user)
     clinician, clinic = row
-    if clinician.linked_at is not None or aware(clinician.link_expires_at) <= now:
+    if clinician.linked_at is not None or clinician.link_expires_at <= now:
         return invalid, await _sender_language(session, event, channel, user)
     language: Language = "fr" if clinician.language == "fr" else "nl"
     clinician.telegram_user_id = user

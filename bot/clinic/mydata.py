@@ -15,7 +15,6 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Text
-from bot.store.db import aware
 from bot.store.models import Answer, AuditEntry, Base, Clinic, Patient, Response, Score, Sharing
 
 FILENAME = "backpath-mydata.json"
@@ -25,7 +24,7 @@ _SKIP = {AuditEntry.__tablename__, Response.__tablename__, Patient.__tablename__
 
 def _value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return aware(value).isoformat()
+        return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -25,7 +25,6 @@ from bot.i18n import BRUSSELS, Catalogs
 from bot.reports.chart import progress_chart
 from bot.reports.model import HistoryPoint, PatientReport, RedFlagAnswer, RedFlagRecord
 from bot.reports.pdf import render_summary_pdf
-from bot.store.db import aware
 from bot.store.models import Answer, Clinic, Episode, Patient, RedFlag, Response
 
 FOLLOWED = ("nrs", "comi")  # scores drawn over time
@@ -94,7 +93,9 @@ async def _red_flags(
 
     def said(value: object) -> str:
         if isinstance(value, bool):
-            return content.catalogs.render(language, Text("answer.yes" if value else "answer.no"))
+            return content.catalogs.render(
+                language, Text("answer.yes") if value else Text("answer.no")
+            )
         return str(value)
 
     return tuple(
@@ -109,9 +110,9 @@ async def _red_flags(
                 )
                 for item, value in flag.answers.items()
             ),
-            raised_at=aware(flag.raised_at),
-            shown_at=aware(flag.shown_at) if flag.shown_at else None,
-            acknowledged_at=aware(flag.acknowledged_at) if flag.acknowledged_at else None,
+            raised_at=flag.raised_at,
+            shown_at=flag.shown_at,
+            acknowledged_at=flag.acknowledged_at,
         )
         for flag in (await session.execute(query)).scalars()
     )

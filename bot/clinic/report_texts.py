@@ -13,7 +13,7 @@ from bot.i18n import Catalogs, format_day
 from bot.reports.chart import ChartLabels
 from bot.reports.texts import ReportTexts
 
-_FIELDS = (
+FIELDS = (
     "title",
     "patient_ref",
     "clinic",
@@ -55,7 +55,7 @@ def _group(catalogs: Catalogs, language: Language, group: str) -> dict[str, str]
 
 def report_texts(catalogs: Catalogs, language: Language) -> ReportTexts:
     fields: dict[str, Any] = {
-        name: catalogs.render(language, Text(f"report.{name}")) for name in _FIELDS
+        name: catalogs.render(language, Text(f"report.{name}")) for name in FIELDS
     }
     fields.update({name: _group(catalogs, language, group) for name, group in _GROUPS.items()})
     return ReportTexts(**fields)

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.flows import Flow
 from bot.reports.model import QuestionnaireResult
-from bot.store.db import aware
 from bot.store.models import Answer, Response, Score
 
 
@@ -57,7 +56,7 @@ async def completed_results(
             instrument=score.instrument,
             version=response.flow_version,
             language=response.language,
-            completed_at=aware(response.completed_at),
+            completed_at=response.completed_at,
             total=score.total,
             category=score.category,
             validated_in_language=_validated(flows, response.flow, response.language),

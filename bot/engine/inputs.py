@@ -1,8 +1,7 @@
 """Turn what the patient sent (a button tap or typed text) into an answer value.
 
-Button data has the form `1:<prompt seq>:<token>`: the format version, the number
-of the question it belongs to (so a tap on an old keyboard is recognised) and the
-option index (or `b` for "back", `g:<flow>` for a menu entry).
+Button data is made and read in bot/engine/callbacks.py; an answer button is an
+`Option` (question number and option index).
 """
 
 from __future__ import annotations
@@ -13,15 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine.flows import Step
-from bot.engine.model import CALLBACK_VERSION, AnswerValue, Label, Language, Text
+from bot.engine.model import AnswerValue, Label, Language, Text
 
 Render = Callable[[Language, Label], str]
-
-
-@dataclass(frozen=True)
-class Tap:
-    seq: int
-    token: str
 
 
 MAX_DIGITS = 9
@@ -37,18 +30,6 @@ def whole_number(text: str) -> int | None:
     if 0 < len(text) <= MAX_DIGITS and text.isdecimal():
         return int(text)
     return None
-
-
-def callback(seq: int, token: str) -> str:
-    return f"{CALLBACK_VERSION}:{seq}:{token}"
-
-
-def parse_callback(data: str) -> Tap | None:
-    parts = data.split(":", 2)
-    seq = whole_number(parts[1]) if len(parts) == 3 else None
-    if seq is None or parts[0] != CALLBACK_VERSION:
-        return None
-    return Tap(seq, parts[2])
 
 
 def option_values(step: Step) -> tuple[AnswerValue, ...]:
@@ -73,10 +54,9 @@ def option_labels(step: Step) -> tuple[Label, ...]:
     return ()
 
 
-def value_for_token(step: Step, token: str) -> AnswerValue | None:
-    index = whole_number(token)
+def value_for_index(step: Step, index: int) -> AnswerValue | None:
     values = option_values(step)
-    return values[index] if index is not None and index < len(values) else None
+    return values[index] if index < len(values) else None
 
 
 def normalise(text: str) -> str:

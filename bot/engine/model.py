@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.engine.callbacks import check
+
 Language = Literal["nl", "fr"]
 AnswerValue = int | bool | str
 
@@ -18,10 +20,6 @@ def language_from_hint(hint: str | None) -> Language | None:
     """Telegram's language_code ("nl", "fr-BE", ...) as one of ours, if it is one."""
     code = (hint or "").split("-")[0].lower()
     return "nl" if code == "nl" else "fr" if code == "fr" else None
-
-
-CALLBACK_VERSION = "1"
-MAX_CALLBACK_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -48,8 +46,7 @@ class Button:
     data: str
 
     def __post_init__(self) -> None:
-        if len(self.data.encode()) > MAX_CALLBACK_BYTES:
-            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {self.data!r}")
+        check(self.data)  # made by bot.engine.callbacks.pack, at most 64 bytes
 
 
 @dataclass(frozen=True)

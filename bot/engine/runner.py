@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.engine.callbacks import Back, MenuPick, Option, Question, unpack
 from bot.engine.consent import current_version
 from bot.engine.features import Command, Feature
 from bot.engine.features.core import LANGUAGE_FLOW, ONBOARDING
@@ -22,9 +23,8 @@ from bot.engine.inputs import (
     Render,
     option_labels,
     option_values,
-    parse_callback,
     parse_text,
-    value_for_token,
+    value_for_index,
 )
 from bot.engine.model import (
     AnswerValue,
@@ -35,6 +35,7 @@ from bot.engine.model import (
     StepResult,
     Text,
 )
+from bot.engine.pipeline import Pipeline
 from bot.engine.turn import Turn
 
 Scorer = Callable[[Mapping[str, int]], Any]
@@ -62,20 +63,14 @@ class Engine:
             from bot.engine.features.registry import default_features
 
             features = default_features(self.flows)
-        self.features: tuple[Feature, ...] = tuple(features)
-        self.commands: dict[str, Command] = {}
-        self.open_commands: set[str] = set()
-        for feature in self.features:
-            table = feature.commands()
-            clash = set(self.commands) & set(table)
-            if clash:
-                raise ValueError(f"commands defined twice: {sorted(clash)}")
-            self.commands.update(table)
-            self.open_commands |= feature.open_commands()
+        self.pipeline = Pipeline(features)  # the hooks, in their checked order
+        self.features: tuple[Feature, ...] = self.pipeline.features
+        self.commands: dict[str, Command] = self.pipeline.commands
+        self.open_commands = self.pipeline.open_commands
 
     def holding(self, turn: Turn) -> Feature | None:
         """The feature that holds the conversation (no questions asked), if any."""
-        return next((f for f in self.features if f.holds(turn)), None)
+        return self.pipeline.holder(turn)
 
     # --- entry point ----------------------------------------------------------
 
@@ -88,11 +83,11 @@ class Engine:
             if outdated:  # a /start (deep link) still does its work, then consent comes first
                 _ask_consent_again(turn)
         elif event.kind == "reminder":
-            if not any(f.on_reminder(turn) for f in self.features):
+            if not self.pipeline.on_reminder(turn):
                 turn.ask_again()
         # Intercepts come before the consent and pause gates: a red-flag symptom typed at
         # any moment is never ignored, and confirmations (/delete) work without consent.
-        elif any(f.intercept(turn) for f in self.features):
+        elif self.pipeline.intercept(turn):
             pass
         elif (holder := self.holding(turn)) is not None:
             holder.remind_hold(turn)  # an urgent flag: no question until a doctor has seen them
@@ -128,19 +123,19 @@ class Engine:
     # --- answers --------------------------------------------------------------
 
     def _tap(self, turn: Turn, data: str) -> None:
-        tap = parse_callback(data)
-        if tap is None or tap.seq != turn.state.prompt_seq:
+        tap = unpack(data)
+        if not isinstance(tap, Question) or tap.seq != turn.state.prompt_seq:
             turn.say("error.stale_button")
             turn.ask_again()
             return
-        if tap.token == "b":
+        if isinstance(tap, Back):
             self.commands["back"](turn)
             return
-        menu_tap = tap.token.startswith("g:") and turn.state.top is None
-        if menu_tap and any(f.on_menu(turn, tap.token[2:]) for f in self.features):
+        picked = tap.token if isinstance(tap, MenuPick) and turn.state.top is None else None
+        if picked is not None and self.pipeline.on_menu(turn, picked):
             return
         step = turn.current()
-        value = value_for_token(step, tap.token) if step else None
+        value = value_for_index(step, tap.index) if step and isinstance(tap, Option) else None
         if step is None or value is None:
             turn.say("error.stale_button")
             turn.ask_again()
@@ -182,8 +177,7 @@ class Engine:
         turn.record(step, value)
         frame = turn.state.top
         assert frame is not None
-        for feature in self.features:
-            feature.after_answer(turn, frame, step, value)
+        self.pipeline.after_answer(turn, frame, step, value)
         turn.advance()
 
     @staticmethod

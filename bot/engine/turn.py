@@ -8,8 +8,9 @@ from dataclasses import fields, is_dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.engine.callbacks import Back, MenuPick, Option, pack
 from bot.engine.flows import Flow, Step
-from bot.engine.inputs import callback, option_labels, option_values
+from bot.engine.inputs import option_labels, option_values
 from bot.engine.model import (
     AnswerGiven,
     AnswerValue,
@@ -208,16 +209,13 @@ class Turn:
                 RunFinished(frame.run, "completed" if status == "completed" else "stopped", score)
             )
         if status == "completed":
-            for feature in self.engine.features:
-                feature.after_finish(self, frame, flow, score)
+            self.engine.pipeline.after_finish(self, frame, flow, score)
 
     def _score(self, flow: Flow, frame: Frame) -> Mapping[str, Any]:
         assert flow.instrument is not None
-        answers = {
-            k: int(v)
-            for k, v in frame.answers.items()
-            if isinstance(v, int) and not isinstance(v, bool)
-        }
+        # Numbers as stored; a yes/no item scores 1 for yes and 0 for no (docs/contracts.md).
+        # Texts and unanswered (skipped) items are not scored.
+        answers = {k: int(v) for k, v in frame.answers.items() if isinstance(v, int)}
         result = self.engine.scorers[flow.instrument](answers)
         if is_dataclass(result) and not isinstance(result, type):
             data = {f.name: getattr(result, f.name) for f in fields(result)}
@@ -262,21 +260,20 @@ class Turn:
             visible = [s for s in self.visible(frame) if s.answer.type != "info"]
             progress = ([s.id for s in visible].index(step.id) + 1, len(visible))
             if frame.history:
-                buttons = (*buttons, (Button(Text("nav.back"), callback(seq, "b")),))
+                buttons = (*buttons, (Button(Text("nav.back"), pack(Back(seq))),))
         self.reply(Reply(parts=tuple(parts), buttons=buttons, progress=progress, expects=spec.type))
 
     @staticmethod
     def _buttons(step: Step, seq: int) -> tuple[tuple[Button, ...], ...]:
         if step.answer.type == "scale":
             buttons = [
-                Button(Raw(str(v)), callback(seq, str(i)))
-                for i, v in enumerate(option_values(step))
+                Button(Raw(str(v)), pack(Option(seq, i))) for i, v in enumerate(option_values(step))
             ]
             return tuple(
                 tuple(buttons[i : i + SCALE_ROW]) for i in range(0, len(buttons), SCALE_ROW)
             )
         return tuple(
-            (Button(label, callback(seq, str(i))),) for i, label in enumerate(option_labels(step))
+            (Button(label, pack(Option(seq, i))),) for i, label in enumerate(option_labels(step))
         )
 
     def ask_again(self) -> None:
@@ -302,9 +299,9 @@ class Turn:
     def menu(self, key: str) -> None:
         """The idle menu: what the patient can start now."""
         seq = self.next_seq()
-        entries = [e for f in self.engine.features for e in f.menu(self)]
+        entries = self.engine.pipeline.menu(self)
         buttons = tuple(
-            (Button(Text(label), callback(seq, f"g:{token}")),) for token, label in entries
+            (Button(Text(label), pack(MenuPick(seq, token))),) for token, label in entries
         )
         self.reply(
             Reply(parts=(Text(key),), buttons=buttons, expects="choice" if buttons else None)

@@ -53,7 +53,8 @@ class Catalogs:
                 raise CatalogError(f"missing catalog {path}")
             with path.open("rb") as fh:
                 catalog = read_po(fh, locale=lang, domain=DOMAIN)
-            ids[lang] = {str(m.id) for m in catalog if m.id and m.string}
+            # A fuzzy entry is not compiled (write_mo leaves it out), so it counts as missing.
+            ids[lang] = {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
             buffer = io.BytesIO()
             write_mo(buffer, catalog)
             buffer.seek(0)

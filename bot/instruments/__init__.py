@@ -18,13 +18,33 @@ SCORERS: dict[str, Scorer] = {
     nrs.NAME: nrs.score,
 }
 
+#: Instrument id -> the highest possible total (printed as "total/max").
+MAX_TOTAL: dict[str, int] = {
+    module.NAME: module.MAX_TOTAL for module in (startback, orebro, comi, nrs)
+}
+
+#: Instrument id -> (item, value) -> the points of an answer that drives the result, or
+#: None; instruments without one show no driving answers.
+DRIVERS: dict[str, Callable[[str, int], int | None]] = {
+    startback.NAME: startback.driver,
+    orebro.NAME: orebro.driver,
+}
+
+#: Instrument id -> its result categories.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    module.NAME: module.CATEGORIES for module in (startback, orebro, comi, nrs)
+}
+
 #: Instrument id -> item id -> allowed stored values.
 ITEMS: dict[str, dict[str, tuple[int, ...]]] = {
     module.NAME: dict(module.ITEMS) for module in (startback, orebro, comi, nrs)
 }
 
 __all__ = [
+    "CATEGORIES",
+    "DRIVERS",
     "ITEMS",
+    "MAX_TOTAL",
     "SCORERS",
     "ComiChange",
     "InstrumentScore",

@@ -14,6 +14,9 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "comi"
 VERSION = 1
+#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
+CATEGORIES: tuple[str, ...] = ()
+MAX_TOTAL = 10
 
 _PAIN = tuple(range(11))
 _FIVE = (1, 2, 3, 4, 5)  # answer position

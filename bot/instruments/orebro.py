@@ -9,6 +9,8 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "orebro"
 VERSION = 1
+#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
+CATEGORIES: tuple[str, ...] = ("elevated", "not_elevated")
 
 _SCALE = tuple(range(11))
 ITEMS: ItemSpec = MappingProxyType(
@@ -30,12 +32,28 @@ ITEMS: ItemSpec = MappingProxyType(
 REVERSED = frozenset({"work_chance", "light_work", "sleep"})
 #: KCE annex: "Score >49 = Verhoogd risico".
 ELEVATED_ABOVE = 49
+MAX_TOTAL = 100
+#: An answer scoring this many points or more is shown as driving the result: our display
+#: threshold (top third of the 0-10 range), not a published cut-off. `duration` counts
+#: too: band 7 and above is 12 weeks or more.
+DRIVER_FROM = 7
+
+
+def points(item: str, value: int) -> int:
+    """The points one answer scores (positively worded items are reversed)."""
+    return 10 - value if item in REVERSED else value
+
+
+def driver(item: str, value: int) -> int | None:
+    """The points of an answer that drives the result, else None."""
+    scored = points(item, value)
+    return scored if scored >= DRIVER_FROM else None
 
 
 def score(answers: Mapping[str, int]) -> InstrumentScore:
     """Score one ÖMPSQ-SF form; ``total`` ranges 1..100."""
     check_answers(NAME, answers, ITEMS)
-    total = sum(10 - answers[i] if i in REVERSED else answers[i] for i in ITEMS)
+    total = sum(points(i, answers[i]) for i in ITEMS)
     return InstrumentScore(
         instrument=NAME,
         version=VERSION,

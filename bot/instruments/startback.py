@@ -9,6 +9,8 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "startback"
 VERSION = 1
+#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
+CATEGORIES: tuple[str, ...] = ("low", "medium", "high")
 
 _AGREE = (0, 1)  # 0 = disagree (Oneens), 1 = agree (Eens)
 #: Items 5-9, the psychosocial (distress) subscale.
@@ -29,12 +31,20 @@ ITEMS: ItemSpec = MappingProxyType(
 )
 #: Item 9 counts 1 only for "Erg" (very much) and "Extreem" (extremely).
 _BOTHERSOME_FROM = 3
+MAX_TOTAL = 9
 
 
-def _points(item: str, value: int) -> int:
+def points(item: str, value: int) -> int:
+    """The points one answer scores."""
     if item == "bothersome":
         return int(value >= _BOTHERSOME_FROM)
     return value
+
+
+def driver(item: str, value: int) -> int | None:
+    """The points of an answer that drives the result (a scored distress item), else None."""
+    scored = points(item, value)
+    return scored if item in PSYCHOSOCIAL and scored else None
 
 
 def risk(total: int, psychosocial: int) -> str:
@@ -47,9 +57,9 @@ def risk(total: int, psychosocial: int) -> str:
 def score(answers: Mapping[str, int]) -> InstrumentScore:
     """Score one STarT Back form (see docs/contracts.md for the stored values)."""
     check_answers(NAME, answers, ITEMS)
-    points = {item: _points(item, answers[item]) for item in ITEMS}
-    total = sum(points.values())
-    psychosocial = sum(points[item] for item in PSYCHOSOCIAL)
+    scored = {item: points(item, answers[item]) for item in ITEMS}
+    total = sum(scored.values())
+    psychosocial = sum(scored[item] for item in PSYCHOSOCIAL)
     return InstrumentScore(
         instrument=NAME,
         version=VERSION,

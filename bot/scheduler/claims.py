@@ -22,7 +22,6 @@ from bot.pathway.config import PathwayConfig
 from bot.pathway.quiet_hours import in_quiet_hours, next_allowed
 from bot.pathway.reminders import reminder_times
 from bot.store import Database
-from bot.store.db import aware
 from bot.store.models import REMINDER_OPEN, Patient, Reminder
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,7 @@ async def recover_stale(db: Database, now: datetime, config: PathwayConfig) -> i
         for row in rows:
             assert row.sent_at is not None
             row.status = "sent"
-            row.expires_at = reminder_times(aware(row.sent_at), config).expires_at
+            row.expires_at = reminder_times(row.sent_at, config).expires_at
             row.last_error = "unconfirmed"
             log.warning("reminder=%s kind=%s claim expired unconfirmed", row.id, row.kind)
             count += 1
@@ -111,7 +110,7 @@ async def claim_nudges(
         claimed = []
         for row, ext in rows:
             assert row.sent_at is not None
-            nudge_at = reminder_times(aware(row.sent_at), config).nudge_at
+            nudge_at = reminder_times(row.sent_at, config).nudge_at
             if nudge_at is not None and nudge_at <= now:
                 row.nudged_at = now
                 claimed.append(Claimed(row.id, "nudge", row.patient_id, ext))

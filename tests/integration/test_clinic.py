@@ -15,10 +15,10 @@ from bot.clinic.exports import export_clinic
 from bot.clinic.notify import notify_clinicians_of_flag
 from bot.clinic.report import ReportContent, ReportDenied, build_report, clinician_summary
 from bot.clinic.report_texts import report_texts
+from bot.clinic.tokens import new_token
 from bot.clock import FrozenClock
 from bot.reports.csv_export import FIXED_COLUMNS
 from bot.reports.pdf import render_summary_pdf
-from bot.reports.tokens import new_token
 from bot.runtime import Runtime
 from bot.store.models import (
     AuditEntry,

@@ -12,7 +12,6 @@ from sqlalchemy import select, update
 from bot.clock import FrozenClock
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import Blocked, RetryLater, dispatch_due
-from bot.store.db import aware
 from bot.store.models import Episode, Reminder
 from tests.conftest import make_settings
 from tests.followup_helpers import (
@@ -52,7 +51,7 @@ async def test_episode_plans_reminder_rows(runtime: Runtime, patient: ServicePat
     rows = await reminders(runtime)
     assert {r.status for r in rows} == {"planned"}
     assert {"risk_questionnaire", "checkin", "comi", "review_multimodal"} <= {r.kind for r in rows}
-    assert aware((await first_checkin(runtime)).due_at) == CHECKIN_DUE
+    assert (await first_checkin(runtime)).due_at == CHECKIN_DUE
     async with runtime.db.session() as session:
         episode = (await session.execute(select(Episode))).scalar_one()
     assert (episode.pain_type, str(episode.onset), episode.followup) == (
@@ -89,7 +88,7 @@ async def test_two_dispatch_runs_send_once(
     rows = await reminders(runtime)
     checkin = by_kind(rows, "checkin")[0]
     assert (checkin.status, checkin.attempts) == ("sent", 1)
-    assert aware(checkin.expires_at or CHECKIN_DUE) == CHECKIN_DUE + timedelta(hours=48)
+    assert (checkin.expires_at or CHECKIN_DUE) == CHECKIN_DUE + timedelta(hours=48)
 
 
 @pytest.mark.usefixtures("checkins_only")
@@ -101,7 +100,7 @@ async def test_quiet_hours_at_dispatch_move_to_the_morning(
     report = await dispatch_due(runtime, sender, CHANNEL)
     assert report.deferred == 1 and not sender.sent
     morning = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)  # 10:00, the preferred time
-    assert aware((await first_checkin(runtime)).due_at) == morning
+    assert (await first_checkin(runtime)).due_at == morning
     clock.set(morning)
     assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
 
@@ -140,7 +139,7 @@ async def test_answering_the_check_in_marks_it_answered(
     await patient.tap("5")
     await patient.tap("Beter")
     row = await first_checkin(runtime)
-    assert row.status == "answered" and aware(row.answered_at or START) == CHECKIN_DUE
+    assert row.status == "answered" and (row.answered_at or START) == CHECKIN_DUE
 
 
 @pytest.mark.usefixtures("checkins_only")
@@ -154,7 +153,7 @@ async def test_snooze_tomorrow(
     await patient.tap("Morgen")
     row = await first_checkin(runtime)
     tomorrow = CHECKIN_DUE + timedelta(days=1)
-    assert (row.status, aware(row.due_at)) == ("planned", tomorrow)
+    assert (row.status, row.due_at) == ("planned", tomorrow)
     assert not await dispatch_due(runtime, sender, CHANNEL)
     clock.set(tomorrow)
     assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
@@ -171,7 +170,7 @@ async def test_stop_and_restart(
     assert not await dispatch_due(runtime, sender, CHANNEL)
     await patient.command("restart")
     planned = [r for r in await reminders(runtime) if r.status == "planned"]
-    assert planned and all(aware(r.due_at) > clock.now() for r in planned)
+    assert planned and all(r.due_at > clock.now() for r in planned)
     assert (await patient_row(runtime)).reminders_enabled is True
     clock.set(CHECKIN_DUE)
     assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1

@@ -41,6 +41,7 @@ from sqlalchemy import func, select
 from bot.chat import parse_line, run_chat
 from bot.clock import FrozenClock
 from bot.engine import Event
+from bot.engine.callbacks import VERSION, kinds
 from bot.engine.model import Reply
 from bot.i18n.rendering import Rendered, render_reply
 from bot.logging_setup import PatientTextFilter
@@ -104,17 +105,22 @@ def _start_args() -> st.SearchStrategy[str]:
 
 
 def _forged_data(last_seq: int, victim_reminders: list[int]) -> st.SearchStrategy[str]:
+    """Button data as an attacker would type it (bot/engine/callbacks.py's format and the
+    old one), with question numbers near the real ones and the victim's reminder ids."""
     seq = st.one_of(st.integers(0, last_seq + 2).map(str), st.text(DIGITS, max_size=3))
-    token = st.one_of(st.integers(-1, 30).map(str), st.text(ANY_CHAR, max_size=5), st.just("b"))
+    field_ = st.one_of(st.integers(-1, 30).map(str), st.text(ANY_CHAR, max_size=5))
     theirs = st.sampled_from(victim_reminders or [1]).map(str)
+    version = st.sampled_from([VERSION, VERSION, "1", "", "²"])
+    prefix = st.sampled_from([*kinds(), "", "zz"])
     return st.one_of(
-        st.builds("1:{}:{}".format, seq, token),
-        st.builds("{}:{}:{}".format, st.text(max_size=2), seq, token),
-        st.builds("f:z:{}:{}".format, theirs, st.sampled_from(["t", "w", "x"])),
-        st.builds("f:t:{}".format, st.text(DIGITS | ANY_CHAR, min_size=4, max_size=4)),
-        st.sampled_from(["f:off", "f:on", "f:", "g:nrs", "g:", "1:1:g:startback"]),
-        st.builds("1:{}:g:{}".format, seq, st.text(max_size=12)),
-        st.builds(lambda c: "1:1:" + c * 300, ANY_CHAR),  # far over Telegram's 64 bytes
+        st.builds("{}:o:{}:{}".format, version, seq, field_),
+        st.builds("{}:{}:{}:{}".format, version, prefix, seq, field_),
+        st.builds("{}:z:{}:{}".format, version, theirs, st.sampled_from(["t", "w", "x"])),
+        st.builds("{}:t:{}".format, version, st.text(DIGITS | ANY_CHAR, min_size=4, max_size=4)),
+        st.builds("{}:x:{}:{}:{}".format, version, seq, field_, st.sampled_from(["0", "1", "2"])),
+        st.builds("{}:{}".format, version, st.sampled_from(["f:off", "f:on", "r:ack", "f:", "m"])),
+        st.builds("{}:m:{}:{}".format, version, seq, st.text(max_size=12)),
+        st.builds(lambda c: f"{VERSION}:o:1:" + c * 300, ANY_CHAR),  # over Telegram's 64 bytes
         st.text(ANY_CHAR, max_size=70),
     )
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.engine import Engine, Event, State, StepResult
+from bot.engine.callbacks import VERSION
 from bot.engine.model import AnswerGiven, ConsentRecorded, RunFinished, RunStarted, Text
 from bot.i18n import Catalogs
 from bot.i18n.rendering import render_reply
@@ -248,7 +249,7 @@ def test_restart_resumes_with_welcome_back(engine: Engine, catalogs: Catalogs) -
 def test_callback_data_is_short_and_versioned(engine: Engine, catalogs: Catalogs) -> None:
     talk = onboarded(engine, catalogs)
     for _, data in talk.buttons():
-        assert data.startswith("1:") and len(data.encode()) <= 64
+        assert data.startswith(f"{VERSION}:") and len(data.encode()) <= 64
 
 
 def test_data_rights_commands_work_without_consent(engine: Engine, catalogs: Catalogs) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.engine import Engine, Event
+from bot.engine.callbacks import Snooze, pack
 from bot.engine.features.followup import FollowUp, current_phase, episode_of
 from bot.engine.features.followup.effects import (
     EpisodeStarted,
@@ -116,7 +117,7 @@ def test_checkin_reminder_when_idle_asks_nrs_then_change(
     assert talk.msgids() == ["reminder.checkin", "redflags.intro", "redflags.neuro_bladder"]
     assert talk.last is not None
     snooze = [b.data for b in talk.last.replies[0].buttons[0]]
-    assert snooze == ["f:z:5:t", "f:z:5:w"]
+    assert snooze == [pack(Snooze(5, "t")), pack(Snooze(5, "w"))]
     no_red_flags(talk)
     assert talk.msgids()[-2:] == ["nrs.pain", "scale.anchors"]
     talk.tap("4")
@@ -170,13 +171,13 @@ def test_missing_questionnaire_closes_the_reminder(engine: Engine, catalogs: Cat
 def test_snooze_withdraws_the_check_in(engine: Engine, catalogs: Catalogs) -> None:
     talk = with_episode(engine, catalogs)
     reminder(talk, "checkin")
-    talk.send(Event("choice", text="f:z:5:t"))
+    talk.send(Event("choice", text=pack(Snooze(5, "t"))))
     (snoozed,) = effects_of(talk, ReminderSnoozed)
     assert snoozed == ReminderSnoozed(5, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))  # 10:00 local
     assert talk.state.stack == () and "checkin" not in talk.state.agenda
     assert talk.msgids()[0] == "reminder.snoozed"
     assert "3 maart 2026 om 10:00" in talk.texts()[0]
-    talk.send(Event("choice", text="f:z:5:w"))
+    talk.send(Event("choice", text=pack(Snooze(5, "w"))))
     assert talk.msgids()[0] == "reminder.snooze_late"
 
 
@@ -258,7 +259,7 @@ def test_snooze_of_stopped_frames_records_stopped_runs(engine: Engine, catalogs:
     reminder(talk, "checkin")
     no_red_flags(talk)
     talk.tap("4")  # nrs done; checkin started
-    talk.send(Event("choice", text="f:z:5:w"))
+    talk.send(Event("choice", text=pack(Snooze(5, "w"))))
     assert talk.state.stack == ()
     assert not any(
         isinstance(e, RunFinished) and e.status == "completed" for e in talk.last.effects

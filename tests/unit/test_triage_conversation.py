@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine import Engine
+from bot.engine.callbacks import Flag, FlagAction, pack
 from bot.engine.features.triage import FlagRaised, FlagsAcknowledged, FlagsSeen, advice_withheld
 from bot.engine.model import Event, RunFinished
 from bot.engine.serial import state_from_json, state_to_json
@@ -18,8 +19,8 @@ def consented(engine: Engine, catalogs: Catalogs, hint: str = "nl") -> Talk:
     return talk
 
 
-def tap_data(talk: Talk, data_suffix: str) -> None:
-    talk.send(Event("choice", text=f"1:0:{data_suffix}"))
+def tap_data(talk: Talk, action: FlagAction) -> None:
+    talk.send(Event("choice", text=pack(Flag(action))))
 
 
 def withheld(engine: Engine, talk: Talk) -> bool:
@@ -58,12 +59,12 @@ def test_on_hold_every_message_repeats_the_numbers_and_commands_still_work(
 def test_acknowledge_then_seen_releases_the_hold(engine: Engine, catalogs: Catalogs) -> None:
     talk = consented(engine, catalogs)
     talk.tap("Ja")
-    tap_data(talk, "k")
+    tap_data(talk, "ack")
     assert FlagsAcknowledged() in (talk.last.effects if talk.last else ())
     assert talk.msgids() == ["escalation.seen_question"]
-    tap_data(talk, "sn")
+    tap_data(talk, "seen_no")
     assert talk.msgids()[0] == "escalation.still_urgent"
-    tap_data(talk, "sy")
+    tap_data(talk, "seen_yes")
     assert FlagsSeen() in (talk.last.effects if talk.last else ())
     assert talk.msgids()[0] == "escalation.seen_thanks"
     assert "episode.onset" in talk.msgids()  # the intake goes on
@@ -80,7 +81,7 @@ def test_semi_urgent_comes_before_the_next_question(engine: Engine, catalogs: Ca
     assert talk.msgids(result) == ["escalation.semi_urgent", "redflags.path_weight"]
     text = talk.texts(result)[0]
     assert "48 heures" in text and "1733" in text and "112" in text
-    tap_data(talk, "k")
+    tap_data(talk, "ack")
     assert talk.msgids() == ["escalation.ack_semi", "redflags.path_weight"]
     assert withheld(engine, talk)
 
@@ -98,7 +99,7 @@ def test_urgent_free_text_in_the_middle_of_a_questionnaire(
     assert talk.msgids(result) == ["escalation.urgent"]
     raised = [e for e in result.effects if isinstance(e, FlagRaised)]
     assert raised[0].source == "free_text"
-    tap_data(talk, "sy")  # seen by a doctor: the questionnaire resumes where it was
+    tap_data(talk, "seen_yes")  # seen by a doctor: the questionnaire resumes where it was
     assert talk.msgids()[-2:] == ["comi.back_pain", "scale.anchors"]
 
 
@@ -202,7 +203,7 @@ def test_a_new_sign_after_a_doctor_visit_escalates_again(
     talk.type("ik heb koorts")
     talk.tap("Ja")  # the infection screen
     assert talk.msgids(talk.tap("Ja"))[0] == "escalation.semi_urgent"  # fever
-    tap_data(talk, "k")
+    tap_data(talk, "ack")
     while talk.state.top is not None and talk.state.top.flow == "redflags":
         talk.tap("Nee")
     talk.command("seen")
@@ -220,7 +221,7 @@ def test_an_unacknowledged_escalation_is_shown_again_first(
     talk.tap("Ja")  # semi-urgent, not acknowledged
     result = talk.tap("Nee")  # the next question
     assert talk.msgids(result)[0] == "escalation.semi_urgent"
-    tap_data(talk, "k")
+    tap_data(talk, "ack")
     result = talk.tap("Nee")
     assert "escalation.semi_urgent" not in talk.msgids(result)
 
@@ -231,7 +232,7 @@ def test_flags_of_a_later_screen_are_not_marked_free_text(
     talk = onboarded(engine, catalogs)
     talk.type("ik kan niet meer plassen")
     talk.tap("Ja")  # urgent, from free text
-    tap_data(talk, "sy")
+    tap_data(talk, "seen_yes")
     talk.command("flare")
     result = talk.tap("Ja")
     raised = [e for e in result.effects if isinstance(e, FlagRaised)]

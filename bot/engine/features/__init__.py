@@ -1,13 +1,15 @@
 """Engine features: each capability (commands and reactions) in a module of its own.
 
 A feature is pure like the rest of the engine: it reads and changes the conversation
-only through the Turn it is given.
+only through the Turn it is given. The engine calls its hooks through
+bot/engine/pipeline.py, which says for each hook whether it is a guard (the first True
+stops the event), a handler (all run), a contribution (all joined) or the hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.engine.model import AnswerValue, Frame
 
@@ -20,6 +22,13 @@ Command = Callable[["Turn"], None]
 
 class Feature:
     """Override what the feature needs; the defaults do nothing."""
+
+    #: unique name, for the order checks
+    name: ClassVar[str] = "feature"
+    #: True: sees every event before any other feature (triage)
+    first: ClassVar[bool] = False
+    #: features that must come before this one when present (whose replies or memo it reads)
+    after: ClassVar[frozenset[str]] = frozenset()
 
     def commands(self) -> Mapping[str, Command]:
         """Command name (without slash) -> handler."""

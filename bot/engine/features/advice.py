@@ -66,6 +66,10 @@ def profile_of(turn: Turn, config: PathwayConfig) -> PatientProfile:
 
 
 class Advice(Feature):
+    name = "advice"
+    # reads the scores; replies after the check-in summary
+    after = frozenset({"questionnaires", "followup"})
+
     def __init__(
         self,
         repeat_window: timedelta = timedelta(days=14),

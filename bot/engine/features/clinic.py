@@ -90,6 +90,8 @@ def sharing(turn: Turn) -> None:
 
 
 class Clinic(Feature):
+    name = "clinic"
+
     def commands(self) -> Mapping[str, Command]:
         return {"sharing": sharing}
 

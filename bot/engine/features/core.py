@@ -16,7 +16,7 @@ LANGUAGE_FLOW = "language"
 
 
 def start(turn: Turn) -> None:
-    if any(f.on_start(turn) for f in turn.engine.features):
+    if turn.engine.pipeline.on_start(turn):
         return
     begin(turn)
 
@@ -82,6 +82,8 @@ def pain(turn: Turn) -> None:
 
 
 class Core(Feature):
+    name = "core"
+
     def commands(self) -> Mapping[str, Command]:
         return {
             "start": start,

@@ -30,6 +30,8 @@ def delete(turn: Turn) -> None:
 
 
 class DataRights(Feature):
+    name = "data_rights"
+
     def commands(self) -> Mapping[str, Command]:
         return {"mydata": mydata, "delete": delete}
 

@@ -28,6 +28,9 @@ def intake_agenda(
 
 
 class Intake(Feature):
+    name = "intake"
+    after = frozenset({"clinic"})  # reads the invitation the clinic feature keeps
+
     def after_finish(
         self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
     ) -> None:

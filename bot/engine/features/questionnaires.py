@@ -21,6 +21,11 @@ HISTORY_LIMIT = 60
 STARTABLE = ("startback", "orebro", "comi", "nrs")
 
 
+def startable(flows: Mapping[str, Flow]) -> list[str]:
+    """The questionnaires with a command and a menu entry (the NRS has /pain)."""
+    return [f for f in STARTABLE if f in flows and f != "nrs"]
+
+
 def start_questionnaire(turn: Turn, flow_id: str) -> None:
     """Start a questionnaire now, or queue it when another flow is running."""
     turn.state = replace(turn.state, paused=False)
@@ -81,8 +86,10 @@ def result_reply(
 
 
 class Questionnaires(Feature):
+    name = "questionnaires"
+
     def __init__(self, flows: Mapping[str, Flow]) -> None:
-        self._startable = [f for f in STARTABLE if f in flows and f != "nrs"]  # nrs has /pain
+        self._startable = startable(flows)
 
     def commands(self) -> Mapping[str, Command]:
         return {**{f: _starter(f) for f in self._startable}, "cancel": cancel}

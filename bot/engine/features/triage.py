@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.engine.callbacks import Flag, FlagAction, pack, unpack_as
 from bot.engine.consent import consent_current
 from bot.engine.features import Command, Feature
 from bot.engine.flows import Step
-from bot.engine.inputs import callback, parse_callback
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.triage import Escalation, detect, evaluate
@@ -27,8 +27,6 @@ from bot.triage.rules import STABLE_FACTS
 
 REDFLAGS = "redflags"
 MEMO = "triage"
-ACK, SEEN_YES, SEEN_NO = "k", "sy", "sn"
-ALWAYS_VALID_SEQ = 0  # these buttons stay valid on older messages
 
 
 @dataclass(frozen=True)
@@ -59,8 +57,8 @@ def advice_withheld(turn: Turn) -> bool:
     return any(f["level"] != "note" and not f["seen"] for f in _memo(turn)["flags"])
 
 
-def _button(key: str, token: str) -> Button:
-    return Button(Text(key), callback(ALWAYS_VALID_SEQ, token))
+def _button(key: str, action: FlagAction) -> Button:
+    return Button(Text(key), pack(Flag(action)))  # valid on older messages too
 
 
 def _seen_question(turn: Turn) -> None:
@@ -68,8 +66,8 @@ def _seen_question(turn: Turn) -> None:
         Reply(
             parts=(Text("escalation.seen_question"),),
             buttons=(
-                (_button("escalation.seen_yes", SEEN_YES),),
-                (_button("escalation.seen_no", SEEN_NO),),
+                (_button("escalation.seen_yes", "seen_yes"),),
+                (_button("escalation.seen_no", "seen_no"),),
             ),
             expects="choice",
         )
@@ -79,7 +77,7 @@ def _seen_question(turn: Turn) -> None:
 def _escalation_reply(level: str, cluster: str) -> Reply:
     key = "escalation.urgent" if level == "urgent" else "escalation.semi_urgent"
     message = Text(key, {"symptoms": Text(f"escalation.cluster.{cluster}")})
-    return Reply(parts=(message,), buttons=((_button("escalation.ack_button", ACK),),))
+    return Reply(parts=(message,), buttons=((_button("escalation.ack_button", "ack"),),))
 
 
 def raise_flag(
@@ -154,6 +152,9 @@ def flare(turn: Turn) -> None:
 
 
 class Triage(Feature):
+    name = "triage"
+    first = True  # a red flag is never hidden behind another feature
+
     def commands(self) -> Mapping[str, Command]:
         return {"seen": seen, "flare": flare}
 
@@ -167,13 +168,9 @@ class Triage(Feature):
     def intercept(self, turn: Turn) -> bool:
         event = turn.event
         if event.kind == "choice":
-            tap = parse_callback(event.text)
-            if (
-                tap is not None
-                and tap.seq == ALWAYS_VALID_SEQ
-                and tap.token in (ACK, SEEN_YES, SEEN_NO)
-            ):
-                self._button(turn, tap.token)
+            tap = unpack_as(event.text, Flag)
+            if tap is not None:
+                self._button(turn, tap.action)
                 return True
         clusters = detect(event.text) if event.kind == "text" else frozenset()
         if clusters and not consent_current(turn.state):
@@ -223,9 +220,9 @@ class Triage(Feature):
         if now:
             turn.advance()
 
-    def _button(self, turn: Turn, token: str) -> None:
+    def _button(self, turn: Turn, action: FlagAction) -> None:
         memo = _memo(turn)
-        if token == ACK:
+        if action == "ack":
             if any(not f["ack"] for f in memo["flags"]):
                 memo["flags"] = [{**f, "ack": True} for f in memo["flags"]]
                 turn.remember(MEMO, memo)
@@ -235,7 +232,7 @@ class Triage(Feature):
             else:
                 turn.say("escalation.ack_semi")
                 turn.ask_again()
-        elif token == SEEN_YES:
+        elif action == "seen_yes":
             seen(turn)
         elif memo["hold"]:
             turn.say("escalation.still_urgent")

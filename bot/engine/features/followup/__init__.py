@@ -26,6 +26,9 @@ CHECKIN_FLOW = "checkin"
 
 
 class FollowUp(Feature):
+    name = "followup"
+    after = frozenset({"questionnaires"})  # reads the score history
+
     def __init__(self, config: PathwayConfig | None = None) -> None:
         self.config = config or load_config()
 

@@ -2,7 +2,8 @@
 
 Reminder events are Event("reminder", text=<kind>, arg=<reminder id>); the kinds are
 the pathway moments plus "nudge" and "expired" for a reminder already sent. Buttons
-on reminder messages carry `f:` data (not tied to a question, so never stale).
+on reminder messages (`Snooze`, `ReminderTime`, `Reminders` in bot/engine/callbacks.py)
+are not tied to a question, so never stale.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from dataclasses import replace
 from datetime import time
 from typing import TYPE_CHECKING, Any
 
+from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
 from bot.engine.features.followup import episode, memo
 from bot.engine.features.followup.effects import (
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
 )
-from bot.engine.inputs import whole_number
 from bot.engine.model import Button, Frame, Reply, Text
 from bot.pathway.config import PathwayConfig
 from bot.pathway.progress import assess_progress
@@ -45,7 +46,6 @@ REVIEWS = {
     "review_chronic": "review.chronic",
 }
 TIMES = ("09:00", "10:00", "12:00", "14:00", "18:00", "20:00")
-PREFIX = "f:"
 SNOOZES: dict[str, SnoozeOption] = {"t": "tomorrow", "w": "next_week"}
 
 
@@ -72,7 +72,7 @@ def on_reminder(turn: Turn, config: PathwayConfig) -> bool:
 
 def _intro(key: str, reminder_id: int) -> Reply:
     snooze = tuple(
-        Button(Text(f"reminder.snooze_{option}"), f"{PREFIX}z:{reminder_id}:{token}")
+        Button(Text(f"reminder.snooze_{option}"), pack(Snooze(reminder_id, token)))
         for token, option in SNOOZES.items()
     )
     return Reply(parts=(Text(key),), buttons=(snooze,))
@@ -163,8 +163,8 @@ def _review(turn: Turn, reminder_id: int, kind: str) -> None:
         turn.say("review.improving")
     elif progress == "clearly_better":
         buttons = (
-            (Button(Text("review.stop_yes"), f"{PREFIX}off"),),
-            (Button(Text("review.keep"), f"{PREFIX}keep"),),
+            (Button(Text("review.stop_yes"), pack(Reminders("off"))),),
+            (Button(Text("review.keep"), pack(Reminders("keep"))),),
         )
         turn.reply(Reply(parts=(Text("review.doing_well"),), buttons=buttons))
 
@@ -179,15 +179,16 @@ def settings_command(turn: Turn, config: PathwayConfig) -> None:
     q = config.quiet_hours
     times = [t for t in TIMES if not in_quiet_hours(time.fromisoformat(t), q.start, q.end)]
     buttons = [
-        Button(Text("reminders.at", {"time": t}), f"{PREFIX}t:{t.replace(':', '')}") for t in times
+        Button(Text("reminders.at", {"time": t}), pack(ReminderTime(t.replace(":", ""))))
+        for t in times
     ]
     rows = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
     if data["enabled"]:
         text = Text("reminders.status_on", {"time": chosen})
-        rows.append((Button(Text("reminders.turn_off"), f"{PREFIX}off"),))
+        rows.append((Button(Text("reminders.turn_off"), pack(Reminders("off"))),))
     else:
         text = Text("reminders.status_off")
-        rows.append((Button(Text("reminders.turn_on"), f"{PREFIX}on"),))
+        rows.append((Button(Text("reminders.turn_on"), pack(Reminders("on"))),))
     turn.reply(Reply(parts=(text,), buttons=tuple(rows)))
 
 
@@ -218,30 +219,23 @@ def restart(turn: Turn, config: PathwayConfig) -> None:
 
 def on_button(turn: Turn, config: PathwayConfig) -> bool:
     """Taps on reminder and settings buttons; True when the data was ours."""
-    if turn.event.kind != "choice" or not turn.event.text.startswith(PREFIX):
-        return False
-    command, _, rest = turn.event.text[len(PREFIX) :].partition(":")
-    if command == "z":
-        reminder_id, _, token = rest.partition(":")
-        number = whole_number(reminder_id)
-        if number is not None and token in SNOOZES:
-            _snooze(turn, number, SNOOZES[token], config)
-            return True
-    elif command == "t" and len(rest) == 4 and rest.isdigit():
-        _set_time(turn, f"{rest[:2]}:{rest[2:]}", config)
-        return True
-    elif command == "off":
+    tap = unpack(turn.event.text) if turn.event.kind == "choice" else None
+    if isinstance(tap, Snooze) and tap.option in SNOOZES:
+        _snooze(turn, tap.reminder, SNOOZES[tap.option], config)
+    elif isinstance(tap, ReminderTime) and len(tap.hhmm) == 4 and tap.hhmm.isdigit():
+        _set_time(turn, f"{tap.hhmm[:2]}:{tap.hhmm[2:]}", config)
+    elif isinstance(tap, Reminders) and tap.action == "off":
         stop(turn)
-        return True
-    elif command == "on":
+    elif isinstance(tap, Reminders) and tap.action == "on":
         restart(turn, config)
-        return True
-    elif command == "keep":
+    elif isinstance(tap, Reminders):
         turn.say("reminders.kept")
         turn.ask_again()
-        return True
-    turn.say("error.stale_button")
-    turn.ask_again()
+    elif isinstance(tap, Snooze | ReminderTime):
+        turn.say("error.stale_button")
+        turn.ask_again()
+    else:
+        return False
     return True
 
 

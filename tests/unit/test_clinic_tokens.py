@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from bot.reports.qr import qr_png
-from bot.reports.tokens import (
+from bot.clinic.tokens import (
     MAX_PAYLOAD,
     deep_link,
     hash_token,
@@ -14,6 +13,7 @@ from bot.reports.tokens import (
     parse_start_payload,
     start_payload,
 )
+from bot.reports.qr import qr_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -1,0 +1,89 @@
+"""Every message id built at run time, listed from the values that build it.
+
+Most msgids are literals (`Text("cancel.done")`) or named in flow files; both are checked
+elsewhere. The ones below are put together from a value (`f"progress.{direction}"`), so no
+scan of the code can see them. Each entry names the place that builds the ids and lists
+every id it can build, from the same constant or type the code uses; a test and the
+start-up check (`missing_msgids`) require each of them in both catalogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import get_args
+
+from bot.advice.selection import AdviceItem
+from bot.engine.flows import Flow
+
+#: (where the ids are built, the ids)
+DynamicIds = tuple[str, frozenset[str]]
+
+
+def _ids(pattern: str, values: Iterable[object]) -> frozenset[str]:
+    return frozenset(pattern.format(v) for v in values)
+
+
+def dynamic_msgids(
+    flows: Mapping[str, Flow],
+    advice: Sequence[AdviceItem],
+    categories: Mapping[str, Sequence[str]],
+    commands: Iterable[str],
+) -> list[DynamicIds]:
+    """The families of built msgids for these flows, advice items, instruments and commands.
+
+    `categories`: instrument id -> its result categories (empty: a result without one).
+    """
+    from bot.clinic.report_texts import FIELDS
+    from bot.engine.features.followup.reminders import SNOOZES
+    from bot.engine.features.questionnaires import startable
+    from bot.engine.model import InviteProblem
+    from bot.instruments import ComiChange
+    from bot.pathway.phase import Phase
+    from bot.pathway.progress import Direction
+    from bot.triage.rules import CLUSTERS
+
+    instruments = sorted({f.instrument for f in flows.values() if f.instrument})
+    results = frozenset(
+        key
+        for i in instruments
+        for key in ([f"result.{i}.{c}" for c in categories.get(i, ())] or [f"result.{i}"])
+    )
+    return [
+        (
+            "engine/features/clinic.py: invitation problems",
+            _ids("clinic.invite_{}", get_args(InviteProblem)),
+        ),
+        ("engine/features/triage.py: cluster names", _ids("escalation.cluster.{}", CLUSTERS)),
+        ("engine/features/questionnaires.py: results", results),
+        (
+            "engine/features/questionnaires.py: COMI change",
+            _ids("result.comi.{}", get_args(ComiChange)) if "comi" in instruments else frozenset(),
+        ),
+        ("engine/features/questionnaires.py: menu", _ids("menu.{}", startable(flows))),
+        ("engine/features/followup/progress.py: trend", _ids("progress.{}", get_args(Direction))),
+        (
+            "engine/features/followup/reminders.py: snooze",
+            _ids("reminder.snooze_{}", SNOOZES.values()),
+        ),
+        ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
+        ("charts.py: phases", _ids("phase.{}", get_args(Phase))),
+        ("advice: titles", frozenset(item.title_msgid for item in advice)),
+        ("advice: bodies", frozenset(item.body_msgid for item in advice)),
+        ("clinic/report_texts.py: fields", _ids("report.{}", FIELDS)),
+        ("clinic/report_texts.py: instruments", _ids("report.instrument.{}", instruments)),
+        (
+            "clinic/report_texts.py: categories",
+            frozenset(
+                f"report.category.{i}.{c}" for i in instruments for c in categories.get(i, ())
+            ),
+        ),
+        (
+            "clinic/report_texts.py: meanings",
+            frozenset("report.meaning" + key.removeprefix("result") for key in results),
+        ),
+    ]
+
+
+def missing_msgids(families: Sequence[DynamicIds], has: Callable[[str], bool]) -> list[str]:
+    """'where: msgid' for each built msgid that is not translated in every language."""
+    return [f"{where}: {key}" for where, ids in families for key in sorted(ids) if not has(key)]
