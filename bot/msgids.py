@@ -33,13 +33,15 @@ def dynamic_msgids(
 
     `categories`: instrument id -> its result categories (empty: a result without one).
     """
-    from bot.clinic.report_texts import FIELDS
+    from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
     from bot.engine.features.followup.reminders import SNOOZES
     from bot.engine.features.questionnaires import startable
     from bot.engine.model import InviteProblem
     from bot.instruments import ComiChange
+    from bot.pathway.config import PainType
     from bot.pathway.phase import Phase
     from bot.pathway.progress import Direction
+    from bot.reports.history import HISTORY_FLOW, SIGNALS
     from bot.triage.rules import CLUSTERS
 
     instruments = sorted({f.instrument for f in flows.values() if f.instrument})
@@ -80,6 +82,22 @@ def dynamic_msgids(
         (
             "clinic/report_texts.py: meanings",
             frozenset("report.meaning" + key.removeprefix("result") for key in results),
+        ),
+        ("clinic/report_texts.py: templates", _ids("report.{}", TEMPLATES)),
+        ("clinic/report_texts.py: pain types", _ids("report.pain_type.{}", get_args(PainType))),
+        ("clinic/report_texts.py: recurrence", _ids("report.recurrence.{}", RECURRENCE)),
+        (
+            "clinic/report.py: history signals",
+            _ids("report.signal.{}", SIGNALS) | _ids("report.signal.{}.why", SIGNALS),
+        ),
+        (
+            "clinic/report.py: history answer labels",
+            _ids(
+                "report.history.{}",
+                (s.id for s in flows[HISTORY_FLOW].steps if s.answer.type != "info")
+                if HISTORY_FLOW in flows
+                else (),
+            ),
         ),
     ]
 

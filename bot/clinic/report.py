@@ -17,15 +17,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clinic.access import ensure_ref, shares_with
 from bot.clinic.audit import audit
 from bot.clinic.report_texts import chart_labels, report_texts
-from bot.clinic.results import completed_results
+from bot.clinic.results import completed_results, flow_responses
 from bot.engine.features.clinic import QUESTION_FLOW, REDFLAG_FLOW
 from bot.engine.flows import Flow
 from bot.engine.model import Language, Text
 from bot.i18n import BRUSSELS, Catalogs
 from bot.reports.chart import progress_chart
-from bot.reports.model import HistoryPoint, PatientReport, RedFlagAnswer, RedFlagRecord
+from bot.reports.history import HISTORY_FLOW, history_signals
+from bot.reports.model import (
+    EpisodeInfo,
+    FlowResponse,
+    FlowValue,
+    HistoryLine,
+    HistoryPoint,
+    HistorySignal,
+    PatientHistory,
+    PatientReport,
+    RedFlagAnswer,
+    RedFlagRecord,
+    RedFlagScreen,
+)
 from bot.reports.pdf import render_summary_pdf
-from bot.store.models import Answer, Clinic, Episode, Patient, RedFlag, Response
+from bot.store.models import Answer, Clinic, Episode, Invitation, Patient, RedFlag, Response
 
 FOLLOWED = ("nrs", "comi")  # scores drawn over time
 
@@ -69,6 +82,8 @@ async def build_report(
         for i in latest
         if i in instruments and (notice := instruments[i].notice)
     )
+    red_flags = await red_flag_records(session, content, patient.id, language)
+    episode = await _episode(session, patient.id)
     return PatientReport(
         patient_ref=await ensure_ref(session, patient),
         clinic_name=clinic.name,
@@ -76,17 +91,22 @@ async def build_report(
         patient_language=patient.language or "nl",
         report_language=language,
         results=tuple(sorted(latest.values(), key=lambda r: r.completed_at)),
-        red_flags=await _red_flags(session, content, patient.id, language),
+        red_flags=red_flags,
         history=history if len(history) > 1 else (),
         patient_question=await _question(session, patient.id),
         notices=notices,
-        radicular=await _radicular(session, patient.id),
+        radicular=episode is not None and episode.pain_type == "radicular",
+        screen=await _screen(session, content, patient.id, red_flags),
+        episode=episode,
+        invitation_note=await _note(session, patient.id, clinic.id),
+        patient_history=await patient_history(session, content, patient.id, language, episode),
     )
 
 
-async def _red_flags(
+async def red_flag_records(
     session: AsyncSession, content: ReportContent, patient_id: int, language: Language
 ) -> tuple[RedFlagRecord, ...]:
+    """The patient's red flags, oldest first, their questions and answers in `language`."""
     query = select(RedFlag).where(RedFlag.patient_id == patient_id).order_by(RedFlag.raised_at)
     flow = content.flows.get(REDFLAG_FLOW)
     steps = {s.id: s.text for s in flow.steps} if flow else {}
@@ -113,6 +133,9 @@ async def _red_flags(
             raised_at=flag.raised_at,
             shown_at=flag.shown_at,
             acknowledged_at=flag.acknowledged_at,
+            seen_by_doctor_at=flag.seen_by_doctor_at,
+            source=flag.source,
+            response_id=flag.response_id,
         )
         for flag in (await session.execute(query)).scalars()
     )
@@ -135,17 +158,111 @@ async def _question(session: AsyncSession, patient_id: int) -> str | None:
     return value if isinstance(value, str) else None
 
 
-async def _radicular(session: AsyncSession, patient_id: int) -> bool:
+async def _episode(session: AsyncSession, patient_id: int) -> EpisodeInfo | None:
     query = (
-        select(Episode.pain_type)
+        select(Episode)
         .where(Episode.patient_id == patient_id)
-        .order_by(Episode.first_contact_at.desc())
+        .order_by(Episode.first_contact_at.desc(), Episode.id.desc())
         .limit(1)
     )
-    return (await session.execute(query)).scalar_one_or_none() == "radicular"
+    episode = (await session.execute(query)).scalar_one_or_none()
+    if episode is None:
+        return None
+    return EpisodeInfo(episode.onset, episode.pain_type, episode.recurrent)
 
 
-def render_pdf(content: ReportContent, report: PatientReport, language: Language) -> bytes:
+def full_screen(flow: Flow, response: FlowResponse) -> bool:
+    """Whether every screening question was asked (not a part screen for a few clusters,
+    as after a typed symptom): each step without a condition has an answer."""
+    answered = {item for item, _ in response.answers}
+    return all(
+        step.id in answered
+        for step in flow.steps
+        if step.when is None and step.answer.type != "info"
+    )
+
+
+async def _screen(
+    session: AsyncSession,
+    content: ReportContent,
+    patient_id: int,
+    red_flags: tuple[RedFlagRecord, ...],
+) -> RedFlagScreen | None:
+    """The latest complete red-flag screen; all negative when every answer was "no" and
+    it raised nothing."""
+    flow = content.flows.get(REDFLAG_FLOW)
+    if flow is None:
+        return None
+    screens = [
+        r
+        for _, r in await flow_responses(session, content.flows, [patient_id], [REDFLAG_FLOW])
+        if full_screen(flow, r)
+    ]
+    if not screens:
+        return None
+    latest = screens[-1]
+    raised = any(f.response_id == latest.response_id for f in red_flags)
+    negative = not raised and all(value is False for _, value in latest.answers)
+    return RedFlagScreen(latest.completed_at, negative)
+
+
+async def patient_history(
+    session: AsyncSession,
+    content: ReportContent,
+    patient_id: int,
+    language: Language,
+    episode: EpisodeInfo | None,
+) -> PatientHistory | None:
+    """The latest completed history, in `language`: signals (bot/reports/history.py)
+    with why they matter, then every answer under a short clinician label."""
+    flow = content.flows.get(HISTORY_FLOW)
+    if flow is None:
+        return None
+    responses = await flow_responses(session, content.flows, [patient_id], [HISTORY_FLOW])
+    if not responses:
+        return None
+    latest = responses[-1][1]
+    steps = {step.id: step for step in flow.steps}
+
+    def text(key: str) -> str:
+        return content.catalogs.render(language, Text(key))
+
+    def said(item: str, value: FlowValue) -> str:
+        if isinstance(value, bool):
+            return text("answer.yes" if value else "answer.no")
+        labels = {o.value: o.label for o in steps[item].answer.options}
+        return text(labels[value]) if value in labels else str(value)
+
+    recurrent = episode is not None and episode.recurrent
+    signals = history_signals(dict(latest.answers), recurrent_episode=recurrent)
+    return PatientHistory(
+        completed_at=latest.completed_at,
+        signals=tuple(
+            HistorySignal(key, text(f"report.signal.{key}"), text(f"report.signal.{key}.why"))
+            for key in signals
+        ),
+        answers=tuple(
+            HistoryLine(item, text(f"report.history.{item}"), said(item, value))
+            for item, value in latest.answers
+            if item in steps
+        ),
+    )
+
+
+async def _note(session: AsyncSession, patient_id: int, clinic_id: int) -> str | None:
+    """The clinic's note on the latest invitation of this clinic the patient opened."""
+    query = (
+        select(Invitation.note)
+        .where(Invitation.patient_id == patient_id, Invitation.clinic_id == clinic_id)
+        .order_by(Invitation.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def render_pdf(
+    content: ReportContent, report: PatientReport, language: Language, *, compress: bool = True
+) -> bytes:
     chart = None
     if report.history:
         series = {
@@ -154,7 +271,8 @@ def render_pdf(content: ReportContent, report: PatientReport, language: Language
         }
         labels = chart_labels(content.catalogs, language)
         chart = progress_chart(series["nrs"], series["comi"], [], labels, BRUSSELS).png
-    return render_summary_pdf(report, report_texts(content.catalogs, language), chart)
+    texts = report_texts(content.catalogs, language)
+    return render_summary_pdf(report, texts, chart, compress=compress)
 
 
 async def clinician_summary(

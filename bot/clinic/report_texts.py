@@ -33,7 +33,14 @@ FIELDS = (
     "radicular_note",
     "notices_heading",
     "disclaimer",
+    "screen_not_done",
+    "episode",
+    "onset",
+    "invitation_note",
+    "background_heading",
 )
+TEMPLATES = ("screen_negative", "screen_positive")  # formatted by the renderer
+RECURRENCE = ("first", "recurrent")  # report.recurrence.<key>
 _GROUPS = {
     "languages": "language",
     "instruments": "instrument",
@@ -43,6 +50,8 @@ _GROUPS = {
     "items": "item",
     "red_flag_levels": "level",
     "red_flag_clusters": "cluster",
+    "pain_types": "pain_type",
+    "recurrence": "recurrence",
 }
 
 
@@ -57,6 +66,7 @@ def report_texts(catalogs: Catalogs, language: Language) -> ReportTexts:
     fields: dict[str, Any] = {
         name: catalogs.render(language, Text(f"report.{name}")) for name in FIELDS
     }
+    fields.update({name: catalogs.message(language, f"report.{name}") for name in TEMPLATES})
     fields.update({name: _group(catalogs, language, group) for name, group in _GROUPS.items()})
     return ReportTexts(**fields)
 

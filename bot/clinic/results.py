@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.flows import Flow
-from bot.reports.model import QuestionnaireResult
+from bot.reports.model import FlowResponse, FlowValue, QuestionnaireResult
 from bot.store.models import Answer, Response, Score
 
 
@@ -65,3 +65,59 @@ async def completed_results(
         )
         results.append((response.patient_id, result))
     return results
+
+
+async def flow_responses(
+    session: AsyncSession,
+    flows: Mapping[str, Flow],
+    patient_ids: Sequence[int],
+    flow_ids: Sequence[str],
+    since: datetime | None = None,
+) -> list[tuple[int, FlowResponse]]:
+    """(patient id, response) of every completed run of the given unscored flows, oldest
+    first; answers as in `completed_results` (any JSON value kept: yes/no, codes, text)."""
+    query = (
+        select(Response)
+        .where(
+            Response.patient_id.in_(patient_ids),
+            Response.flow.in_(flow_ids),
+            Response.status == "completed",
+        )
+        .order_by(Response.completed_at, Response.id)
+    )
+    if since is not None:
+        query = query.where(Response.completed_at >= since)
+    responses = list((await session.execute(query)).scalars())
+    answers: dict[int, dict[str, FlowValue]] = {response.id: {} for response in responses}
+    if responses:
+        stored = await session.execute(
+            select(Answer).where(Answer.response_id.in_(answers)).order_by(Answer.id)
+        )
+        for answer in stored.scalars():
+            if isinstance(answer.value, bool | int | str):
+                answers[answer.response_id][answer.item] = answer.value
+    out = []
+    for response in responses:
+        assert response.completed_at is not None
+        out.append(
+            (
+                response.patient_id,
+                FlowResponse(
+                    response_id=response.id,
+                    flow=response.flow,
+                    version=response.flow_version,
+                    language=response.language,
+                    completed_at=response.completed_at,
+                    answers=tuple(answers[response.id].items()),
+                    typed=_typed(flows.get(response.flow)),
+                ),
+            )
+        )
+    return out
+
+
+def _typed(flow: Flow | None) -> frozenset[str]:
+    """Items of a flow answered with the patient's own text."""
+    if flow is None:
+        return frozenset()
+    return frozenset(step.id for step in flow.steps if step.answer.type == "text")

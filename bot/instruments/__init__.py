@@ -35,6 +35,11 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     module.NAME: module.CATEGORIES for module in (startback, orebro, comi, nrs)
 }
 
+#: Instrument id -> the names of its part scores (`InstrumentScore.subscales`).
+SUBSCALES: dict[str, tuple[str, ...]] = {
+    module.NAME: module.SUBSCALES for module in (startback, orebro, comi, nrs)
+}
+
 #: Instrument id -> item id -> allowed stored values.
 ITEMS: dict[str, dict[str, tuple[int, ...]]] = {
     module.NAME: dict(module.ITEMS) for module in (startback, orebro, comi, nrs)
@@ -46,6 +51,7 @@ __all__ = [
     "ITEMS",
     "MAX_TOTAL",
     "SCORERS",
+    "SUBSCALES",
     "ComiChange",
     "InstrumentScore",
     "Scorer",

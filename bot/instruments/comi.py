@@ -33,6 +33,7 @@ ITEMS: ItemSpec = MappingProxyType(
     }
 )
 DOMAINS = ("pain", "function", "wellbeing", "quality_of_life", "disability")
+SUBSCALES: tuple[str, ...] = DOMAINS  # named part scores
 
 #: Mannion 2009: a fall of 2.2 or more is an improvement, a rise of 0.3 or more
 #: a deterioration for one patient.

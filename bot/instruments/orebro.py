@@ -11,6 +11,7 @@ NAME = "orebro"
 VERSION = 1
 #: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
 CATEGORIES: tuple[str, ...] = ("elevated", "not_elevated")
+SUBSCALES: tuple[str, ...] = ()  # named part scores
 
 _SCALE = tuple(range(11))
 ITEMS: ItemSpec = MappingProxyType(

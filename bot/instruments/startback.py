@@ -11,6 +11,7 @@ NAME = "startback"
 VERSION = 1
 #: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
 CATEGORIES: tuple[str, ...] = ("low", "medium", "high")
+SUBSCALES: tuple[str, ...] = ("psychosocial",)  # named part scores
 
 _AGREE = (0, 1)  # 0 = disagree (Oneens), 1 = agree (Eens)
 #: Items 5-9, the psychosocial (distress) subscale.

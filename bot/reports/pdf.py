@@ -1,9 +1,13 @@
-"""The one-page A4 pre-consultation summary for the clinician (fpdf2).
+"""The A4 pre-consultation summary for the clinician (fpdf2): one page, a second one
+when the history and several red flags do not fit.
 
-Order on the page: header, red flags (first, in red, only when there are any), scores
+Order on the page: header, the red-flag screen status ("all negative (date)", "not
+screened", or "not all negative"), the clinic's invitation note and the episode (onset,
+back or radicular, recurrence), red flags (in red, only when there are any), scores
 with their meaning and the answers that drive them (then the radicular-pain note and
 the unvalidated language versions), the NRS/COMI chart (or the history as text when
-no chart is given), the patient's question, instrument notices, disclaimer.
+no chart is given), the pre-consultation history (signals with why they matter first,
+then the answers), the patient's question, instrument notices, disclaimer.
 Times are printed in the timezone of `report.generated_at`. The creation date is
 `generated_at`, so the same input gives the same bytes.
 """
@@ -20,7 +24,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from bot.reports.key_items import TOTAL_MAX, key_items
-from bot.reports.model import HistoryPoint, PatientReport, QuestionnaireResult, RedFlagRecord
+from bot.reports.model import (
+    HistoryPoint,
+    PatientHistory,
+    PatientReport,
+    QuestionnaireResult,
+    RedFlagRecord,
+)
 from bot.reports.texts import ReportTexts
 
 # DejaVu ships with matplotlib and covers French/Dutch accents and symbols like "≥".
@@ -45,12 +55,15 @@ def render_summary_pdf(
     """Render the summary; `compress=False` leaves content streams readable for tests."""
     pdf = _Summary(report, texts, compress=compress)
     pdf.header_block()
+    pdf.context_block()
     if report.red_flags:
         pdf.red_flags(report.red_flags)
     if report.results:
         pdf.scores(report.results)
     if chart_png is not None or report.history:
         pdf.history(report.history, chart_png)
+    if report.patient_history is not None:
+        pdf.background(report.patient_history)
     if report.patient_question:
         pdf.question(report.patient_question)
     pdf.footer_block()
@@ -124,6 +137,34 @@ class _Summary:
         self.line(f"{t.patient_ref}: {r.patient_ref}    {t.clinic}: {r.clinic_name}")
         language = _label(t.languages, r.patient_language)
         self.line(f"{t.generated}: {self.when(r.generated_at)}    {t.patient_language}: {language}")
+
+    def context_block(self) -> None:
+        """Screen status, the invitation note and the episode, right under the header."""
+        t, r = self.texts, self.report
+        self.pdf.ln(1)
+        if r.screen is None:
+            self.line(t.screen_not_done, size=10, bold=True, color=_RED)
+        elif r.screen.all_negative:
+            self.line(
+                t.screen_negative.format(date=self.when(r.screen.completed_at)), size=10, bold=True
+            )
+        else:
+            self.line(
+                t.screen_positive.format(date=self.when(r.screen.completed_at)),
+                size=10,
+                bold=True,
+                color=_RED,
+            )
+        if r.episode is not None:
+            onset = r.episode.onset.strftime(self.texts.datetime_format.split(" ")[0])
+            parts = [
+                f"{t.onset} {onset}",
+                _label(t.pain_types, r.episode.pain_type),
+                _label(t.recurrence, "recurrent" if r.episode.recurrent else "first"),
+            ]
+            self.line(f"{t.episode}: {'  ·  '.join(parts)}")
+        if r.invitation_note:
+            self.line(f"{t.invitation_note}: {r.invitation_note}")
 
     def red_flags(self, flags: tuple[RedFlagRecord, ...]) -> None:
         t = self.texts
@@ -200,6 +241,17 @@ class _Summary:
         for instrument, values in series.items():
             steps = "  →  ".join(f"{self.number(p.value)} ({self.when(p.at)})" for p in values)
             self.line(f"{_label(t.instruments, instrument)}: {steps}")
+
+    def background(self, history: PatientHistory) -> None:
+        """The pre-consultation history: signals (bold, with why) first, then the answers."""
+        t = self.texts
+        self.heading(f"{t.background_heading} ({self.when(history.completed_at)})")
+        for signal in history.signals:
+            self.line(f"•  {signal.text}", bold=True)
+            self.line(f"→ {signal.why}", color=_GREY)
+        if history.answers:
+            self.pdf.ln(1)
+            self.line("    ".join(f"{a.label}: {a.answer}" for a in history.answers), size=8)
 
     def question(self, question: str) -> None:
         self.heading(self.texts.question_heading)

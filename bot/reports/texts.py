@@ -11,6 +11,10 @@ renderers hold no language logic. Mapping keys:
 - `items`: `"<instrument>.<item id>"` -> short clinician label of the item.
 - `red_flag_levels`: `"urgent"`, `"semi_urgent"` -> label; `red_flag_clusters`:
   cluster id -> label.
+- `pain_types`: `"back"`, `"radicular"` -> label; `recurrence`: `"first"`,
+  `"recurrent"` -> label.
+
+`screen_negative` and `screen_positive` are templates with a `{date}` placeholder.
 
 A missing label prints its key, so a gap in the catalogs shows in the report rather
 than hiding a result; a missing meaning leaves the meaning line out.
@@ -45,6 +49,13 @@ class ReportTexts:
     radicular_note: str
     notices_heading: str
     disclaimer: str
+    screen_negative: str
+    screen_positive: str
+    screen_not_done: str
+    episode: str
+    onset: str
+    invitation_note: str
+    background_heading: str
     languages: Mapping[str, str]
     instruments: Mapping[str, str]
     categories: Mapping[str, str]
@@ -53,5 +64,7 @@ class ReportTexts:
     items: Mapping[str, str]
     red_flag_levels: Mapping[str, str]
     red_flag_clusters: Mapping[str, str]
+    pain_types: Mapping[str, str]
+    recurrence: Mapping[str, str]
     datetime_format: str = "%d/%m/%Y %H:%M"
     decimal_separator: str = ","

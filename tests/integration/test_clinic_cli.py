@@ -80,7 +80,14 @@ async def test_the_clinic_commands_end_to_end(
     )
     assert code == 0
     bundle = Bundle.model_validate(json.loads(export.read_text()))
-    assert len(bundle.entry or []) == 1
+    responses = [
+        str(e.resource.questionnaire)
+        for e in bundle.entry or []
+        if e.resource.get_resource_type() == "QuestionnaireResponse"
+    ]
+    assert [r for r in responses if "/nrs|" in r] == [
+        "https://backpath.be/fhir/Questionnaire/nrs|1"
+    ]
     code, table, _ = await cli(
         "export", "--clinic", clinic_id, "--format", "csv", "--since", "2027-01-01"
     )

@@ -78,7 +78,13 @@ COMI = QuestionnaireResult(
         ("social_disability", 3),
         ("work_disability", 2),
     ),
-    subscales={"pain": 7, "function": 5, "wellbeing": 7.5, "qol": 5, "disability": 3.75},
+    subscales={
+        "pain": 7,
+        "function": 5,
+        "wellbeing": 7.5,
+        "quality_of_life": 5,
+        "disability": 3.75,
+    },
 )
 NRS = QuestionnaireResult(
     instrument="nrs",
@@ -163,6 +169,13 @@ DUTCH = ReportTexts(
     radicular_note="STarT Back en Örebro zijn niet gevalideerd bij radiculaire pijn.",
     notices_heading="Copyright",
     disclaimer="Screening, geen diagnose.",
+    screen_negative="Rode-vlaggenscreening: alle antwoorden negatief ({date})",
+    screen_positive="Rode-vlaggenscreening ({date}): niet alles negatief",
+    screen_not_done="Rode-vlaggenscreening: niet afgenomen",
+    episode="Episode",
+    onset="begonnen op",
+    invitation_note="Notitie bij de uitnodiging",
+    background_heading="Voorgeschiedenis (eigen vragen, niet gevalideerd)",
     languages={"nl": "Nederlands", "fr": "Frans"},
     instruments={
         "startback": "STarT Back",
@@ -185,6 +198,8 @@ DUTCH = ReportTexts(
     items={f"startback.{item}": f"nl-{item}" for item in _ITEMS},
     red_flag_levels={"urgent": "Dringend", "semi_urgent": "Binnen 48 u"},
     red_flag_clusters={"neuro": "Neurologisch noodgeval"},
+    pain_types={"back": "lage rugpijn", "radicular": "radiculaire pijn"},
+    recurrence={"first": "eerste episode", "recurrent": "recidiverend"},
 )
 
 FRENCH = ReportTexts(
@@ -207,6 +222,13 @@ FRENCH = ReportTexts(
     radicular_note="STarT Back et Örebro ne sont pas validés en cas de douleur radiculaire.",
     notices_heading="Droits d'auteur",
     disclaimer="Dépistage, pas un diagnostic.",
+    screen_negative="Dépistage des drapeaux rouges : toutes les réponses négatives ({date})",
+    screen_positive="Dépistage des drapeaux rouges ({date}) : pas tout négatif",
+    screen_not_done="Dépistage des drapeaux rouges : non réalisé",
+    episode="Épisode",
+    onset="début le",
+    invitation_note="Note jointe à l'invitation",
+    background_heading="Antécédents (nos questions, non validées)",
     languages={"nl": "néerlandais", "fr": "français"},
     instruments={
         "startback": "STarT Back",
@@ -220,4 +242,6 @@ FRENCH = ReportTexts(
     items={f"startback.{item}": f"fr-{item}" for item in _ITEMS},
     red_flag_levels={"urgent": "Urgent", "semi_urgent": "Dans les 48 h"},
     red_flag_clusters={"neuro": "Urgence neurologique"},
+    pain_types={"back": "lombalgie", "radicular": "douleur radiculaire"},
+    recurrence={"first": "premier épisode", "recurrent": "récidivante"},
 )

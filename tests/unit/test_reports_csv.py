@@ -3,9 +3,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from bot.reports.csv_export import FIXED_COLUMNS, export_csv
-from tests.unit.report_samples import export_rows
+from bot.reports.model import ExportFlag
+from tests.unit.report_samples import RED_FLAG, export_rows
 
 
 def _export() -> list[dict[str, str]]:
@@ -64,3 +67,26 @@ def test_empty_export_has_only_the_header() -> None:
     export_csv([], out)
 
     assert list(csv.reader(io.StringIO(out.getvalue()))) == [list(FIXED_COLUMNS)]
+
+
+def test_red_flags_are_rows_with_level_cluster_source_and_times() -> None:
+    flag = replace(RED_FLAG, seen_by_doctor_at=datetime(2025, 3, 14, 10, 0, tzinfo=UTC))
+    out = io.StringIO(newline="")
+    export_csv(export_rows(), out, red_flags=[ExportFlag("P-7F3K-92QD", flag)])
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+
+    questionnaire, red = rows[0], rows[-1]
+    assert len(rows) == len(export_rows()) + 1
+    assert questionnaire["red_flag_level"] == ""
+    assert red["patient_ref"] == "P-7F3K-92QD"
+    assert red["instrument"] == "red_flag"
+    assert (red["red_flag_level"], red["red_flag_cluster"], red["red_flag_source"]) == (
+        "urgent",
+        "neuro",
+        "screen",
+    )
+    assert red["red_flag_raised_at"] == "2025-03-13T17:58:00Z"
+    assert red["red_flag_shown_at"] == "2025-03-13T17:58:01Z"
+    assert red["red_flag_acknowledged_at"] == ""
+    assert red["red_flag_seen_by_doctor_at"] == "2025-03-14T10:00:00Z"
+    assert red["total"] == red["completed_at"] == red["item:startback.fear"] == ""

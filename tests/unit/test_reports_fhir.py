@@ -47,13 +47,16 @@ def test_questionnaire_response_carries_answers_and_scores() -> None:
     assert items["bothersome"] == 3
     assert items["score.total"] == 6
     assert items["score.psychosocial"] == 4
-    assert items["score.category"] == "high"
+    # LOINC 91352-5's answer list LL3578-3: High = LA9193-9.
+    assert items["score.category"] == "LA9193-9"
+    (category,) = [i for i in data["item"] if i["linkId"] == "score.category"]
+    assert category["answer"][0]["valueCoding"]["system"] == "http://loinc.org"
 
 
-def test_nrs_uses_the_loinc_questionnaire() -> None:
+def test_nrs_refers_to_our_questionnaire() -> None:
     response = questionnaire_response(NRS, "P-1")
 
-    assert response.questionnaire == "http://loinc.org/q/72514-3"
+    assert response.questionnaire == "https://backpath.be/fhir/Questionnaire/nrs|1"
     assert _items(response) == {"pain": 7, "score.total": 7}
 
 

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.reports.model import PatientReport
+from bot.clinic.report_texts import report_texts
+from bot.engine.model import Language
+from bot.i18n import Catalogs
+from bot.reports.model import EpisodeInfo, PatientReport, RedFlagScreen
 from bot.reports.pdf import render_summary_pdf
 from bot.reports.qr import qr_png
 from bot.reports.texts import ReportTexts
@@ -137,3 +141,58 @@ def test_same_input_same_bytes() -> None:
 
     assert first == render_summary_pdf(report(), DUTCH, None)
     assert NOW.strftime("%Y%m%d").encode() in first  # creation date from generated_at
+
+
+SCREEN_DONE = RedFlagScreen(datetime(2025, 3, 13, 17, 50, tzinfo=UTC), all_negative=True)
+EPISODE = EpisodeInfo(date(2025, 2, 20), "radicular", recurrent=True)
+
+
+def test_screen_status_is_explicit_and_never_confusable() -> None:
+    negative = extract_text(_render(report(screen=SCREEN_DONE))).splitlines()
+    missing = extract_text(_render(report(screen=None))).splitlines()
+    positive = extract_text(
+        _render(report(screen=replace(SCREEN_DONE, all_negative=False), red_flags=(RED_FLAG,)))
+    ).splitlines()
+
+    assert "Rode-vlaggenscreening: alle antwoorden negatief (13/03/2025 18:50)" in negative
+    assert "Rode-vlaggenscreening: niet afgenomen" in missing
+    assert not any("negatief" in line for line in missing)
+    assert not any("niet afgenomen" in line for line in negative)
+    assert "Rode-vlaggenscreening (13/03/2025 18:50): niet alles negatief" in positive
+    assert not any("alle antwoorden negatief" in line for line in positive)
+
+
+def test_episode_and_invitation_note_under_the_header() -> None:
+    text = extract_text(
+        _render(report(episode=EPISODE, invitation_note="Na val van de trap, graag kijken."))
+    ).splitlines()
+
+    assert "Episode: begonnen op 20/02/2025  ·  radiculaire pijn  ·  recidiverend" in text
+    assert "Notitie bij de uitnodiging: Na val van de trap, graag kijken." in text
+    assert text.index("Notitie bij de uitnodiging: Na val van de trap, graag kijken.") < (
+        text.index("Scores")
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", ["Rode-vlaggenscreening: alle antwoorden negatief (13/03/2025 18:50)",
+                "Episode: begonnen op 20/02/2025  ·  radiculaire pijn (uitstralend tot onder "
+                "de knie)  ·  recidiverende pijn",
+                "Notitie bij de uitnodiging: controle"]),
+        ("fr", ["Dépistage des drapeaux rouges : toutes les réponses négatives (13/03/2025 18:50)",
+                "Épisode: début le 20/02/2025  ·  douleur radiculaire (irradiant sous le genou)"
+                "  ·  douleur récidivante",
+                "Note jointe à l'invitation: controle"]),
+    ],
+)  # fmt: skip
+def test_context_block_with_the_real_catalog_texts(
+    catalogs: Catalogs, language: Language, expected: list[str]
+) -> None:
+    texts = report_texts(catalogs, language)
+    pdf = _render(report(screen=SCREEN_DONE, episode=EPISODE, invitation_note="controle"), texts)
+    lines = extract_text(pdf).splitlines()
+
+    for line in expected:
+        assert line in lines

@@ -4,8 +4,10 @@ The service resolves a `/start i_<token>` deep link against the database and han
 engine only the outcome, in `Event.invite` (a VerifiedInvite or a problem): never the
 token, and never anything the patient typed.
 A valid invitation sets the agenda: the separate consent to share with the clinic,
-the red-flag screen (when that flow exists), the requested instruments (those that
-exist) and an optional question for the appointment. When the last of them is done
+the red-flag screen (when that flow exists), the episode (onset, back or radicular,
+recurrence) when the patient has not described one yet, the requested instruments
+(those that exist), the offer of the optional history (work, medication, treatments)
+and an optional question for the appointment. When the last of them is done
 the invitation is completed (InvitationCompleted: the clinicians get their summary).
 `/sharing` withdraws the sharing.
 """
@@ -34,13 +36,29 @@ from bot.engine.turn import Turn
 SHARING_FLOW = "clinic_sharing"
 QUESTION_FLOW = "clinic_question"
 REDFLAG_FLOW = "redflags"
+HISTORY_OFFER_FLOW = "history_offer"  # the optional history (bot/engine/features/history.py)
+EPISODE = "episode"  # the flow, and the memo key it sets (docs/contracts.md)
 INVITE_MEMO = "clinic.invite"  # the invitation being filled in
 SHARED_MEMO = "clinic.shared"  # [[clinic id, clinic name], ...] shared with now
 
 
-def invite_agenda(flows: Mapping[str, Flow], instruments: Sequence[str]) -> tuple[str, ...]:
-    """The flows an invitation runs, in order, leaving out those that do not exist."""
-    wanted = (SHARING_FLOW, REDFLAG_FLOW, *instruments, QUESTION_FLOW)
+def invite_agenda(
+    flows: Mapping[str, Flow], instruments: Sequence[str], *, ask_episode: bool = False
+) -> tuple[str, ...]:
+    """The flows an invitation runs, in order, leaving out those that do not exist.
+
+    `ask_episode`: the patient has no episode yet, so the clinician's summary would
+    lack onset, back or radicular pain and recurrence: ask it after the red flags.
+    """
+    episode = (EPISODE,) if ask_episode else ()
+    wanted = (
+        SHARING_FLOW,
+        REDFLAG_FLOW,
+        *episode,
+        *instruments,
+        HISTORY_OFFER_FLOW,
+        QUESTION_FLOW,
+    )
     seen: list[str] = []
     for flow_id in wanted:
         if flow_id in flows and flow_id not in seen:
@@ -49,7 +67,9 @@ def invite_agenda(flows: Mapping[str, Flow], instruments: Sequence[str]) -> tupl
 
 
 def _agenda(turn: Turn, invite: Mapping[str, Any]) -> tuple[str, ...]:
-    return invite_agenda(turn.engine.flows, invite["instruments"])
+    return invite_agenda(
+        turn.engine.flows, invite["instruments"], ask_episode=turn.memo(EPISODE) is None
+    )
 
 
 def _open(turn: Turn, invite: VerifiedInvite) -> None:
@@ -131,6 +151,12 @@ class Clinic(Feature):
             return
         if flow.id == SHARING_FLOW:
             self._shared(turn, invite, frame.answers.get("share") == "yes")
+        agenda = turn.state.agenda
+        if QUESTION_FLOW in agenda[:-1]:
+            # The episode queues the pathway's first questionnaires (COMI baseline, ...)
+            # at the end: they belong in the summary, so the question stays last.
+            last = (*(f for f in agenda if f != QUESTION_FLOW), QUESTION_FLOW)
+            turn.state = replace(turn.state, agenda=last)
         planned = set(_agenda(turn, invite))
         pending = set(turn.state.agenda) | {f.flow for f in turn.state.stack}
         if flow.id in planned and not planned & pending:
@@ -147,7 +173,8 @@ class Clinic(Feature):
             turn.remember(SHARED_MEMO, [*shared, [invite["clinic"], invite["clinic_name"]]])
             turn.say("clinic.sharing_granted", clinic=invite["clinic_name"])
         else:
-            # Nothing goes to the clinic, so no question for it either.
-            agenda = tuple(f for f in turn.state.agenda if f != QUESTION_FLOW)
+            # Nothing goes to the clinic, so no history or question for it either.
+            dropped = (HISTORY_OFFER_FLOW, QUESTION_FLOW)
+            agenda = tuple(f for f in turn.state.agenda if f not in dropped)
             turn.state = replace(turn.state, agenda=agenda)
             turn.say("clinic.sharing_refused")

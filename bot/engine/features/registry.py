@@ -11,6 +11,7 @@ from bot.engine.features.clinic import Clinic
 from bot.engine.features.core import Core
 from bot.engine.features.data_rights import DataRights
 from bot.engine.features.followup import FollowUp
+from bot.engine.features.history import History
 from bot.engine.features.intake import Intake
 from bot.engine.features.questionnaires import Questionnaires
 from bot.engine.features.triage import Triage
@@ -29,6 +30,7 @@ def default_features(
         Triage(),
         Core(),
         Clinic(),
+        History(),
         DataRights(),
         Intake(),
         Questionnaires(flows),
