@@ -30,6 +30,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,7 @@ def _texts() -> st.SearchStrategy[str]:
     )
 
 
+TEXTS = _texts()
 COMMAND_NAMES = [
     "start", "help", "pain", "startback", "orebro", "comi", "back", "cancel", "pause",
     "resume", "language", "about", "flare", "seen", "advice", "mydata", "sharing",
@@ -89,6 +91,12 @@ COMMAND_NAMES = [
     "start@backpath_bot", "",
 ]  # fmt: skip
 TOKEN_CHARS = string.ascii_letters + string.digits + "_-"
+COMMANDS = st.sampled_from(COMMAND_NAMES) | st.text(ANY_CHAR, max_size=8)
+HINTS = st.sampled_from(["nl", "fr", "fr-BE", "en", None, "x" * 40])
+# mostly real taps; a "time" step (clock moves, reminders due) now and then
+KINDS = st.sampled_from(
+    ["tap"] * 9 + ["text"] * 3 + ["command"] * 2 + ["start", "data", "data"] + ["time"]
+)
 
 
 def _start_args() -> st.SearchStrategy[str]:
@@ -98,16 +106,19 @@ def _start_args() -> st.SearchStrategy[str]:
         st.builds("i_{}".format, token),  # a forged invitation token of the right shape
         st.builds("s_{}".format, token),  # a forged staff token
         st.builds("i_{}".format, st.text(ANY_CHAR, max_size=40)),
-        st.builds("invite:{}:{}:{}:{}".format, number, number, st.text(max_size=9), _texts()),
+        st.builds("invite:{}:{}:{}:{}".format, number, number, st.text(max_size=9), TEXTS),
         st.sampled_from(["invite:", "invite:abc", "invite:used", "invite:1:999:nrs:X", "i_"]),
-        _texts(),
+        TEXTS,
     )
 
 
-def _forged_data(last_seq: int, victim_reminders: list[int]) -> st.SearchStrategy[str]:
+START_ARGS = _start_args()
+
+
+def _forged_data(victim_reminders: list[int]) -> st.SearchStrategy[str]:
     """Button data as an attacker would type it (bot/engine/callbacks.py's format and the
     old one), with question numbers near the real ones and the victim's reminder ids."""
-    seq = st.one_of(st.integers(0, last_seq + 2).map(str), st.text(DIGITS, max_size=3))
+    seq = st.one_of(st.integers(0, 2 * EVENTS_PER_PATIENT).map(str), st.text(DIGITS, max_size=3))
     field_ = st.one_of(st.integers(-1, 30).map(str), st.text(ANY_CHAR, max_size=5))
     theirs = st.sampled_from(victim_reminders or [1]).map(str)
     version = st.sampled_from([VERSION, VERSION, "1", "", "²"])
@@ -138,6 +149,10 @@ class World:
     inputs: int = 0
     patients: int = 0
     marks: list[str] = field(default_factory=list)
+
+    @cached_property
+    def forged(self) -> st.SearchStrategy[str]:
+        return _forged_data(self.victim_reminders)
 
     def run(self, coro: Any) -> Any:
         return self.loop.run_until_complete(coro)
@@ -225,25 +240,24 @@ def _buttons(outcome: Outcome | None) -> list[str]:
     return [b.data for r in outcome.replies for row in r.buttons for b in row]
 
 
-def _event(data: st.DataObject, world: World, last: Outcome | None, seq: int) -> Event | None:
+def _event(data: st.DataObject, world: World, last: Outcome | None) -> Event | None:
     """The next input: a real tap (often), hostile input, or None for "time passes"."""
-    hint = data.draw(st.sampled_from(["nl", "fr", "fr-BE", "en", None, "x" * 40]))
-    kind = data.draw(st.sampled_from(["tap", "tap", "tap", "text", "command", "start", "data"]))
-    kind = data.draw(st.sampled_from([kind, kind, kind, kind, "time"]))
+    hint = data.draw(HINTS)
+    kind = data.draw(KINDS)
     real = _buttons(last)
     if kind == "tap" and real:
         return Event("choice", text=data.draw(st.sampled_from(real)), language_hint=hint)
     if kind == "time":
         return None
     if kind == "command":
-        name = data.draw(st.sampled_from(COMMAND_NAMES) | st.text(ANY_CHAR, max_size=8))
-        return Event("command", text=name, arg=data.draw(_texts()), language_hint=hint)
+        name = data.draw(COMMANDS)
+        return Event("command", text=name, arg=data.draw(TEXTS), language_hint=hint)
     if kind == "start":
-        return Event("start", arg=data.draw(_start_args()), language_hint=hint)
+        return Event("start", arg=data.draw(START_ARGS), language_hint=hint)
     if kind == "data":
-        forged = data.draw(_forged_data(seq, world.victim_reminders))
+        forged = data.draw(world.forged)
         return Event("choice", text=forged, language_hint=hint)
-    text = data.draw(_texts())
+    text = data.draw(TEXTS)
     if data.draw(st.booleans()):
         text = f"{MARK}{world.inputs:06d}{text}"
         world.marks.append(f"{MARK}{world.inputs:06d}")
@@ -262,8 +276,8 @@ async def _service_patient(data: st.DataObject, world: World) -> None:
     channel = data.draw(st.sampled_from(["telegram", "terminal"]))
     last: Outcome | None = None
     waiting: Rendered | None = None
-    for seq in range(EVENTS_PER_PATIENT):
-        event = _event(data, world, last, seq)
+    for _ in range(EVENTS_PER_PATIENT):
+        event = _event(data, world, last)
         world.inputs += 1
         if event is None:
             world.clock.advance(timedelta(hours=data.draw(st.integers(1, 24 * 20))))
@@ -293,7 +307,7 @@ async def _service_patient(data: st.DataObject, world: World) -> None:
 async def _chat_patient(data: st.DataObject, world: World) -> None:
     """A whole `backpath chat` session from piped lines: it must end cleanly at EOF."""
     lines = data.draw(
-        st.lists(st.one_of(_texts(), st.integers(0, 12).map(str), st.just("/delete")), max_size=12)
+        st.lists(st.one_of(TEXTS, st.integers(0, 12).map(str), st.just("/delete")), max_size=12)
     )
     stdin = io.StringIO("".join(line.replace("\n", " ") + "\n" for line in lines))
     stdout = io.StringIO()
@@ -310,7 +324,7 @@ def test_hostile_input_never_crashes_leaks_or_touches_another_patient(world: Wor
     root, ours = logging.getLogger(), logging.getLogger("bot")
     root.addHandler(handler)
     ours.setLevel(logging.DEBUG)  # (libraries' debug records are dropped by the filter)
-    examples = max(1, INPUTS // EVENTS_PER_PATIENT) + 20
+    examples = INPUTS * 11 // (10 * EVENTS_PER_PATIENT) + 20  # chat sessions are shorter
 
     @settings(
         max_examples=examples,
