@@ -25,6 +25,7 @@ from bot.store.models import Episode, Patient, Response, Score
 PROGRESS = "progress"
 FILENAME = "progress.png"
 SERIES = ("nrs", "comi")
+NRS_NOW = "nrs_now"  # pain ratings of the moment: drawn apart from the weekly ones
 
 
 class Charts:
@@ -44,7 +45,7 @@ class Charts:
         self, session: AsyncSession, patient_id: int, language: Language
     ) -> ChartResult | None:
         rows = await session.execute(
-            select(Score.instrument, Score.total, Response.completed_at)
+            select(Score.instrument, Score.recall, Score.total, Response.completed_at)
             .join(Response, Score.response_id == Response.id)
             .where(
                 Response.patient_id == patient_id,
@@ -53,10 +54,11 @@ class Charts:
             )
             .order_by(Response.completed_at)
         )
-        series: dict[str, list[tuple[datetime, float]]] = {s: [] for s in SERIES}
-        for instrument, total, completed_at in rows:
+        series: dict[str, list[tuple[datetime, float]]] = {s: [] for s in (*SERIES, NRS_NOW)}
+        for instrument, recall, total, completed_at in rows:
             if completed_at is not None:
-                series[instrument].append((completed_at, float(total)))
+                name = NRS_NOW if instrument == "nrs" and recall == "now" else instrument
+                series[name].append((completed_at, float(total)))
         onset = (
             await session.execute(
                 select(Episode.onset)
@@ -65,7 +67,7 @@ class Charts:
                 .limit(1)
             )
         ).scalar_one_or_none()
-        if not series["nrs"] and not series["comi"]:
+        if not any(series.values()):
             return None
         tz = self.config.tz
         boundaries = (
@@ -75,7 +77,13 @@ class Charts:
         )
         labels = self._labels(language)
         return await asyncio.to_thread(
-            progress_chart, series["nrs"], series["comi"], boundaries, labels, tz
+            progress_chart,
+            series["nrs"],
+            series["comi"],
+            boundaries,
+            labels,
+            tz,
+            series[NRS_NOW],
         )
 
     def _labels(self, language: Language) -> ChartLabels:
@@ -88,6 +96,7 @@ class Charts:
             x_axis=text("chart.x_axis"),
             nrs=text("chart.nrs"),
             comi=text("chart.comi"),
+            nrs_now=text("chart.nrs_now"),
             phase_names={
                 p: text(f"phase.{p}") for p in ("hyperacute", "acute", "subacute", "chronic")
             },

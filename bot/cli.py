@@ -1,5 +1,5 @@
-"""The `backpath` command: run | chat | migrate | score, and for clinics: clinic | clinician |
-invite | report | export."""
+"""The `backpath` command: run | serve | webhook | chat | migrate | backup | score, and for
+clinics: clinic | clinician | invite | report | export."""
 
 from __future__ import annotations
 
@@ -39,39 +39,91 @@ async def _chat(args: argparse.Namespace) -> int:
 
 async def _migrate(_: argparse.Namespace) -> int:
     from bot.store import Database
+    from bot.store.release import migrate_locked
 
     db = Database(_settings().resolved_database_url)
     try:
-        await db.migrate()
+        await migrate_locked(db)
     finally:
         await db.dispose()
     print("database is up to date")
     return 0
 
 
-def _run(_: argparse.Namespace) -> int:
-    from bot.telegram.app import serve
-
-    settings = _settings()
+def _token_missing(settings: Settings) -> bool:
     if settings.telegram_bot_token is None:
         print(
             "TELEGRAM_BOT_TOKEN is not set. Try `backpath chat` to talk to the bot here.",
             file=sys.stderr,
         )
+        return True
+    return False
+
+
+def _run(settings: Settings) -> int:
+    from bot.startup import preflight
+    from bot.telegram.app import serve
+
+    if _token_missing(settings):
         return 2
+    asyncio.run(preflight(settings))
     serve(settings)
+    return 0
+
+
+def _serve(settings: Settings) -> int:
+    from bot.web.serve import serve
+
+    if _token_missing(settings):
+        return 2
+    if settings.telegram_webhook_secret is None:
+        print(
+            "TELEGRAM_WEBHOOK_SECRET is not set (1-256 characters A-Z a-z 0-9 _ -; "
+            "`backpath webhook set` registers it with Telegram).",
+            file=sys.stderr,
+        )
+        return 2
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _webhook(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram.webhook import WebhookError, webhook_command
+
+    try:
+        asyncio.run(webhook_command(args.action, settings, sys.stdout))
+    except WebhookError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store.backup import BackupError, backup_sqlite
+
+    try:
+        backup_sqlite(settings.resolved_database_url, args.file)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"backup written to {args.file}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backpath", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="serve Telegram (needs TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("run", help="serve Telegram by long polling (one process)")
+    sub.add_parser("serve", help="serve Telegram's webhook, health and metrics (a worker)")
+    webhook = sub.add_parser("webhook", help="register the webhook with Telegram, or not")
+    webhook.add_argument("action", choices=["set", "delete", "info"])
+    backup = sub.add_parser("backup", help="copy the SQLite database to a new file, online")
+    backup.add_argument("file", type=Path)
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--lang", choices=["nl", "fr"], help="language to start in")
     chat.add_argument("--db", help="SQLite file to use (default: DATABASE_URL or data/backpath.db)")
     chat.add_argument("--user", default="local", help="terminal patient id (default: local)")
-    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("migrate", help="apply database migrations (a release step, locked)")
     sub.add_parser(
         "score", help="score paper forms: backpath score INSTRUMENT ITEM=VALUE ...", add_help=False
     )
@@ -83,14 +135,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(UMASK)  # every file the bot writes (database, exports, charts) is private
-    try:
-        return _main(argv)
-    except StartupError as problem:  # the operator's to fix: the message says what, no traceback
-        print(f"backpath: {problem}", file=sys.stderr)
-        return 3
-
-
-def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["score"]:
         from bot.score_cli import run as run_score
@@ -98,9 +142,29 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_score(argv[1:], sys.stdin, sys.stdout, sys.stderr)
     args = build_parser().parse_args(argv)
     settings = Settings()
-    configure_logging(settings.log_level if args.command == "run" else "WARNING")
+    worker = args.command in ("run", "serve")
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.telegram_bot_token, settings.telegram_webhook_secret)
+        if s
+    ]
+    configure_logging(settings.log_level if worker else "WARNING", settings.log_format, secrets)
+    try:
+        return _command(args, settings)
+    except StartupError as error:
+        print(f"backpath {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
-        return _run(args)
+        return _run(settings)
+    if args.command == "serve":
+        return _serve(settings)
+    if args.command == "webhook":
+        return _webhook(args, settings)
+    if args.command == "backup":
+        return _backup(args, settings)
     if args.command == "chat":
         return asyncio.run(_chat(args))
     from bot.clinic.commands import COMMANDS, run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,8 +35,25 @@ class Settings(BaseSettings):
         default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
     )
 
+    # webhook mode (`backpath serve`, `backpath webhook set`)
+    telegram_webhook_url: str | None = Field(
+        default=None, description="public HTTPS URL Telegram posts updates to"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="sent by Telegram in X-Telegram-Bot-Api-Secret-Token"
+    )
+    backpath_webhook_path: str = Field(default="/telegram", pattern=r"^/")
+    backpath_host: str = "127.0.0.1"
+    backpath_port: int = Field(default=8080, ge=1, le=65535)
+    log_format: Literal["json", "text"] = "json"
+    backpath_startup_attempts: int = Field(
+        default=5, ge=1, description="tries to reach the database and the Bot API at start"
+    )
+
     @field_validator(
         "telegram_bot_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
         "telegram_bot_username",
         "database_url",
         "backpath_content_dir",

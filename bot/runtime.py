@@ -18,6 +18,7 @@ from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
 from bot.store import Database
 from bot.store.lock import SqliteLock
+from bot.store.release import migrate_locked
 
 
 def scorers() -> dict[str, Scorer]:
@@ -75,8 +76,8 @@ async def build_runtime(
     try:
         if lock is not None:
             lock.acquire()
-        if migrate:
-            await db.migrate()
+        if migrate:  # CLI tools and the terminal chat; workers check the schema instead
+            await migrate_locked(db)
     except BaseException:
         await db.dispose()
         if lock is not None:

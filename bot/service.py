@@ -9,6 +9,7 @@ the next message, which re-asks the current question.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,11 +17,13 @@ from datetime import datetime
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.clinic.links import link_clinician, resolve_invitation
 from bot.clinic.mydata import mydata_attachment
 from bot.clock import Clock
 from bot.engine import Engine, Event, Reply
 from bot.engine.features.data_rights import MYDATA_ATTACHMENT
+from bot.engine.features.triage import FlagRaised
 from bot.engine.model import Label, Language, Text, language_from_hint
 from bot.engine.serial import state_from_json, state_to_json
 from bot.files import PatientFiles
@@ -83,12 +86,14 @@ class Service:
         load_writers()
 
     async def handle(self, incoming: Incoming) -> Outcome:
+        started = time.perf_counter()  # a duration for the metrics, not the event's time
         now = self.clock.now()
         async with self.db.transaction() as session:
             if incoming.update_id is not None and not await repo.claim_update(
                 session, incoming.update_id, now
             ):
                 log.info("duplicate update %s ignored", incoming.update_id)
+                metrics.UPDATES.labels(incoming.channel, "duplicate").inc()
                 return Outcome(replies=(), language="nl", duplicate=True)
             staff = await link_clinician(
                 session, incoming.event, incoming.channel, incoming.user, now
@@ -117,6 +122,9 @@ class Service:
                 [type(e).__name__ for e in result.effects],
                 len(result.replies),
             )
+        metrics.UPDATES.labels(incoming.channel, "handled").inc()
+        metrics.UPDATE_SECONDS.labels(incoming.channel).observe(time.perf_counter() - started)
+        metrics.red_flags_raised(e.level for e in result.effects if isinstance(e, FlagRaised))
         language: Language = (
             result.state.language or language_from_hint(incoming.event.language_hint) or "nl"
         )

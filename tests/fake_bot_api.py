@@ -55,6 +55,7 @@ class FakeBotApi(httpx.AsyncBaseTransport):
         self.fail_next: dict[str, dict[str, Any]] = {}  # method -> error payload to return once
         self.pushed: Counter[int] = Counter()  # deliveries per update id
         self.handled: Counter[int] = Counter()  # finished handlings (reported by the harness)
+        self.webhook: dict[str, Any] = {"url": "", "secret": None}  # as set by setWebhook
 
     # --- what a test does -------------------------------------------------------
 
@@ -64,8 +65,11 @@ class FakeBotApi(httpx.AsyncBaseTransport):
             user["language_code"] = language
         return user
 
+    def new_update_id(self) -> int:
+        return next(self._update_ids)
+
     async def push(self, update: dict[str, Any]) -> int:
-        update.setdefault("update_id", next(self._update_ids))
+        update.setdefault("update_id", self.new_update_id())
         async with self._changed:
             self.pushed[int(update["update_id"])] += 1
             self._updates.append(update)
@@ -73,6 +77,10 @@ class FakeBotApi(httpx.AsyncBaseTransport):
         return int(update["update_id"])
 
     async def send_text(self, user_id: int, text: str, language: str | None = "nl") -> int:
+        return await self.push(self.text_update(user_id, text, language))
+
+    def text_update(self, user_id: int, text: str, language: str | None = "nl") -> dict[str, Any]:
+        """A new update (its update_id not set yet) with a patient's text message."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": 0,
@@ -84,7 +92,7 @@ class FakeBotApi(httpx.AsyncBaseTransport):
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
-        return await self.push({"message": message})
+        return {"message": message}
 
     async def send_sticker(self, user_id: int, language: str | None = "nl") -> int:
         message = {
@@ -107,17 +115,21 @@ class FakeBotApi(httpx.AsyncBaseTransport):
     async def tap(
         self, user_id: int, message: dict[str, Any], data: str, language: str | None = "nl"
     ) -> int:
-        return await self.push(
-            {
-                "callback_query": {
-                    "id": str(next(self._update_ids)),
-                    "chat_instance": "ci",
-                    "data": data,
-                    "from": self._user(user_id, language),
-                    "message": message,
-                }
+        return await self.push(self.tap_update(user_id, message, data, language))
+
+    def tap_update(
+        self, user_id: int, message: dict[str, Any], data: str, language: str | None = "nl"
+    ) -> dict[str, Any]:
+        """A new update (its update_id not set yet): a tap on a button of `message`."""
+        return {
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "chat_instance": "ci",
+                "data": data,
+                "from": self._user(user_id, language),
+                "message": message,
             }
-        )
+        }
 
     async def wait_for(self, predicate: Any, limit: float = 10.0) -> None:
         """Wait until predicate(self.calls) holds (the timeout only guards a hung test)."""
@@ -195,6 +207,16 @@ class FakeBotApi(httpx.AsyncBaseTransport):
                 "can_join_groups": False,
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
+            }
+        if method == "setWebhook":
+            self.webhook = {"url": params.get("url", ""), "secret": params.get("secret_token")}
+        if method == "deleteWebhook":
+            self.webhook = {"url": "", "secret": None}
+        if method == "getWebhookInfo":
+            return {
+                "url": self.webhook["url"],
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
             }
         if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText"):
             chat_id = int(params.get("chat_id", 0) or 0)

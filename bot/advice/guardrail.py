@@ -9,7 +9,7 @@ Matching is case- and accent-insensitive: text and patterns are compared after
 ``casefold`` and removal of accents, so patterns are written without accents.
 
 Negation rule: some ideas are harmful as statements but helpful when denied
-("uw rug is niet beschadigd", « votre dos n'est pas abîmé » is Kader 3). For the
+("pijn betekent niet dat uw rug beschadigd is" is Kader 3). For the
 patterns marked ``negatable`` (damage, wear, weakened), a match is allowed when a
 negation word (``NEGATIONS``) occurs among the ``NEGATION_WINDOW`` words before it
 in the same clause (clauses end at . , ; : ! ? and line breaks), e.g. "betekent
@@ -57,6 +57,13 @@ PATTERNS: tuple[HarmfulPattern, ...] = (
         r"\bles(?:e|ee|es|ees)\b",
         negatable=True,
     ),
+    # "Your back is not damaged" is a diagnosis the bot cannot make (Kader 3 says "pain
+    # does not mean that your back is damaged").
+    _pattern(
+        "no_damage_verdict",
+        r"\brug\s+is\s+(?:helemaal\s+)?niet\s+(?:beschadigd|kapot)",
+        r"\bdos\s+n'est\s+pas\s+(?:abime|endommage|lese)",
+    ),
     _pattern(
         "wear",
         r"\bslijtage\b",
@@ -82,6 +89,19 @@ PATTERNS: tuple[HarmfulPattern, ...] = (
         r"\bkalm(?:pjes)?\s+aan\b",
         rf"\bdesormais\s+{_W}{{0,2}}prudent",
         r"\bmenag\w*\s+(?:votre|son|mon|ton|le)\s+dos\b",
+        r"\bvoorzichtig\s+met\s+(?:uw|je|de|jouw)\s+rug\b",
+        r"\bspaar\w*\s+(?:uw|je|de|jouw)\s+rug\b",
+        r"\bsoyez\s+prudent\w*",
+        r"\bfaites\s+attention\s+a\s+votre\s+dos\b",
+    ),
+    _pattern(
+        "bed_rest",
+        r"\bbedrust\b",
+        r"\bblijf\w*\s+(?:een\s+paar\s+dagen\s+|enkele\s+dagen\s+)?in\s+(?:uw\s+|je\s+)?bed\b",
+        r"\b(?:restez|reste)\s+(?:quelques\s+jours\s+)?au\s+lit\b",
+        r"\bgard\w*\s+le\s+lit\b",
+        r"\balitement\b",
+        negatable=True,
     ),
     _pattern(
         "no_bending_lifting",
@@ -90,12 +110,16 @@ PATTERNS: tuple[HarmfulPattern, ...] = (
         r"\bpas\s+(?:vous\s+|se\s+)?(?:pencher|baisser|soulever|porter)\b",
         r"\bne\s+(?:vous\s+)?(?:penchez|baissez|soulevez|portez)\s+(?:pas|rien|plus)\b",
         r"\bevitez\s+de\s+(?:vous\s+)?(?:pencher|baisser|soulever|porter)\b",
+        rf"\bvermijd\w*\s+{_W}{{0,2}}(?:bukken|buigen|(?:op)?tillen)\b",
     ),
     _pattern(
         "stop_when_pain",
         rf"\bstop\w*\s+{_W}{{0,3}}(?:als|zodra|wanneer)\s+{_W}{{0,3}}pijn",
-        rf"\b(?:arret|stopp)\w*\s+{_W}{{0,3}}(?:des\s+que|si|quand|lorsque?)\s+"
+        rf"\b(?:arret|stopp)\w*(?:-vous)?\s+{_W}{{0,3}}(?:des\s+que|si|quand|lorsque?)\s+"
         rf"{_W}{{0,3}}(?:mal|douleur)",
+        rf"\b(?:als|zodra|wanneer)\s+{_W}{{0,3}}pijn\s+doet\W+{_W}{{0,1}}stop",
+        rf"\b(?:des\s+que|si|quand|lorsque?)\s+{_W}{{0,3}}(?:mal|douleur)\W+{_W}{{0,1}}"
+        r"(?:arret|stopp)",
     ),
     _pattern(
         "pain_as_guide",
@@ -109,6 +133,12 @@ PATTERNS: tuple[HarmfulPattern, ...] = (
         r"\bverzwak\w*",
         r"\baffaibli\w*",
         negatable=True,
+    ),
+    _pattern(
+        "weak_back",
+        r"\brug\s+is\s+(?:erg\s+|heel\s+|te\s+)?(?:zwak|kwetsbaar|fragiel)\b",
+        r"\bzwakke\s+rug\b",
+        r"\bdos\s+(?:est\s+)?(?:tres\s+|trop\s+)?(?:fragile|faible)s?\b",
     ),
     _pattern(
         "bleak_outlook",

@@ -45,6 +45,8 @@ THEMES = frozenset(
 PHASES = frozenset({"hyperacute", "acute", "subacute", "chronic"})
 PAIN_TYPES = frozenset({"back", "radicular"})
 RISKS = frozenset({"low", "medium", "high"})
+# Themes that reassure about damage: never while a red flag awaits a doctor.
+REASSURANCE_THEMES = frozenset({"pain_not_damage"})
 TRIGGERS = frozenset({"onboarding", "result", "checkin", "advice_command", "flare"})
 
 DEFAULT_LIBRARY = Path(__file__).with_name("library.yaml")
@@ -134,6 +136,9 @@ class PatientProfile:
     risk: str | None = None
     answers: Mapping[str, int] = field(default_factory=dict)
     red_flag_open: bool = False
+    # Any flag (a note for the clinician too) not yet followed by a doctor's visit:
+    # reassurance about damage waits until a doctor has looked (KCE: rule out first).
+    flag_unseen: bool = False
 
     def __post_init__(self) -> None:
         for name, value, allowed in (
@@ -158,7 +163,9 @@ def select_advice(
 
     An item shown (``shown`` holds ``(item id, shown at)``) less than ``repeat_window``
     before ``now`` is skipped. Nothing is returned while a red flag is open: the
-    patient must first be seen for it (KCE: outside the guideline's scope). See the
+    patient must first be seen for it (KCE: outside the guideline's scope); items
+    reassuring about damage (``REASSURANCE_THEMES``) are also held back while any flag,
+    a note for the clinician included, is not followed by a doctor's visit. See the
     module docstring for the ordering rule.
     """
     if trigger not in TRIGGERS:
@@ -167,8 +174,13 @@ def select_advice(
         raise ValueError("limit must not be negative")
     if profile.red_flag_open:
         return []
+    held = REASSURANCE_THEMES if profile.flag_unseen else frozenset()
     recent = {item_id for item_id, shown_at in shown if now - shown_at < repeat_window}
-    candidates = [item for item in library if item.id not in recent and item.fits(profile, trigger)]
+    candidates = [
+        item
+        for item in library
+        if item.id not in recent and item.fits(profile, trigger) and not held & set(item.themes)
+    ]
     candidates.sort(
         key=lambda item: (-item.matched_answers(profile.answers), -item.priority, item.id)
     )

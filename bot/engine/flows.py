@@ -18,6 +18,7 @@ from bot.engine.model import AnswerValue, Language
 
 AnswerType = Literal["choice", "scale", "yesno", "text", "info"]
 Provenance = Literal["validated", "partial", "unvalidated"]
+Recall = Literal["now", "week"]
 
 
 class _Strict(BaseModel):
@@ -102,6 +103,9 @@ class Flow(_Strict):
     orders: dict[Language, tuple[str, ...]] = Field(default_factory=dict)
     steps: tuple[Step, ...]
     next: tuple[str, ...] = ()
+    # The recall period a pain rating asks about ("now" or "the past week"); stored with
+    # every score of the flow, so that charts and summaries compare like with like.
+    recall: Recall | None = None
 
     @model_validator(mode="after")
     def _check_steps(self) -> Flow:
@@ -113,6 +117,8 @@ class Flow(_Strict):
             seen.add(step_id)
         if (self.kind == "questionnaire") != (self.instrument is not None):
             raise ValueError("a questionnaire names its instrument, a dialogue does not")
+        if (self.instrument == "nrs") != (self.recall is not None):
+            raise ValueError("a pain rating (nrs) names its recall period, nothing else does")
         if self.kind == "questionnaire" and set(self.provenance) != {"nl", "fr"}:
             raise ValueError("a questionnaire's provenance must name both nl and fr")
         for lang, order in self.orders.items():

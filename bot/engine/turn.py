@@ -222,6 +222,8 @@ class Turn:
         else:
             data = dict(result)
         data["subscales"] = dict(data.get("subscales") or {})  # JSON-ready copy
+        if flow.recall is not None:
+            data["recall"] = flow.recall
         return data
 
     def _lead_in(self, step: Step) -> tuple[Text, ...]:

@@ -35,10 +35,13 @@ ITEMS: ItemSpec = MappingProxyType(
 DOMAINS = ("pain", "function", "wellbeing", "quality_of_life", "disability")
 SUBSCALES: tuple[str, ...] = DOMAINS  # named part scores
 
-#: Mannion 2009: a fall of 2.2 or more is an improvement, a rise of 0.3 or more
-#: a deterioration for one patient.
+#: Change against the episode's baseline COMI. A fall of 2.2 or more is an improvement
+#: (Mannion 2009, individual cut-off; about the measurement error, MDC ~2.1 in French
+#: non-surgical patients, Genevay 2014). A rise of 1.2 or more is a deterioration
+#: (Mannion's group MCID for deterioration); Mannion's individual 0.3 lies far below the
+#: measurement error and would call noise "worse". In between: about the same.
 IMPROVEMENT = Decimal("2.2")
-DETERIORATION = Decimal("0.3")
+DETERIORATION = Decimal("1.2")
 _CENT = Decimal("0.01")
 
 ComiChange = Literal["improved", "unchanged", "worse"]
@@ -79,7 +82,7 @@ def _cents(value: float) -> Decimal:
 
 
 def comi_change(previous: float, current: float) -> ComiChange:
-    """Classify the change from ``previous`` to ``current`` COMI score.
+    """Classify the change from ``previous`` (the episode's baseline) to ``current``.
 
     Compared in exact decimals at two places, so that 5.0 -> 2.8 is a fall of
     exactly 2.2 (an improvement) despite binary float rounding.

@@ -24,6 +24,7 @@ HEIGHT_PX = 500
 DPI = 100
 _NRS_COLOR = "#1f6fb2"
 _COMI_COLOR = "#d9822b"
+_NRS_NOW_COLOR = "#6fa8dc"
 _PHASE_COLOR = "#888888"
 _EPOCH = datetime(1970, 1, 1)
 
@@ -39,6 +40,7 @@ class ChartLabels:
     comi: str
     phase_names: Mapping[str, str]
     format_date: Callable[[date], str]
+    nrs_now: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,32 +59,42 @@ def progress_chart(
     boundaries: Sequence[tuple[str, datetime]],
     labels: ChartLabels,
     tz: ZoneInfo,
+    nrs_now: Sequence[tuple[datetime, float]] = (),
 ) -> ChartResult:
     """NRS and COMI (both 0-10) on one axis, with phase boundaries as labelled lines.
+
+    ``nrs`` holds pain ratings of the past week (a line); ``nrs_now`` ratings of the
+    moment (/pain, /flare), drawn as separate markers so unlike things are not joined.
 
     Times are aware datetimes, shown as local dates in ``tz``. Boundaries outside the
     span of the data are not drawn, but the phase in force at the first point is named
     at the left edge. Raises ``ValueError`` when there is no point at all.
     """
-    if not nrs and not comi:
+    if not nrs and not comi and not nrs_now:
         raise ValueError("nothing to plot")
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     try:
         canvas = FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         points = 0
-        for series, name, color, marker in (
-            (nrs, labels.nrs, _NRS_COLOR, "o"),
-            (comi, labels.comi, _COMI_COLOR, "s"),
+        for series, name, color, marker, style in (
+            (nrs, labels.nrs, _NRS_COLOR, "o", "-"),
+            (nrs_now, labels.nrs_now, _NRS_NOW_COLOR, "^", "none"),
+            (comi, labels.comi, _COMI_COLOR, "s", "-"),
         ):
             if series:
                 ordered = sorted(series, key=lambda p: p[0])
                 xs = [_x(t, tz) for t, _ in ordered]
                 (line,) = ax.plot(
-                    xs, [v for _, v in ordered], marker=marker, color=color, label=name
+                    xs,
+                    [v for _, v in ordered],
+                    marker=marker,
+                    linestyle=style,
+                    color=color,
+                    label=name,
                 )
                 points += np.asarray(line.get_xdata()).size
-        all_x = [_x(t, tz) for t, _ in (*nrs, *comi)]
+        all_x = [_x(t, tz) for t, _ in (*nrs, *nrs_now, *comi)]
         margin = max(1.0, 0.03 * (max(all_x) - min(all_x)))  # days; keeps markers whole
         left, right = min(all_x) - margin, max(all_x) + margin
         ax.set_xlim(left, right)
@@ -95,7 +107,8 @@ def progress_chart(
         ax.set_ylabel(labels.y_axis)
         ax.set_xlabel(labels.x_axis)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
+        # under the plot, so it never covers the title or the phase names
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
         fig.tight_layout()
         buffer = BytesIO()
         # No "Software" text chunk: the bytes do not change with the Matplotlib version.
@@ -133,10 +146,24 @@ def _draw_phases(
             in_force = key
         elif x < right:
             ax.axvline(x, color=_PHASE_COLOR, linestyle="--", linewidth=1)
-            _phase_text(ax, x, names[key])
+            _phase_text(ax, x, names[key], near_right=(x - left) / (right - left) > 0.95)
     if in_force is not None:
-        _phase_text(ax, left, names[in_force])
+        _phase_text(ax, left, names[in_force], near_right=False)
 
 
-def _phase_text(ax: Axes, x: float, text: str) -> None:
-    ax.text(x, 9.9, f" {text}", rotation=90, va="top", ha="left", fontsize=8, color=_PHASE_COLOR)
+def _phase_text(ax: Axes, x: float, text: str, near_right: bool) -> None:
+    """The phase name beside its line (never on it), inside the plot: on the left of a
+    line close to the right edge, so the name is never cut off."""
+    ax.annotate(
+        text,
+        xy=(x, 9.9),
+        xytext=(-3 if near_right else 3, 0),
+        textcoords="offset points",
+        rotation=90,
+        rotation_mode="anchor",  # read upwards, ending at the top of the plot
+        ha="right",
+        va="bottom" if near_right else "top",
+        fontsize=8,
+        color=_PHASE_COLOR,
+        annotation_clip=False,
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from bot import metrics
 from bot.engine import Event
 from bot.scheduler import claims
 from bot.service import Incoming, Outcome
@@ -77,12 +78,16 @@ async def dispatch_due(
     while True:  # a claim takes at most claims.BATCH rows: go on until all due are out
         due, deferred = await claims.claim_due(db, channel, user, now, config)
         report.deferred += deferred
+        metrics.REMINDERS.labels("due").inc(len(due))
         for item in due:
             await _deliver(runtime, sender, channel, item, now, report)
         if len(due) < claims.BATCH:
             break
     if report:
         log.info("reminders channel=%s %s", channel, report)
+    for result in ("sent", "nudged", "expired", "deferred", "blocked", "given_up"):
+        metrics.REMINDERS.labels(result).inc(getattr(report, result))
+    metrics.RETRIES.labels("reminder").inc(report.retried)
     return report
 
 

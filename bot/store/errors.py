@@ -1,6 +1,6 @@
 """Start-up problems an operator must fix: raised with a message that says what to do.
 
-The CLI prints the message (no traceback) and exits with status 3.
+The CLI prints the message (no traceback) and exits with status 1.
 """
 
 from __future__ import annotations

@@ -118,6 +118,8 @@ class Score(Base):
     category: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime]
+    # pain ratings (nrs): "now" or "week", the period the question asked about
+    recall: Mapped[str | None] = mapped_column(String(8))
 
 
 class ProcessedUpdate(Base):

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -18,6 +18,7 @@ from bot.i18n import LANGUAGES
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import dispatch_due
 from bot.telegram.convert import CHANNEL, to_incoming
+from bot.telegram.metered import MeteredRequest
 from bot.telegram.outbox import send_pending
 from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.send import reminder_sender, send_outcome, settle_keyboard
@@ -106,12 +107,16 @@ def build_application(
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    # every Bot API answer is counted (bot/metrics.py)
+    builder = builder.request(MeteredRequest(request or HTTPXRequest(connection_pool_size=64)))
+    builder = builder.get_updates_request(MeteredRequest(request or HTTPXRequest()))
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if RUNTIME_KEY not in application.bot_data:
-            application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock, serving=True)
+            # a worker never migrates (`backpath migrate` does, as a release step)
+            application.bot_data[RUNTIME_KEY] = await build_runtime(
+                settings, clock, migrate=False, serving=True
+            )
         await register_commands(application)
         await send_pending(application.bot_data[RUNTIME_KEY], application.bot)  # left over
         interval = settings.backpath_reminder_interval
@@ -121,9 +126,7 @@ def build_application(
             )
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        # After a failed start there is no runtime: the start-up error is what counts
-        # (a KeyError here used to hide it).
-        built = application.bot_data.pop(RUNTIME_KEY, None)
+        built = application.bot_data.pop(RUNTIME_KEY, None)  # none if post_init failed
         if runtime is None and built is not None:
             await built.close()
 

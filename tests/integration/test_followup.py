@@ -249,7 +249,8 @@ async def test_progress_chart(runtime: Runtime, clock: FrozenClock, language: st
     outcome = await patient.command("progress")
     reply = outcome.replies[0]
     assert reply.attachment == "progress"
-    assert patient.msgids()[:2] == ["progress.went", "progress.better"]
+    # two ratings of the moment (/pain) are compared with each other, not with the weekly one
+    assert patient.msgids()[:2] == ["progress.went_now", "progress.better"]
     png = outcome.attachments["progress"]
     assert png.filename == "progress.png" and png.data.startswith(PNG)
     row = await patient_row(runtime, "77")

@@ -65,7 +65,7 @@ def test_a_second_chat_on_the_same_file_is_refused(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
-    assert second.returncode == 3
+    assert second.returncode == 1
     assert "already serving the database" in second.stderr
     assert "Traceback" not in second.stderr and "KeyError" not in second.stderr
 

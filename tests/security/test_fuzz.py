@@ -45,7 +45,7 @@ from bot.engine import Event
 from bot.engine.callbacks import VERSION, kinds
 from bot.engine.model import Reply
 from bot.i18n.rendering import Rendered, render_reply
-from bot.logging_setup import PatientTextFilter
+from bot.logging_setup import patient_text_filters
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import dispatch_due
 from bot.service import Incoming, Outcome
@@ -320,7 +320,8 @@ async def _chat_patient(data: st.DataObject, world: World) -> None:
 def test_hostile_input_never_crashes_leaks_or_touches_another_patient(world: World) -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(PatientTextFilter())
+    for guard in patient_text_filters():  # what configure_logging puts on its handler
+        handler.addFilter(guard)
     root, ours = logging.getLogger(), logging.getLogger("bot")
     root.addHandler(handler)
     ours.setLevel(logging.DEBUG)  # (libraries' debug records are dropped by the filter)

@@ -156,3 +156,13 @@ def test_file_without_items_is_rejected(tmp_path: Path) -> None:
     path.write_text("- id: sample\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'items' list"):
         load_library(path)
+
+
+@pytest.mark.parametrize(
+    ("language", "warmth"), [("nl", ("warmte", "warme")), ("fr", ("chaleur", "chaud"))]
+)
+def test_no_warmth_tip_as_default_advice(language: str, warmth: tuple[str, ...]) -> None:
+    """Heat packs are a passive-treatment habit, a yellow flag (seed 001 l.603)."""
+    for msgid, text in catalog(language).items():
+        if msgid.startswith("advice."):
+            assert not any(word in text.lower() for word in warmth), msgid

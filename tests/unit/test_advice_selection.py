@@ -194,3 +194,30 @@ def test_profile_rejects_unknown_values() -> None:
         PatientProfile(pain_type="neck")
     with pytest.raises(ValueError, match="risk"):
         PatientProfile(risk="huge")
+
+
+# --- issue #16: what is said when ----------------------------------------------
+
+
+def test_imaging_tip_is_for_back_pain_only() -> None:
+    assert "imaging" in ids(profile(pain_type="back"), "advice_command", limit=50)
+    # radicular pain: imaging may guide an epidural or surgery
+    assert "imaging" not in ids(profile(pain_type="radicular"), "advice_command", limit=50)
+
+
+@pytest.mark.parametrize("phase", ["hyperacute", "acute", "subacute"])
+def test_recovery_outlook_before_the_chronic_phase(phase: str) -> None:
+    assert "recovery_outlook" in ids(profile(phase=phase), "advice_command", limit=50)
+
+
+def test_no_better_within_a_few_weeks_in_the_chronic_phase() -> None:
+    assert "recovery_outlook" not in ids(profile(phase="chronic"), "advice_command", limit=50)
+
+
+def test_reassurance_about_damage_waits_while_any_flag_awaits_a_doctor() -> None:
+    noted = PatientProfile("acute", "back", None, {}, red_flag_open=False, flag_unseen=True)
+    chosen = ids(noted, "onboarding", limit=50)
+    assert chosen  # other advice still comes
+    for held in ("pain_not_damage", "first_days", "fear_movement_safe"):
+        assert held not in chosen
+    assert "pain_not_damage" in ids(profile(), "onboarding", limit=50)

@@ -187,7 +187,7 @@ def test_nudge_and_expiry(engine: Engine, catalogs: Catalogs) -> None:
     reminder(talk, "checkin")
     reminder(talk, "nudge")
     keys = talk.msgids()
-    assert keys[0] == "reminder.nudge" and "nrs.pain" in keys
+    assert keys[0] == "reminder.nudge" and "nrs.pain_now" in keys  # /pain asks about now
     reminder(talk, "expired")
     assert "checkin" not in talk.state.agenda
     reminder(talk, "nudge")  # no longer pending: nothing to say

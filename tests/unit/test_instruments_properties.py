@@ -93,5 +93,5 @@ scores = st.integers(min_value=0, max_value=200).map(lambda n: n / 20)  # 0.05 s
 @given(scores, scores)
 def test_comi_change_consistent_with_difference(previous: float, current: float) -> None:
     change = round((current - previous) * 100)  # in hundredths
-    expected = "improved" if change <= -220 else "worse" if change >= 30 else "unchanged"
+    expected = "improved" if change <= -220 else "worse" if change >= 120 else "unchanged"
     assert comi_change(previous, current) == expected

@@ -139,9 +139,10 @@ def test_comi_score_is_rounded_to_two_decimals() -> None:
         (5.0, 2.8, "improved"),  # fall of exactly 2.2
         (5.0, 2.85, "unchanged"),  # fall of 2.15
         (7.4, 5.2, "improved"),
-        (2.8, 3.1, "worse"),  # rise of exactly 0.3
-        (2.8, 3.05, "unchanged"),  # rise of 0.25
-        (0.0, 0.3, "worse"),
+        (2.8, 4.0, "worse"),  # rise of exactly 1.2
+        (2.8, 3.95, "unchanged"),  # rise of 1.15
+        (2.8, 3.1, "unchanged"),  # rise of 0.3: within the measurement error
+        (0.0, 1.2, "worse"),
         (4.65, 4.65, "unchanged"),
         (10.0, 0.0, "improved"),
     ],

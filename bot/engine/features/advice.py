@@ -19,7 +19,7 @@ from bot.engine.features import Command, Feature
 from bot.engine.features.followup.memo import current_phase, episode_of
 from bot.engine.features.intake import STANDARD_INTAKE
 from bot.engine.features.questionnaires import SCORES_MEMO
-from bot.engine.features.triage import advice_withheld
+from bot.engine.features.triage import PAIN_NOW, advice_withheld, flag_unseen
 from bot.engine.flows import Flow
 from bot.engine.model import Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
@@ -62,6 +62,7 @@ def profile_of(turn: Turn, config: PathwayConfig) -> PatientProfile:
         risk=risk,
         answers=dict(turn.memo(ANSWERS_MEMO) or {}),
         red_flag_open=advice_withheld(turn),
+        flag_unseen=flag_unseen(turn),
     )
 
 
@@ -122,7 +123,7 @@ class Advice(Feature):
         busy = turn.state.top is not None or bool(turn.state.agenda)
         if advice_withheld(turn) or busy:  # advice waits until no question is queued
             return
-        if flow.id == "nrs" and turn.memo("flare"):
+        if flow.id == PAIN_NOW and turn.memo("flare"):
             turn.remember("flare", None)
             self.give(turn, "flare", limit=2)
         elif flow.id == "checkin":

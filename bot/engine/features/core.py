@@ -77,7 +77,7 @@ def back(turn: Turn) -> None:
 
 def pain(turn: Turn) -> None:
     turn.state = replace(turn.state, paused=False)
-    turn.push("nrs")
+    turn.push("pain_now")  # the menu says "score your pain now": ask about now
     turn.advance()
 
 

@@ -1,20 +1,23 @@
 """Questionnaires: start them, stop them, and explain each result in plain words.
 
 The explanation is keyed on the instrument and its category
-(`result.startback.high`), and a COMI is compared with the previous one using the
-change thresholds of bot.instruments (`result.comi.improved`).
+(`result.startback.high`), and a COMI is compared with the episode's baseline (the
+first COMI since the episode's first contact) using the change thresholds of
+bot.instruments (`result.comi.improved`). Clinicians see the numbers in their report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from bot.engine.features import Command, Feature
 from bot.engine.flows import Flow
 from bot.engine.model import Frame, Reply, Text
 from bot.engine.turn import Turn
+from bot.instruments import comi_change
 
 SCORES_MEMO = "scores"
 HISTORY_LIMIT = 60
@@ -62,8 +65,18 @@ def score_history(turn: Turn, instrument: str) -> list[dict[str, Any]]:
     return list(history.get(instrument, []))
 
 
+def comi_baseline(turn: Turn, history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first COMI of the current episode (since its first contact), else the first."""
+    episode: Mapping[str, Any] = turn.memo("episode") or {}
+    start = episode.get("first_contact")
+    if start is not None:
+        since = datetime.fromisoformat(start)
+        history = [h for h in history if datetime.fromisoformat(h["at"]) >= since]
+    return history[0] if history else None
+
+
 def result_reply(
-    instrument: str, score: Mapping[str, Any], previous: Mapping[str, Any] | None
+    instrument: str, score: Mapping[str, Any], baseline: Mapping[str, Any] | None
 ) -> Reply:
     total = score["total"]
     category = score.get("category")
@@ -72,14 +85,12 @@ def result_reply(
     if instrument == "nrs":
         params = {"pain": int(total)}
     parts = [Text(key, params)]
-    if instrument == "comi" and previous is not None:
-        from bot.instruments import comi_change
-
-        change = comi_change(float(previous["total"]), float(total))
+    if instrument == "comi" and baseline is not None:
+        change = comi_change(float(baseline["total"]), float(total))
         parts.append(
             Text(
                 f"result.comi.{change}",
-                {"previous": float(previous["total"]), "score": float(total)},
+                {"previous": float(baseline["total"]), "score": float(total)},
             )
         )
     return Reply(parts=tuple(parts))
@@ -109,13 +120,15 @@ class Questionnaires(Feature):
         if flow.instrument is None or score is None:
             return
         history = score_history(turn, flow.instrument)
-        previous = history[-1] if history else None
-        turn.reply(result_reply(flow.instrument, score, previous))
+        baseline = comi_baseline(turn, history) if flow.instrument == "comi" else None
+        turn.reply(result_reply(flow.instrument, score, baseline))
         entry = {
             "at": turn.now.isoformat(),
             "total": score["total"],
             "category": score.get("category"),
         }
+        if "recall" in score:
+            entry["recall"] = score["recall"]
         memo: dict[str, Any] = dict(turn.memo(SCORES_MEMO) or {})
         memo[flow.instrument] = [*history, entry][-HISTORY_LIMIT:]
         turn.remember(SCORES_MEMO, memo)

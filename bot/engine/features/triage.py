@@ -26,6 +26,7 @@ from bot.triage import Escalation, detect, evaluate
 from bot.triage.rules import STABLE_FACTS
 
 REDFLAGS = "redflags"
+PAIN_NOW = "pain_now"
 MEMO = "triage"
 
 
@@ -55,6 +56,11 @@ def _memo(turn: Turn) -> dict[str, Any]:
 def advice_withheld(turn: Turn) -> bool:
     """True while an escalated flag has not been followed by a doctor's visit."""
     return any(f["level"] != "note" and not f["seen"] for f in _memo(turn)["flags"])
+
+
+def flag_unseen(turn: Turn) -> bool:
+    """True while any flag, a note for the clinician included, awaits a doctor's visit."""
+    return any(not f["seen"] for f in _memo(turn)["flags"])
 
 
 def _button(key: str, action: FlagAction) -> Button:
@@ -143,7 +149,8 @@ def seen(turn: Turn) -> None:
 def flare(turn: Turn) -> None:
     """Worse pain or new symptoms: the red-flag check first, then the pain score."""
     pending = set(turn.state.agenda) | {f.flow for f in turn.state.stack}
-    agenda = turn.state.agenda if "nrs" in pending else ("nrs", *turn.state.agenda)
+    # the pain of the moment ("now"), never stored as a weekly rating
+    agenda = turn.state.agenda if PAIN_NOW in pending else (PAIN_NOW, *turn.state.agenda)
     turn.state = replace(turn.state, paused=False, agenda=agenda)
     turn.remember("flare", True)
     turn.say("flare.intro")

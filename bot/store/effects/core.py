@@ -58,6 +58,7 @@ async def run_finished(ctx: WriteContext, effect: RunFinished) -> None:
             category=score.get("category"),
             language=response.language,
             created_at=ctx.now,
+            recall=score.get("recall"),
         )
     )
 

@@ -8,8 +8,8 @@ memo["followup"]:
      "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
      "time": "10:00" | null, "enabled": true}
 
-NRS and COMI totals are read from the score history the questionnaires feature keeps
-(memo["scores"], bot/engine/features/questionnaires.py).
+NRS (with its recall period, "week" or "now") and COMI totals are read from the score
+history the questionnaires feature keeps (memo["scores"], bot/engine/features/questionnaires.py).
 """
 
 from __future__ import annotations
@@ -92,11 +92,19 @@ def append_change(turn: Turn, change: str) -> None:
     update(turn, changes=history[-HISTORY_MAX:])
 
 
-def points(turn: Turn, instrument: str, since: date | None = None) -> list[tuple[datetime, float]]:
-    """Totals of an instrument (nrs, comi), from day `since` on when given."""
+def points(
+    turn: Turn, instrument: str, since: date | None = None, recall: str | None = None
+) -> list[tuple[datetime, float]]:
+    """Totals of an instrument (nrs, comi), from day `since` on when given.
+
+    `recall` keeps only pain ratings of that recall period ("week": intake and check-ins;
+    "now": /pain and /flare), so trends compare like with like. Ratings stored before the
+    period was recorded were all asked about the past week.
+    """
     result = [
         (datetime.fromisoformat(entry["at"]), float(entry["total"]))
         for entry in score_history(turn, instrument)
+        if recall is None or entry.get("recall", "week") == recall
     ]
     return [p for p in result if since is None or p[0].date() >= since]
 

@@ -26,13 +26,22 @@ def _number(value: float) -> int | float:
 
 
 def summary(turn: Turn, config: PathwayConfig) -> tuple[Text, ...]:
-    """'Your pain went from 7 to 4 since 3 March.' plus a line on the direction."""
-    trend = trend_summary(memo.points(turn, "nrs"))
+    """'Your pain went from 7 to 4 since 3 March.' plus a line on the direction.
+
+    Like with like: the weekly ratings (intake, check-ins) when there are two, else the
+    ratings of the moment (/pain, /flare), never one of each.
+    """
+    recall = "week"
+    trend = trend_summary(memo.points(turn, "nrs", recall="week"))
+    if trend is None:
+        recall = "now"
+        trend = trend_summary(memo.points(turn, "nrs", recall="now"))
     if trend is None:
         return (Text("progress.few_points"),)
     since = trend.first_at.astimezone(config.tz).date()
+    key = "progress.went" if recall == "week" else "progress.went_now"
     went = Text(
-        "progress.went",
+        key,
         {"first": _number(trend.first_value), "last": _number(trend.last_value), "since": since},
     )
     return (went, Text(f"progress.{trend.direction}"))

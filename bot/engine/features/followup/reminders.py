@@ -156,7 +156,8 @@ def _review(turn: Turn, reminder_id: int, kind: str) -> None:
     turn.effect(ReminderClosed(reminder_id, "answered"))
     ep = memo.episode_of(turn)
     since = ep.onset if ep else None
-    progress = assess_progress(memo.points(turn, "nrs", since), memo.changes(turn, since))
+    weekly = memo.points(turn, "nrs", since, recall="week")
+    progress = assess_progress(weekly, memo.changes(turn, since))
     if progress == "not_improving":
         turn.say(REVIEWS[kind])
     elif progress == "improving":

@@ -1,0 +1,1 @@
+"""The web side of a worker: the ASGI app (`backpath serve`) and the clinic portal."""

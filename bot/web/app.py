@@ -1,0 +1,112 @@
+"""The ASGI app of a worker (`backpath serve`, Starlette on uvicorn).
+
+- POST BACKPATH_WEBHOOK_PATH: Telegram's webhook. The secret header is compared in constant
+  time; the answer is 200 only once the update is stored durably, so Telegram delivers
+  again whatever did not get its 200 (a worker that died, a database away).
+- GET /healthz: the process is up. GET /readyz: the database answers and its schema is
+  the one this code needs (a load balancer sends nothing to a worker that is not ready).
+- GET /metrics: Prometheus metrics of this process (bot/metrics.py).
+- The clinic portal's pages (bot/web/portal), from `portal_routes`.
+
+The python-telegram-bot Application runs inside (started and stopped by the app's
+lifespan) without an Updater, as in PTB's custom-webhook example.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import DBAPIError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from telegram import Update
+from telegram.ext import Application
+
+from bot.runtime import Runtime
+from bot.store.release import SchemaNotCurrent, check_schema
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PTBApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def portal_routes(runtime: Runtime) -> list[BaseRoute]:
+    """The clinic portal's routes (bot/web/portal exposes `routes(runtime)`): the one place
+    where the portal is mounted into the worker's app. None until the portal exists."""
+    return []
+
+
+async def store_update(application: PTBApplication, payload: dict[str, object]) -> None:
+    """Make the update durable before Telegram gets its 200: it is handled to the end (one
+    committed transaction; a duplicate stops at its update id)."""
+    await application.process_update(Update.de_json(payload, application.bot))
+
+
+def build_app(runtime: Runtime, application: PTBApplication) -> Starlette:
+    settings = runtime.settings
+    if settings.telegram_webhook_secret is None:
+        raise ValueError("TELEGRAM_WEBHOOK_SECRET is not set")
+    secret = settings.telegram_webhook_secret.get_secret_value().encode()
+
+    async def webhook(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, secret):
+            log.warning("webhook call without the right secret refused")
+            return Response(status_code=403)
+        try:
+            payload = json.loads(await request.body())
+        except ValueError:
+            return Response(status_code=400)
+        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+            return Response(status_code=400)
+        try:
+            await store_update(application, payload)
+        except (OSError, DBAPIError) as error:  # not stored: Telegram will deliver it again
+            log.error("update %s not stored: %s", payload["update_id"], type(error).__name__)
+            return Response(status_code=503)
+        return Response(status_code=200)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "up"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            await check_schema(runtime.db)
+        except SchemaNotCurrent:
+            return JSONResponse({"status": "schema not current"}, status_code=503)
+        except (OSError, DBAPIError) as error:
+            log.warning("not ready: database %s", type(error).__name__)
+            return JSONResponse({"status": "database unreachable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def metrics(_: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await application.initialize()  # done already by `backpath serve` (with retries)
+        await application.post_init(application)  # type: ignore[misc]
+        await application.start()
+        try:
+            yield
+        finally:
+            await application.stop()
+            await application.shutdown()
+
+    routes: list[BaseRoute] = [
+        Route(settings.backpath_webhook_path, webhook, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+        *portal_routes(runtime),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
