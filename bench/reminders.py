@@ -98,8 +98,8 @@ def _settings(database_url: str, data: Path) -> Settings:
     )
 
 
-def _users(patients: int) -> list[str]:
-    return [str(FIRST_USER + i) for i in range(patients)]
+def _users(patients: int, first: int = FIRST_USER) -> list[str]:
+    return [str(first + i) for i in range(patients)]
 
 
 # --- the sender -----------------------------------------------------------------------
@@ -266,10 +266,10 @@ async def _bulk_copy(
 
 
 async def seed(
-    runtime: Runtime, patients: int, service_patients: int
+    runtime: Runtime, patients: int, service_patients: int, first_user: int = FIRST_USER
 ) -> tuple[datetime, dict[str, Any]]:
     """Make the patients; returns the check-in's due time and what the setup did."""
-    users = _users(patients)
+    users = _users(patients, first_user)
     handful = min(service_patients, patients)
     started = time.perf_counter()
     for i, user in enumerate(users[:handful]):

@@ -7,6 +7,7 @@ audit log with counts, never the answers.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -275,7 +276,7 @@ def render_pdf(
     return render_summary_pdf(report, texts, chart, compress=compress)
 
 
-async def clinician_summary(
+async def clinician_report(
     session: AsyncSession,
     content: ReportContent,
     patient: Patient,
@@ -283,13 +284,13 @@ async def clinician_summary(
     language: Language,
     now: datetime,
     actor: str,
-) -> Summary:
-    """The PDF summary of one patient for one clinic; audited. Raises ReportDenied."""
+) -> PatientReport:
+    """What one clinic's summary of one patient shows, read in the caller's transaction and
+    audited there; the PDF is made after commit (summary_pdf). Raises ReportDenied."""
     clinic = await session.get(Clinic, clinic_id)
     if clinic is None or not await shares_with(session, patient.id, clinic_id):
         raise ReportDenied("the patient does not share with this clinic")
     report = await build_report(session, content, patient, clinic, language, now)
-    pdf = render_pdf(content, report, language)
     audit(
         session,
         now,
@@ -301,4 +302,24 @@ async def clinician_summary(
         results=len(report.results),
         red_flags=len(report.red_flags),
     )
-    return Summary(report.patient_ref, pdf)
+    return report
+
+
+async def summary_pdf(content: ReportContent, report: PatientReport, language: Language) -> bytes:
+    """The PDF (with its chart) drawn in a worker thread: the event loop keeps serving
+    other patients meanwhile, and no transaction or write lock is held by the caller."""
+    return await asyncio.to_thread(render_pdf, content, report, language)
+
+
+async def clinician_summary(
+    session: AsyncSession,
+    content: ReportContent,
+    patient: Patient,
+    clinic_id: int,
+    language: Language,
+    now: datetime,
+    actor: str,
+) -> Summary:
+    """The PDF summary of one patient for one clinic; audited. Raises ReportDenied."""
+    report = await clinician_report(session, content, patient, clinic_id, language, now, actor)
+    return Summary(report.patient_ref, await summary_pdf(content, report, language))

@@ -89,6 +89,16 @@ def _value(kind: Any, text: str) -> object:
     return text
 
 
+_HINTS: dict[str, dict[str, Any]] = {}
+
+
+def _hints(cls: type[CallbackData]) -> dict[str, Any]:
+    """The field types of a kind, resolved once (every tap and every button is checked)."""
+    if cls.prefix not in _HINTS:
+        _HINTS[cls.prefix] = get_type_hints(cls)
+    return _HINTS[cls.prefix]
+
+
 def unpack(raw: str) -> CallbackData | None:
     """The typed button data, or None if `raw` is not data we made (in this VERSION)."""
     if len(raw.encode()) > MAX_BYTES:
@@ -102,7 +112,7 @@ def unpack(raw: str) -> CallbackData | None:
     parts = body.split(SEP) if fields else []
     if len(parts) != len(fields) or (not fields and body):
         return None
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     try:
         values = {
             f.name: _value(hints[f.name], part) for f, part in zip(fields, parts, strict=True)

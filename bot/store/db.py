@@ -25,8 +25,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL with synchronous=FULL: every commit is fsynced before it returns, so a committed
+    update (an answer, a red flag, a stored inbox update Telegram then forgets) survives a
+    process crash and a power loss alike. NORMAL would be about 100x cheaper per commit
+    here (no fsync; durable against a process crash, but a power loss may drop the last
+    commits), which we do not trade for throughput: on SQLite one process serves, and
+    PostgreSQL is the way to more updates a second."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

@@ -30,17 +30,22 @@ async def lock_patient(
 ) -> Patient:
     """Get or create the patient and hold its row lock (PostgreSQL) until commit.
 
-    The lock orders concurrent updates of one patient across worker processes.
+    The lock orders concurrent updates of one patient across worker processes. A known
+    patient (every update but the first) costs one statement; the insert, which tolerates a
+    concurrent worker creating the same patient, runs only when the row is missing.
     """
-    stmt = _insert(session, Patient).values(
-        channel=channel, external_id=external_id, consent_version=0, created_at=now
-    )
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
     query = (
         select(Patient)
         .where(Patient.channel == channel, Patient.external_id == external_id)
         .with_for_update()
     )
+    found = (await session.execute(query)).scalar_one_or_none()
+    if found is not None:
+        return found
+    stmt = _insert(session, Patient).values(
+        channel=channel, external_id=external_id, consent_version=0, created_at=now
+    )
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
     return (await session.execute(query)).scalar_one()
 
 

@@ -51,7 +51,8 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = update.effective_chat
     if chat is not None and outcome.replies:
         await send_outcome(context.bot, chat.id, runtime.catalogs, outcome)
-    await send_pending(runtime, context.bot)  # clinician summaries queued by this update
+    # clinician summaries queued by this update
+    await send_pending(runtime, context.bot, unclaimed_only=True)
 
 
 async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:

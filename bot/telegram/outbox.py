@@ -1,7 +1,9 @@
 """Send queued clinician summaries (table `notifications`) after the patient's commit.
 
-Each row is claimed in its own transaction (so two workers never both send it), the
-PDF is made and audited from the data as it is now, then sent with sendDocument. A
+Each row is claimed in its own transaction (so two workers never both send it) that
+also reads and audits the report from the data as it is now; the PDF is drawn after
+commit in a worker thread (no write lock held, the event loop free), then sent with
+sendDocument. A
 network failure or a 429 (RetryAfter) releases the claim for the next round of the
 periodic job; a refusal by Telegram (blocked, chat gone) is kept as `last_error` and not
 retried. A claim left by a crash is taken up again after CLAIM_LEASE.
@@ -16,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
-from bot.clinic.report import ReportContent, ReportDenied, clinician_summary
+from bot.clinic.report import ReportContent, ReportDenied, clinician_report, summary_pdf
 from bot.engine.model import Language, Text
 from bot.runtime import Runtime
 from bot.store.models import Clinician, Notification, Patient
@@ -39,10 +41,17 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(Notification.claimed_at.is_(None), stale)
 
 
-async def send_pending(runtime: Runtime, bot: Bot) -> int:
-    """Send every summary not sent yet; returns how many were sent."""
+async def send_pending(runtime: Runtime, bot: Bot, *, unclaimed_only: bool = False) -> int:
+    """Send every summary not sent yet; returns how many were sent.
+
+    `unclaimed_only` (after each update): only summaries nobody has claimed, found through
+    the index on claimed_at, so its cost does not grow with the summaries sent before;
+    the periodic job also takes up stale claims.
+    """
+    now = runtime.clock.now()
+    where = Notification.claimed_at.is_(None) if unclaimed_only else _claimable(now)
     async with runtime.db.session() as session:
-        query = select(Notification.id).where(_claimable(runtime.clock.now()))
+        query = select(Notification.id).where(where)
         ids = list((await session.execute(query.order_by(Notification.id))).scalars())
     sent = 0
     for notification_id in ids:
@@ -70,7 +79,7 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
             return 0
         language: Language = "fr" if clinician.language == "fr" else "nl"
         try:
-            summary = await clinician_summary(
+            report = await clinician_report(
                 session,
                 content,
                 patient,
@@ -83,11 +92,12 @@ async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
             notification.last_error = "not_shared"
             return 0
         chat_id = int(clinician.telegram_user_id)
-        caption = Text(CAPTIONS[notification.reason], {"ref": summary.patient_ref})
+        caption = Text(CAPTIONS[notification.reason], {"ref": report.patient_ref})
+    pdf = await summary_pdf(content, report, language)  # after commit, in a worker thread
     try:
         await bot.send_document(
             chat_id,
-            InputFile(summary.pdf, filename=f"backpath-{summary.patient_ref}.pdf"),
+            InputFile(pdf, filename=f"backpath-{report.patient_ref}.pdf"),
             caption=runtime.catalogs.render(language, caption),
         )
     except TelegramError as error:

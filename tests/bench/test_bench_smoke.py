@@ -55,3 +55,15 @@ def test_reminders_benchmark_sends_each_reminder_once(
     result = _run("reminders", tmp_path, *extra)
     assert result["sent_exactly_once"] is True
     assert result["dispatch"]["reminders_sent"] == result["patients"]
+
+
+def test_growth_benchmark_finds_no_scans_of_growing_tables(tmp_path: Path) -> None:
+    result = _run("growth", tmp_path)
+    sizes = [r["stored_patients"] for r in result["results"]]
+    assert len(sizes) >= 2 and sizes == sorted(sizes)
+    for size in result["results"]:
+        assert size["updates"] >= 15 * result["patients_per_size"]
+        assert size["distinct_statements"] > 0
+    # the same conversation costs the same statements whatever is stored, all by index
+    assert result["same_statements_per_update"] is True
+    assert result["no_scans"] is True, result["results"]

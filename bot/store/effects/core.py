@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import insert, select
+
 from bot.engine.model import AnswerGiven, ConsentRecorded, RunFinished, RunStarted
 from bot.store import repo
 from bot.store.effects import WriteContext, writes
@@ -26,14 +28,18 @@ async def run_started(ctx: WriteContext, effect: RunStarted) -> None:
 
 @writes(AnswerGiven)
 async def answer_given(ctx: WriteContext, effect: AnswerGiven) -> None:
-    response = await repo.response_for_run(ctx.session, ctx.patient.id, effect.run)
-    ctx.session.add(
-        Answer(
-            response_id=response.id,
+    """One INSERT: the run's response id and flow version are read by the statement itself
+    (no round trip to load the response first, on the hot path of every answer)."""
+    run = select(Response).where(
+        Response.patient_id == ctx.patient.id, Response.run_no == effect.run
+    )
+    await ctx.session.execute(
+        insert(Answer).values(
+            response_id=run.with_only_columns(Response.id).scalar_subquery(),
             item=effect.item,
             value=effect.value,
             answered_at=ctx.now,
-            flow_version=response.flow_version,
+            flow_version=run.with_only_columns(Response.flow_version).scalar_subquery(),
             language=effect.language,
             update_id=ctx.update_id,
         )

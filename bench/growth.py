@@ -1,0 +1,152 @@
+"""Growth: the cost of an update with 100, 1,000 and 10,000 patients already stored.
+
+    .venv/bin/python -m bench.growth [--sizes 100,1000,10000] [--patients 20] [--smoke]
+
+For each size, a fresh SQLite database is filled in bulk with that many patients, each
+with a whole intake's rows (answers, scores, episode, 15 reminders), as bench/reminders.py
+seeds them (a few through the service, the rest copied). Then `--patients` new patients
+run whole intakes through the real PTB Application against the fake Bot API, answering by
+meaning (bench/conversations.py, without the rate limiter), and we report per size: CPU
+milliseconds and SQL statements per update, updates a second and latency.
+
+Timings move with the machine's load, so the run also checks what does not: every
+distinct statement of the measured intakes is explained by SQLite (EXPLAIN QUERY PLAN) in
+the filled database, and any full scan of a table that grows with patients or answers is
+listed under `scans` (an indexed lookup costs the same at 100 or 10,000 patients; a scan
+does not). Prints a JSON summary and writes bench/results/growth.json (`--smoke`: two
+small sizes, nothing written; see bench/results.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from bench.conversations import backpath
+from bench.reminders import START, seed
+from bench.results import add_output_arguments, write_results
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.runtime import build_runtime
+
+SIZES = (100, 1000, 10_000)
+SMOKE_SIZES = (10, 40)
+SMOKE_PATIENTS = 2
+SEEDED_USERS = 5_000_000  # external ids of the stored patients (the intakes use 1000+)
+# Tables whose rows grow with patients and their answers (a scan of these is a defect).
+GROWING = frozenset(
+    {
+        "patients",
+        "conversations",
+        "responses",
+        "answers",
+        "scores",
+        "episodes",
+        "reminders",
+        "red_flags",
+        "advice_log",
+        "sharing",
+        "notifications",
+        "processed_updates",
+        "audit_log",
+    }
+)
+
+
+@dataclass
+class Recorder:
+    """Counts the statements of the measured run and keeps one example of each."""
+
+    on: bool = False
+    count: int = 0
+    examples: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(self, _c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if not self.on:
+            return
+        self.count += 1
+        if statement.lstrip().split(" ", 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            self.examples.setdefault(statement, parameters)
+
+
+def scans(database: Path, examples: dict[str, Any]) -> list[dict[str, str]]:
+    """Full scans of growing tables in the plans of the recorded statements."""
+    found = []
+    with sqlite3.connect(database) as connection:
+        for statement, parameters in examples.items():
+            plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+            for row in plan:
+                detail = str(row[-1])
+                words = detail.split()
+                if words[:1] == ["SCAN"] and len(words) > 1 and words[1] in GROWING:
+                    found.append({"sql": " ".join(statement.split())[:200], "plan": detail})
+    return found
+
+
+async def one_size(stored: int, patients: int, recorder: Recorder) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        database = data / "backpath.db"
+        url = f"sqlite+aiosqlite:///{database}"
+        runtime = await build_runtime(
+            Settings(_env_file=None, database_url=url, backpath_data_dir=data),
+            FrozenClock(START),
+        )
+        try:
+            _, setup = await seed(runtime, stored, min(4, stored), first_user=SEEDED_USERS)
+        finally:
+            await runtime.close()
+        recorder.on, recorder.count, recorder.examples = True, 0, {}
+        try:
+            run = await backpath(patients, url, data / "run", rate_limit=False)
+        finally:
+            recorder.on = False
+        return {
+            "stored_patients": stored,
+            "stored_rows": setup["bulk_rows"],
+            "updates": run["updates"],
+            "cpu_ms_per_update": run["cpu_ms_per_update"],
+            "sql_statements_per_update": round(recorder.count / run["updates"], 2),
+            "updates_per_second": run["updates_per_second"],
+            "latency_ms_p50": run["latency_ms_p50"],
+            "latency_ms_p95": run["latency_ms_p95"],
+            "distinct_statements": len(recorder.examples),
+            "scans": scans(database, recorder.examples),
+        }
+
+
+async def main(sizes: Sequence[int], patients: int) -> dict[str, Any]:
+    recorder = Recorder()
+    event.listen(Engine, "before_cursor_execute", recorder)
+    results = [await one_size(size, patients, recorder) for size in sizes]
+    first, last = results[0], results[-1]
+    return {
+        "patients_per_size": patients,
+        "results": results,
+        "cpu_per_update_largest_vs_smallest": round(
+            last["cpu_ms_per_update"] / first["cpu_ms_per_update"], 2
+        ),
+        "same_statements_per_update": len({r["sql_statements_per_update"] for r in results}) == 1,
+        "no_scans": not any(r["scans"] for r in results),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--patients", type=int, default=20)
+    add_output_arguments(parser)
+    args = parser.parse_args()
+    sizes = SMOKE_SIZES if args.smoke else tuple(int(s) for s in args.sizes.split(","))
+    patients = SMOKE_PATIENTS if args.smoke else args.patients
+    summary = asyncio.run(main(sizes, patients))
+    write_results("growth", summary, args)
