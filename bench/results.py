@@ -45,6 +45,11 @@ def _commit() -> str:
     return done.stdout.strip()
 
 
+# read when the benchmark starts: the code it runs is the code of that moment, even if the
+# checkout moves during a long run
+COMMIT = _commit()
+
+
 def _version(package: str) -> str:
     try:
         return version(package)
@@ -55,7 +60,7 @@ def _version(package: str) -> str:
 def run_metadata() -> dict[str, Any]:
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "commit": COMMIT,
         "machine": {
             "platform": platform.platform(),
             "processor": platform.machine(),

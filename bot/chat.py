@@ -1,8 +1,10 @@
 """`backpath chat`: the same service and engine in a terminal.
 
 Works at a tty and with piped stdin: one input per line. Buttons are shown as
-numbered options (`  1) Ja`); type the number or the option's text. A scale is
-shown as its numbers; type the number. EOF ends the session cleanly.
+numbered options (`  1) Ja`), each number unique on the screen (a warning's "1) Ik heb
+dit gelezen" and the next question's "2) Ja"); type the number or the option's text. A
+scale is shown as its numbers; type the number (other options then start at 11). EOF
+ends the session cleanly.
 
 Reminders of this terminal patient that are due are dispatched whenever the patient
 types a line (there is no background job here). A chart is saved as a PNG file under
@@ -11,6 +13,7 @@ the data folder and its path is shown.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -27,7 +30,35 @@ PROMPT = "> "
 CHANNEL = "terminal"
 
 
-def parse_line(line: str, waiting: Rendered | None) -> Event:
+SCALE_TOP = 10  # options shown next to a 0-10 scale are numbered after it: never ambiguous
+
+
+@dataclass
+class Options:
+    """The buttons on screen after one outcome, each with a number unique on the screen."""
+
+    numbered: dict[str, str] = field(default_factory=dict)  # "3" -> callback data
+    labels: dict[str, str] = field(default_factory=dict)  # casefolded label -> data
+    scale: bool = False  # the last question is a scale: a typed number is its value
+
+    def add(self, rendered: Rendered) -> list[str]:
+        """Number the buttons of one message (continuing the screen's numbering)."""
+        flat = [b for row in rendered.buttons for b in row]
+        lines: list[str] = []
+        if rendered.expects == "scale":  # type the number itself; /back goes back
+            values = [b for b in flat if unpack_as(b.data, Option)]
+            lines.append("  [" + " ".join(b.label for b in values) + "]")
+            flat = [b for b in flat if b not in values]
+        for button in flat:
+            floor = SCALE_TOP if self.scale else 0
+            number = str(max([floor, *map(int, self.numbered)]) + 1)
+            self.numbered[number] = button.data
+            self.labels[button.label.casefold()] = button.data
+            lines.append(f"  {number}) {button.label}")
+        return lines
+
+
+def parse_line(line: str, waiting: Options | None) -> Event:
     """Map a typed line to an engine event, using the options last shown."""
     text = line.strip()
     if text.startswith("/"):
@@ -35,22 +66,18 @@ def parse_line(line: str, waiting: Rendered | None) -> Event:
         name = name.lower()
         # as on Telegram: /start (with a deep-link payload such as i_<token>) is its own event
         return Event("start" if name == "start" else "command", text=name, arg=arg.strip())
-    number = whole_number(text)
-    if waiting is not None and waiting.expects != "scale" and number is not None:
-        flat = [b for row in waiting.buttons for b in row]
-        if 0 < number <= len(flat):
-            return Event("choice", text=flat[number - 1].data)
+    if waiting is not None:
+        number = whole_number(text)  # never isdigit() then int(): "²" is no number
+        scale_value = waiting.scale and number is not None and number <= SCALE_TOP
+        if text in waiting.numbered and not scale_value:
+            return Event("choice", text=waiting.numbered[text])
+        if text.casefold() in waiting.labels:
+            return Event("choice", text=waiting.labels[text.casefold()])
     return Event("text", text=text)
 
 
-def format_rendered(rendered: Rendered) -> str:
-    lines = [rendered.text]
-    flat = [b for row in rendered.buttons for b in row]
-    if rendered.expects == "scale":  # type the number itself; /back goes back
-        lines.append("  [" + " ".join(b.label for b in flat if unpack_as(b.data, Option)) + "]")
-        flat = []
-    lines.extend(f"  {i}) {b.label}" for i, b in enumerate(flat, start=1))
-    return "\n".join(lines)
+def format_rendered(rendered: Rendered, options: Options) -> str:
+    return "\n".join([rendered.text, *options.add(rendered)])
 
 
 def _save_image(runtime: Runtime, user: str, attachment: Attachment) -> Path:
@@ -65,14 +92,16 @@ def _save_image(runtime: Runtime, user: str, attachment: Attachment) -> Path:
 async def run_chat(
     runtime: Runtime, user: str, language: str | None, stdin: TextIO, stdout: TextIO
 ) -> None:
-    waiting: Rendered | None = None
+    waiting: Options | None = None
     interactive = stdin.isatty()
 
     async def show(outcome: Outcome) -> None:
         nonlocal waiting
+        # numbers unique on the screen of one outcome; after 10 when a scale is on it
+        options = Options(scale=any(r.expects == "scale" for r in outcome.replies))
         for reply in outcome.replies:
             rendered = render_reply(runtime.catalogs, outcome.language, reply)
-            stdout.write(format_rendered(rendered) + "\n\n")
+            stdout.write(format_rendered(rendered, options) + "\n\n")
             attachment = outcome.attachments.get(reply.attachment or "")
             if attachment is not None:  # a terminal has no files: show what would be sent
                 if attachment.caption is not None:
@@ -85,7 +114,7 @@ async def run_chat(
                 else:
                     stdout.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
             if rendered.buttons or rendered.expects:
-                waiting = rendered
+                waiting = options
         stdout.flush()
 
     async def deliver(_user: str, outcome: Outcome) -> None:

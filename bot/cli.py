@@ -1,5 +1,5 @@
-"""The `backpath` command: run | serve | webhook | chat | migrate | backup | score, and for
-clinics: clinic | clinician | invite | report | export."""
+"""The `backpath` command: run | serve | webhook | chat | migrate | backup | score | triage |
+portal, and for clinics: clinic | clinician | invite | report | export."""
 
 from __future__ import annotations
 
@@ -110,6 +110,15 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _portal(args: argparse.Namespace) -> int:
+    from bot.web.portal.server import serve_portal
+
+    settings = _settings(args.db)
+    print(f"clinic portal on http://{args.host}:{args.port}/portal/ (Ctrl-C stops it)")
+    serve_portal(settings, args.host, args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backpath", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,12 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--db", help="SQLite file to use (default: DATABASE_URL or data/backpath.db)")
     chat.add_argument("--user", default="local", help="terminal patient id (default: local)")
     sub.add_parser("migrate", help="apply database migrations (a release step, locked)")
+    portal = sub.add_parser("portal", help="serve the clinic portal (web) on this machine")
+    portal.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    portal.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    portal.add_argument("--db", help="SQLite file (default: DATABASE_URL or data/backpath.db)")
     sub.add_parser(
         "score", help="score paper forms: backpath score INSTRUMENT ITEM=VALUE ...", add_help=False
     )
     from bot.clinic.commands import add_parsers
+    from bot.pathway_cli import add_parser as add_pathway_parser
+    from bot.triage.cli import add_parser as add_triage_parser
 
     add_parsers(sub)
+    add_triage_parser(sub)
+    add_pathway_parser(sub)
     return parser
 
 
@@ -141,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_score(argv[1:], sys.stdin, sys.stdout, sys.stderr)
     args = build_parser().parse_args(argv)
+    if args.command == "triage":
+        from bot.triage.cli import run as run_triage
+
+        return run_triage(args, sys.stdin, sys.stdout)
     settings = Settings()
     worker = args.command in ("run", "serve")
     secrets = [
@@ -167,6 +188,12 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return _backup(args, settings)
     if args.command == "chat":
         return asyncio.run(_chat(args))
+    if args.command == "portal":
+        return _portal(args)
+    if args.command == "pathway":
+        from bot.pathway_cli import run as run_pathway
+
+        return run_pathway(args, sys.stdout, sys.stderr)
     from bot.clinic.commands import COMMANDS, run
 
     if args.command in COMMANDS:

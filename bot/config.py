@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"  # `backpath portal` on this machine
 PACKAGED_CONTENT = Path(__file__).resolve().parent / "content"  # where the wheel puts it
 
 
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     backpath_content_dir: Path = Field(default_factory=default_content_dir)
     log_level: str = "INFO"
     advice_repeat_days: int = Field(default=14, ge=0, description="no advice item again sooner")
+    backpath_portal_url: str = Field(
+        default=DEFAULT_PORTAL_URL, description="public address of the clinic portal"
+    )
     backpath_reminder_interval: int = Field(
         default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
     )

@@ -23,6 +23,11 @@ def _ids(pattern: str, values: Iterable[object]) -> frozenset[str]:
     return frozenset(pattern.format(v) for v in values)
 
 
+def _flat(literal: object) -> list[str]:
+    """The values of a Literal type, nested Literals included."""
+    return [v for arg in get_args(literal) for v in (_flat(arg) if get_args(arg) else [arg])]
+
+
 def dynamic_msgids(
     flows: Mapping[str, Flow],
     advice: Sequence[AdviceItem],
@@ -33,14 +38,18 @@ def dynamic_msgids(
 
     `categories`: instrument id -> its result categories (empty: a result without one).
     """
+    from bot.clinic.invitations import EXPIRY_CHOICES
+    from bot.clinic.portal_auth import LinkProblem
     from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
+    from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
     from bot.engine.features.followup.reminders import SNOOZES
     from bot.engine.features.questionnaires import startable
     from bot.engine.model import InviteProblem
     from bot.instruments import ComiChange
-    from bot.pathway.config import PainType
+    from bot.pathway.config import MOMENT_KINDS, PainType
     from bot.pathway.phase import Phase
     from bot.pathway.progress import Direction
+    from bot.pathway.schedule import MomentKind
     from bot.reports.history import HISTORY_FLOW, SIGNALS
     from bot.triage.rules import CLUSTERS
 
@@ -69,6 +78,8 @@ def dynamic_msgids(
         ),
         ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
         ("charts.py: phases", _ids("phase.{}", get_args(Phase))),
+        ("pathway_cli.py: headers", _ids("pathway.header.{}", get_args(PainType))),
+        ("pathway_cli.py: moments", _ids("pathway.moment.{}", MOMENT_KINDS)),
         ("advice: titles", frozenset(item.title_msgid for item in advice)),
         ("advice: bodies", frozenset(item.body_msgid for item in advice)),
         ("clinic/report_texts.py: fields", _ids("report.{}", FIELDS)),
@@ -98,6 +109,15 @@ def dynamic_msgids(
                 if HISTORY_FLOW in flows
                 else (),
             ),
+        ),
+        ("web/portal/auth.py: refused links", _ids("portal.link_{}", get_args(LinkProblem))),
+        (
+            "web/portal templates: statuses, trends, moments, validity, sorting",
+            _ids("portal.status_{}", get_args(InvitationStatus))
+            | _ids("portal.trend_{}", get_args(Trend))
+            | _ids("portal.moment_{}", _flat(MomentKind))
+            | _ids("portal.expires_{}", EXPIRY_CHOICES)
+            | _ids("portal.sort_{}", SORT_ORDERS),
         ),
     ]
 

@@ -86,5 +86,7 @@ async def build_runtime(
     clock = clock or SystemClock()
     charts = Charts(catalogs, pathway)
     files = PatientFiles(settings.backpath_data_dir / "charts")
-    service = Service(db, engine, clock, files, {PROGRESS: charts.attachment})
+    service = Service(
+        db, engine, clock, files, {PROGRESS: charts.attachment}, settings.backpath_portal_url
+    )
     return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts, lock)

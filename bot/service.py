@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import metrics
 from bot.clinic.links import link_clinician, resolve_invitation
 from bot.clinic.mydata import mydata_attachment
+from bot.clinic.staff import clinician_turn
 from bot.clock import Clock
+from bot.config import DEFAULT_PORTAL_URL
 from bot.engine import Engine, Event, Reply
 from bot.engine.features.data_rights import MYDATA_ATTACHMENT
 from bot.engine.features.triage import FlagRaised
@@ -77,8 +79,10 @@ class Service:
         clock: Clock,
         files: PatientFiles,
         producers: Mapping[str, Producer] | None = None,
+        portal_url: str = DEFAULT_PORTAL_URL,
     ) -> None:
         self.db = db
+        self.portal_url = portal_url  # base of the clinic portal's sign-in links
         self.engine = engine
         self.clock = clock
         self.files = files  # files made for patients (charts saved by `backpath chat`)
@@ -98,8 +102,12 @@ class Service:
             staff = await link_clinician(
                 session, incoming.event, incoming.channel, incoming.user, now
             )
-            if staff is not None:  # a clinician's account link: no patient, no engine
-                log.info("staff link handled update=%s", incoming.update_id)
+            if staff is None:  # a linked clinician: clinician help and /portal
+                staff = await clinician_turn(
+                    session, incoming.event, incoming.user, now, self.portal_url
+                )
+            if staff is not None:  # a clinician: no patient, no engine
+                log.info("clinician update handled update=%s", incoming.update_id)
                 return Outcome(replies=(staff[0],), language=staff[1])
             patient = await repo.lock_patient(session, incoming.channel, incoming.user, now)
             event = await resolve_invitation(session, incoming.event, now)

@@ -267,3 +267,28 @@ def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
     ]
+
+
+class WebhookDelivery:
+    """Telegram's side of webhook mode: POST each update to the bot's webhook with the
+    secret header, and deliver it again until the answer is 2xx (another status, a refused
+    or broken connection: Telegram tries again)."""
+
+    def __init__(self, api: FakeBotApi, url: str, secret: str, attempts: int = 600) -> None:
+        self.api, self.url, self.secret, self.attempts = api, url, secret, attempts
+        self.redelivered = 0  # deliveries that did not get a 2xx and were tried again
+        self.client = httpx.AsyncClient(timeout=30)
+
+    async def deliver(self, update: dict[str, Any]) -> int:
+        update.setdefault("update_id", self.api.new_update_id())
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.secret}
+        for _ in range(self.attempts):  # bounded: a test never hangs on a dead bot
+            with contextlib.suppress(httpx.TransportError):
+                if (await self.client.post(self.url, json=update, headers=headers)).is_success:
+                    return int(update["update_id"])
+            self.redelivered += 1
+            await asyncio.sleep(0.05)  # Telegram waits before it delivers again
+        raise AssertionError(f"update {update['update_id']} never got a 2xx")
+
+    async def close(self) -> None:
+        await self.client.aclose()

@@ -85,6 +85,7 @@ async def create_invitation(
     note: str | None,
     bot_username: str,
     now: datetime,
+    actor: str = "cli",
 ) -> Created:
     """An invitation for the named instruments (each must be a flow in `known`)."""
     await existing_clinic(session, clinic_id)
@@ -106,5 +107,5 @@ async def create_invitation(
     )
     session.add(invitation)
     await session.flush()
-    audit(session, now, "cli", "invite", None, clinic=clinic_id, invitation=invitation.id)
+    audit(session, now, actor, "invite", None, clinic=clinic_id, invitation=invitation.id)
     return Created(invitation.id, deep_link(bot_username, start_payload("invite", token)))

@@ -23,6 +23,7 @@ from bot.clinic.admin import (
     parse_duration,
 )
 from bot.clinic.exports import export_clinic
+from bot.clinic.portal_auth import issue_link
 from bot.clinic.report import ReportContent, ReportDenied, clinician_summary
 from bot.clock import Clock
 from bot.config import Settings
@@ -30,7 +31,7 @@ from bot.engine.model import Language
 from bot.files import write_private
 from bot.reports.qr import qr_png
 from bot.runtime import Runtime, build_runtime
-from bot.store.models import Patient
+from bot.store.models import Clinician, Patient
 
 COMMANDS = frozenset({"clinic", "clinician", "invite", "report", "export"})
 LANGUAGES = ["nl", "fr"]
@@ -51,6 +52,13 @@ def add_parsers(sub: Any) -> None:
     add.add_argument("--clinic", type=int, required=True)
     add.add_argument("name")
     add.add_argument("--language", choices=LANGUAGES, required=True)
+    add.add_argument(
+        "--portal", action="store_true", help="also print a sign-in link to the clinic portal"
+    )
+    link = clinician.add_parser(
+        "link", help="print a single-use sign-in link to the clinic portal (valid 15 minutes)"
+    )
+    link.add_argument("clinician", type=int, help="the clinician's id")
 
     invite = sub.add_parser("invite", help="invite a patient; prints the deep link")
     invite.add_argument("--clinic", type=int, required=True)
@@ -103,10 +111,7 @@ async def _dispatch(args: argparse.Namespace, runtime: Runtime, out: TextIO) -> 
             clinic = await add_clinic(session, args.name, args.language, now)
             out.write(f"{clinic.id}\n")
         elif args.command == "clinician":
-            made = await add_clinician(
-                session, args.clinic, args.name, args.language, _username(runtime), now
-            )
-            out.write(f"{made.link}\n")
+            await _clinician(args, runtime, session, out, now)
         elif args.command == "invite":
             instruments = [i.strip() for i in args.instruments.split(",") if i.strip()]
             known = [f.id for f in runtime.engine.flows.values() if f.instrument is not None]
@@ -137,6 +142,25 @@ async def _dispatch(args: argparse.Namespace, runtime: Runtime, out: TextIO) -> 
                 await _write(args.out, text.encode())
                 out.write(f"{args.out}\n")
     return 0
+
+
+async def _clinician(
+    args: argparse.Namespace, runtime: Runtime, session: Any, out: TextIO, now: datetime
+) -> None:
+    portal_url = runtime.settings.backpath_portal_url
+    if args.action == "link":
+        clinician = await session.get(Clinician, args.clinician)
+        if clinician is None:
+            raise AdminError(f"no clinician with id {args.clinician}")
+        out.write(f"{await issue_link(session, clinician, portal_url, now, 'cli')}\n")
+        return
+    made = await add_clinician(
+        session, args.clinic, args.name, args.language, _username(runtime), now
+    )
+    out.write(f"{made.link}\n")
+    if args.portal:
+        clinician = await session.get(Clinician, made.id)
+        out.write(f"{await issue_link(session, clinician, portal_url, now, 'cli')}\n")
 
 
 async def _report(

@@ -38,14 +38,21 @@ EXPORTED_FLOWS = (REDFLAG_FLOW, HISTORY_FLOW)
 
 
 async def clinic_export(
-    session: AsyncSession, content: ReportContent, clinic_id: int, since: datetime | None
+    session: AsyncSession,
+    content: ReportContent,
+    clinic_id: int,
+    since: datetime | None,
+    patient_id: int | None = None,
 ) -> ClinicExport:
     """Every completed questionnaire, red flag and exported flow response of the patients
-    who share with the clinic now. Raises AdminError for a clinic that does not exist
-    (an empty export would look like a clinic without patients)."""
+    who share with the clinic now (of the one patient `patient_id` only, when given).
+    Raises AdminError for a clinic that does not exist (an empty export would look like a
+    clinic without patients)."""
     clinic = await existing_clinic(session, clinic_id)
     language: Language = "fr" if clinic.language == "fr" else "nl"
     patient_ids = await shared_patient_ids(session, clinic_id)
+    if patient_id is not None:
+        patient_ids = [p for p in patient_ids if p == patient_id]
     if not patient_ids:
         return ClinicExport()
     patients = {
@@ -106,8 +113,9 @@ async def export_clinic(
     since: datetime | None,
     now: datetime,
     actor: str,
+    patient_id: int | None = None,
 ) -> str:
-    data = await clinic_export(session, content, clinic_id, since)
+    data = await clinic_export(session, content, clinic_id, since, patient_id)
     if fmt == "fhir":
         referenced = [
             *(row.result.instrument for row in data.rows),
@@ -130,7 +138,7 @@ async def export_clinic(
         now,
         actor,
         "export",
-        None,
+        patient_id,
         clinic=clinic_id,
         format=fmt,
         since=since.isoformat() if since else None,

@@ -55,6 +55,8 @@ async def _check_invitation(
     if row is None:
         return "invalid"
     invitation, clinic = row
+    if invitation.revoked_at is not None:  # withdrawn by the clinic
+        return "invalid"
     if invitation.used_at is not None:
         return "used"
     if invitation.expires_at <= now:

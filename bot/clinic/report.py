@@ -261,17 +261,21 @@ async def _note(session: AsyncSession, patient_id: int, clinic_id: int) -> str |
     return (await session.execute(query)).scalar_one_or_none()
 
 
+def report_chart(content: ReportContent, report: PatientReport, language: Language) -> bytes | None:
+    """The NRS/COMI chart (PNG) of the report, or None with fewer than two values."""
+    if not report.history:
+        return None
+    series = {
+        name: [(p.at, p.value) for p in report.history if p.instrument == name] for name in FOLLOWED
+    }
+    labels = chart_labels(content.catalogs, language)
+    return progress_chart(series["nrs"], series["comi"], [], labels, BRUSSELS).png
+
+
 def render_pdf(
     content: ReportContent, report: PatientReport, language: Language, *, compress: bool = True
 ) -> bytes:
-    chart = None
-    if report.history:
-        series = {
-            name: [(p.at, p.value) for p in report.history if p.instrument == name]
-            for name in FOLLOWED
-        }
-        labels = chart_labels(content.catalogs, language)
-        chart = progress_chart(series["nrs"], series["comi"], [], labels, BRUSSELS).png
+    chart = report_chart(content, report, language)
     texts = report_texts(content.catalogs, language)
     return render_summary_pdf(report, texts, chart, compress=compress)
 

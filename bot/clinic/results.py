@@ -17,7 +17,9 @@ def _validated(flows: Mapping[str, Flow], flow_id: str, language: str) -> bool:
     flow = flows.get(flow_id)
     if flow is None:
         return False
-    return any(lang == language and how == "validated" for lang, how in flow.provenance.items())
+    # a generic scale (NRS) has no language version to validate: never listed as unvalidated
+    provenance = flow.provenance.items()
+    return any(lang == language and how in ("validated", "generic") for lang, how in provenance)
 
 
 async def completed_results(

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.engine.model import AnswerValue, Language
 
 AnswerType = Literal["choice", "scale", "yesno", "text", "info"]
-Provenance = Literal["validated", "partial", "unvalidated"]
+# generic: a plain scale (the NRS) with no language version to validate
+Provenance = Literal["validated", "partial", "unvalidated", "generic"]
 Recall = Literal["now", "week"]
 
 

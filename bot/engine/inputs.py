@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.engine.flows import Step
 from bot.engine.model import AnswerValue, Label, Language, Text
+from bot.triage.yesno import read_yes_no
 
 Render = Callable[[Language, Label], str]
 
@@ -93,10 +94,9 @@ def parse_text(step: Step, text: str, language: Language, render: Render) -> Par
             return Parsed(value=number)
         return Parsed(error=Text("error.scale_range", {"min": spec.min, "max": spec.max}))
     if spec.type == "yesno":
-        for answer, words_key in ((True, "input.yes_words"), (False, "input.no_words")):
-            words = {normalise(w) for w in render(language, Text(words_key)).split(",")}
-            if typed in words:
-                return Parsed(value=answer)
+        answer = read_yes_no(text)
+        if answer is not None:
+            return Parsed(value=answer)
     for value, label in zip(option_values(step), option_labels(step), strict=True):
         if typed and typed == normalise(render(language, label)):
             return Parsed(value=value)

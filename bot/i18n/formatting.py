@@ -29,6 +29,13 @@ def format_moment(moment: datetime, language: Language) -> str:
     return format_datetime(moment, format="medium", tzinfo=BRUSSELS, locale=LOCALES[language])
 
 
+def format_minute(moment: datetime, language: Language) -> str:
+    """A UTC moment as Brussels local date and time to the minute, e.g. '3 mrt. 2026 14:05'."""
+    return format_datetime(
+        moment, format="d MMM yyyy HH:mm", tzinfo=BRUSSELS, locale=LOCALES[language]
+    )
+
+
 def format_number(value: float, language: Language) -> str:
     """'4,5' in both Belgian locales."""
     return format_decimal(value, format="#,##0.#", locale=LOCALES[language])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -13,7 +13,15 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator,
 from bot.pathway.quiet_hours import in_quiet_hours
 
 PainType = Literal["back", "radicular"]
-ReviewKind = Literal["review_multimodal", "review_specialist", "review_chronic"]
+ReviewKind = Literal[
+    "review_severe_pain",
+    "review_multimodal",
+    "review_subacute",
+    "review_specialist",
+    "review_chronic",
+]
+
+MOMENT_KINDS = ("risk_questionnaire", "checkin", "comi", *get_args(ReviewKind))
 
 DEFAULT_PATH = Path(__file__).with_name("config.yaml")
 
@@ -78,21 +86,25 @@ class Comi(_Frozen):
 
 class BackReviews(_Frozen):
     review_multimodal: PositiveInt
+    review_subacute: PositiveInt
     review_chronic: PositiveInt
 
     def after_onset_days(self) -> list[tuple[ReviewKind, int]]:
         return [
             ("review_multimodal", self.review_multimodal),
+            ("review_subacute", self.review_subacute),
             ("review_chronic", self.review_chronic),
         ]
 
 
 class RadicularReviews(_Frozen):
+    review_severe_pain: PositiveInt
     review_specialist: PositiveInt
     review_chronic: PositiveInt
 
     def after_onset_days(self) -> list[tuple[ReviewKind, int]]:
         return [
+            ("review_severe_pain", self.review_severe_pain),
             ("review_specialist", self.review_specialist),
             ("review_chronic", self.review_chronic),
         ]
@@ -100,8 +112,16 @@ class RadicularReviews(_Frozen):
 
 class Reviews(_Frozen):
     min_after_first_contact_days: int = Field(ge=0)
+    # the week 1-2 radicular review needs a check-in NRS first (check-in at +7 days)
+    severe_pain_min_after_first_contact_days: int = Field(ge=0)
+    severe_pain_nrs_above: int = Field(ge=0, le=10)
     back: BackReviews
     radicular: RadicularReviews
+
+    def min_days(self, kind: ReviewKind) -> int:
+        if kind == "review_severe_pain":
+            return self.severe_pain_min_after_first_contact_days
+        return self.min_after_first_contact_days
 
 
 class QuietHours(_Frozen):
@@ -141,6 +161,8 @@ class PathwayConfig(_Frozen):
     checkins: Checkins
     comi: Comi
     reviews: Reviews
+    # the seed and line each moment kind comes from (shown by `backpath pathway`)
+    sources: dict[str, str]
     quiet_hours: QuietHours
     preferred_time: time
     reminders: Reminders
@@ -154,6 +176,13 @@ class PathwayConfig(_Frozen):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {name!r}") from exc
         return name
+
+    @field_validator("sources")
+    @classmethod
+    def _every_moment_has_a_source(cls, sources: dict[str, str]) -> dict[str, str]:
+        if set(sources) != set(MOMENT_KINDS):
+            raise ValueError(f"sources must name exactly the moment kinds {list(MOMENT_KINDS)}")
+        return sources
 
     @model_validator(mode="after")
     def _preferred_outside_quiet_hours(self) -> PathwayConfig:

@@ -23,9 +23,11 @@ _KIND_ORDER: dict[MomentKind, int] = {
     "risk_questionnaire": 0,
     "comi": 1,
     "checkin": 2,
-    "review_multimodal": 3,
-    "review_specialist": 4,
-    "review_chronic": 5,
+    "review_severe_pain": 3,
+    "review_multimodal": 4,
+    "review_subacute": 5,
+    "review_specialist": 6,
+    "review_chronic": 7,
 }
 
 
@@ -113,9 +115,10 @@ def _risk_questionnaire(
         days_since_onset > rq.at_once_if_onset_over_days
     )
     if at_once:
-        due = planner.at_once()
-    else:
-        due = planner.on_day(onset + timedelta(days=rq.after_onset_days.of(pain_type)))
+        # Recurrent pain, or weeks of pain without suitable care: assess at once
+        # (seed 001 l.649-653), also within 48 h of the onset.
+        return PlannedMoment("risk_questionnaire", planner.at_once())
+    due = planner.on_day(onset + timedelta(days=rq.after_onset_days.of(pain_type)))
     # The onset time within its day is unknown, so the 48 h run from the end of the
     # onset day: never earlier than that, whatever the hour the pain began.
     end_of_onset_day = local_to_utc(onset + timedelta(days=1), time(0), planner.config.tz)
@@ -152,9 +155,14 @@ def _reviews(onset: date, pain_type: PainType, planner: _Planner) -> list[Planne
     """
     reviews = planner.config.reviews
     track = reviews.back if pain_type == "back" else reviews.radicular
-    min_day = planner.first_day + timedelta(days=reviews.min_after_first_contact_days)
     days: list[tuple[MomentKind, date]] = [
-        (kind, max(onset + timedelta(days=after), min_day))
+        (
+            kind,
+            max(
+                onset + timedelta(days=after),
+                planner.first_day + timedelta(days=reviews.min_days(kind)),
+            ),
+        )
         for kind, after in track.after_onset_days()
     ]
     days.sort(key=lambda item: item[1])

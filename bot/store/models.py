@@ -263,6 +263,7 @@ class Invitation(Base):
     completed_at: Mapped[datetime | None]
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]  # withdrawn by the clinic: the link no longer works
 
 
 class Sharing(Base):
@@ -306,3 +307,35 @@ class Notification(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(64))
+
+
+class PortalLink(Base):
+    """A short-lived, single-use sign-in link to the clinic portal. Only the token's hash."""
+
+    __tablename__ = "portal_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class PortalSession(Base):
+    """A signed-in portal session: the cookie holds a random token, the row its hash."""
+
+    __tablename__ = "portal_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # absolute end; idle sessions end sooner (bot/clinic/portal)
+    ended_at: Mapped[datetime | None]  # signed out

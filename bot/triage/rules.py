@@ -1,20 +1,23 @@
-"""Which answers of the red-flag screen (flows/redflags.yaml) call for which care.
+"""Which answers of the red-flag screen (flows/redflags.yaml) call for which care: ONE table.
 
-The KCE red-flag table (shared/clinical/red-flags.md) sorted into clusters, with the
-asymmetry of a patient-facing bot: a missed emergency is far worse than a needless
-call, so every rule errs towards escalation.
+``RULES`` lists every question of the screen with its cluster, its level and the row of
+the source it covers (seed 000 Fig. 2, "Rode vlaggen"; the radicular motor rules of the
+pathway flowchart, seed 002, and worked case 3, seed 003). ``FIG2`` lists the rows of
+Fig. 2 and the questions that ask them; tests/unit/test_triage_rules.py checks that every
+row is asked and that no question's level is below its row's.
 
-- Urgent clusters (neurological emergency, traumatic fracture, vascular): ONE "yes" is
-  enough -> call 112 / emergency department now.
-- Leg weakness: new and severe -> urgent; getting worse -> within 48 h; stable -> a note
-  for the clinician.
-- Semi-urgent clusters (pathological fracture, infection) follow the KCE cluster logic:
-  a history of cancer alone, or an objective sign of infection (fever, chills, night
-  sweats) alone, or TWO OR MORE factors of one cluster -> GP within 48 h (1733 out of
-  hours). A single other factor -> a note for the clinician, no message.
+Levels, for the patient:
 
-`evaluate` is called after every answer, so an escalation is raised the moment the
-answers justify it, before the next question is asked.
+- ``urgent``: call 112 or go to the emergency department now (Fig. 2 "Dringend").
+- ``semi_urgent``: see your GP within 48 hours, 1733 out of hours (Fig. 2 "Semi-dringend");
+  leg weakness adds: ask for a spine surgeon's opinion within 48 hours (seeds 002/003).
+- ``note``: where the seeds give no urgency (a minor fall alone; a "yes" to a screen
+  question whose details are all "no"; an unchanging history a doctor has already seen):
+  "tell your doctor at your next visit". Never silent.
+
+A cluster gets the highest level of its "yes" answers. Where seeds differ, the stricter
+level is taken (comments at the rows). One factor of the pathological-fracture line is
+enough: "Lage rugpijn na mineur trauma of zelfs zonder notie van trauma met: ..." (seed 000).
 """
 
 from __future__ import annotations
@@ -25,56 +28,152 @@ from typing import Literal
 
 Level = Literal["urgent", "semi_urgent", "note"]
 
+CLUSTERS = ("neuro", "weakness", "trauma", "vascular", "pathological", "infection")
 URGENT_CLUSTERS = ("neuro", "trauma", "vascular")
-CLUSTERS = ("neuro", "trauma", "vascular", "weakness", "pathological", "infection")
+_ORDER: dict[Level, int] = {"urgent": 0, "semi_urgent": 1, "note": 2}
 
-#: urgent cluster -> items of which one "yes" is enough
-URGENT_ITEMS: dict[str, tuple[str, ...]] = {
-    "neuro": ("neuro_bladder", "neuro_saddle", "neuro_widespread"),
-    "trauma": ("trauma_major", "trauma_bechterew"),
-    "vascular": ("vascular_foot", "vascular_faint"),
+
+@dataclass(frozen=True)
+class Rule:
+    item: str  # the screen question (flows/redflags.yaml step id)
+    cluster: str
+    level: Level  # for a "yes" (or, for WEAKNESS_COURSE, per answer below)
+    source: str  # the seed row it covers
+
+
+# fmt: off
+RULES: tuple[Rule, ...] = (
+    # --- Neurologische noodgevallen: "Stuur de patiënt naar de spoeddienst" (seed 000) ---
+    Rule("neuro_bladder", "neuro", "urgent",
+         "000 Fig. 2: urineretentie, fecale of urinaire incontinentie (cauda equina)"),
+    Rule("neuro_saddle", "neuro", "urgent",
+         "000 Fig. 2: zadelanesthesie/hypo-esthesie, geïsoleerde seksuele stoornissen"),
+    Rule("neuro_widespread", "neuro", "urgent",
+         "000 Fig. 2: wijdverspreide (armen of bilateraal) motorische of gevoelsstoornissen"),
+    Rule("neuro_numb", "neuro", "urgent",
+         "000 Fig. 2: progressieve neurologische symptomen (gevoelsverlies dat toeneemt)"),
+    Rule("neuro_cranial", "neuro", "urgent",
+         "000 Fig. 2: wijdverspreide neurologische symptomen: hersenzenuwen"),
+    Rule("neuro_gait", "neuro", "urgent",
+         "000 Fig. 2: piramidale tekenen, coördinatieproblemen"),
+    # --- leg weakness: seed 000 vs pathway 002 / case 003, see WEAKNESS_COURSE ---
+    Rule("weak_course", "weakness", "urgent",
+         "000 Fig. 2: ernstig motorisch deficit < 48 u; progressieve neurologische symptomen;"
+         " 002/003: MRC <= 3 of 4 of progressief verlies -> advies rugchirurg <= 48 u"),
+    # --- Traumatische fractuur: spoeddienst (seed 000) ---
+    Rule("trauma_major", "trauma", "urgent",
+         "000 Fig. 2: ernstige lage rugpijn na significant/hoge-energie trauma"),
+    Rule("trauma_bechterew", "trauma", "urgent",
+         "000 Fig. 2: rugpijn na trauma met spondylitis ankylosans"),
+    # A minor fall or knock alone is the context of the pathological-fracture line, not a
+    # flag of its own: the seeds give it no urgency.
+    Rule("trauma_screen", "trauma", "note",
+         "000 Fig. 2: lage rugpijn na mineur trauma (context van pathologische fractuur)"),
+    # --- Vasculaire problemen: "Dringend (onmiddellijk)" (seed 000) ---
+    Rule("vascular_foot", "vascular", "urgent",
+         "000 Fig. 2: vasculaire tekenen (koude voet, verminderde perifere pulsatie)"),
+    Rule("vascular_faint", "vascular", "urgent",
+         "000 Fig. 2: gescheurd aneurysma van de aorta, lage rugpijn of zelfs shock"),
+    # --- Pathologische fractuur: binnen de 48 u; one factor is enough (seed 000) ---
+    Rule("path_cancer", "pathological", "semi_urgent", "000 Fig. 2: voorgeschiedenis van kanker"),
+    Rule("path_weight", "pathological", "semi_urgent",
+         "000 Fig. 2: onverklaard gewichtsverlies (pathologische fractuur en infectie)"),
+    Rule("path_tired", "pathological", "semi_urgent", "000 Fig. 2: vermoeidheid"),
+    Rule("path_age", "pathological", "semi_urgent", "000 Fig. 2: hogere leeftijd"),
+    Rule("path_osteoporosis", "pathological", "semi_urgent",
+         "000 Fig. 2: voorgeschiedenis/risico van osteoporose (ook: eerdere breuk bij een"
+         " kleine val)"),
+    Rule("path_steroids", "pathological", "semi_urgent",
+         "000 Fig. 2: chronisch corticoïdengebruik"),
+    Rule("path_chest", "pathological", "semi_urgent", "000 Fig. 2: pijn in de borstkas"),
+    # --- Infectie: binnen de 48 u; one factor is enough (seed 000) ---
+    Rule("inf_fever", "infection", "semi_urgent", "000 Fig. 2: objectieve tekenen: koorts,"
+         " rillingen"),
+    Rule("inf_sweats", "infection", "semi_urgent", "000 Fig. 2: objectieve tekenen:"
+         " nachtzweten"),
+    Rule("inf_infection", "infection", "semi_urgent", "000 Fig. 2: urinaire of huidinfectie"),
+    Rule("inf_systemic", "infection", "semi_urgent",
+         "000 Fig. 2: gekende voorgaande of samengaande systemische infectie"),
+    Rule("inf_injection", "infection", "semi_urgent",
+         "000 Fig. 2: risico op infectie (recente infiltratie of prik in de rug)"),
+    Rule("inf_surgery", "infection", "semi_urgent", "000 Fig. 2: recente chirurgische ingreep"),
+    Rule("inf_immune", "infection", "semi_urgent", "000 Fig. 2: immunodeficiënte patiënt"),
+    Rule("inf_drugs", "infection", "semi_urgent", "000 Fig. 2: intraveneus druggebruik"),
+)
+
+WEAKNESS_COURSE = "weak_course"
+WEAKNESS_LEVELS: dict[str, Level] = {
+    # < 48 h: seed 000 "ernstig motorisch deficit opgetreden sinds minder dan 48 u" -> urgent
+    "new": "urgent",
+    "new_severe": "urgent",  # the value of flow version 1
+    # Getting worse: seed 000 "progressieve neurologische symptomen" -> spoeddienst; seeds
+    # 002/003 "4 of progressief verlies" -> spine surgeon within 48 h. The seeds disagree:
+    # the stricter level is taken (urgent).
+    "worse": "urgent",
+    # Stable: a severe deficit (MRC <= 3: foot drop, cannot stand on heels or toes, the leg
+    # gives way) -> "Chirurg <= 48u" (002) whatever its age; case 003 calls MRC 3/5 "urgent
+    # advies rugchirurgie" and MRC 4/5 "semiurgent advies rugchirurgie (48 uur)". A patient
+    # cannot grade MRC 3 from 4, so every stable weakness gets the 48 h surgeon's opinion:
+    # stricter than 002's "5 of stabiel" for a mild stable weakness, never only a note.
+    "stable": "semi_urgent",
 }
-#: semi-urgent cluster -> its factors; a factor may count for two clusters (weight loss)
-FACTORS: dict[str, tuple[str, ...]] = {
-    "pathological": (
-        "path_cancer",
-        "path_weight",
-        "path_tired",
-        "path_age",
-        "path_osteoporosis",
-        "path_steroids",
-        "path_chest",
-        "trauma_screen",
-    ),
-    "infection": (
-        "inf_fever",
-        "inf_sweats",
-        "inf_infection",
-        "inf_surgery",
-        "inf_immune",
-        "inf_drugs",
-        "path_weight",
-    ),
+
+#: a screen question and the detail questions asked after its "yes": a "yes" to the screen
+#: with every detail "no" is a note (tell your doctor) once the details are all answered
+SCREENS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "weak_screen": ("weakness", (WEAKNESS_COURSE,)),
+    "trauma_screen": ("trauma", ("trauma_major", "trauma_bechterew")),
+    "path_screen": ("pathological", tuple(r.item for r in RULES if r.item.startswith("path_"))),
+    "inf_screen": ("infection", tuple(r.item for r in RULES if r.item.startswith("inf_"))),
 }
-#: a factor that escalates on its own
-SUFFICIENT: dict[str, tuple[str, ...]] = {
-    "pathological": ("path_cancer",),
-    "infection": ("inf_fever", "inf_sweats"),
-}
-#: facts that do not change between check-ins (a history, not a new sign)
+
+#: answers stored with a flag for context: the weakness course means nothing without it
+CONTEXT: dict[str, tuple[str, ...]] = {WEAKNESS_COURSE: ("weak_screen",)}
+
+#: facts that do not change between check-ins (a history, not a new sign): once a doctor
+#: has seen the patient for them they are a note ("tell your doctor") at later checks
 STABLE_FACTS = frozenset(
     {"path_cancer", "path_age", "path_osteoporosis", "path_steroids", "inf_immune", "inf_drugs"}
 )
-#: the screen question of each semi-urgent cluster: "yes" with no detail still makes a note
-SCREENS: dict[str, str] = {"pathological": "path_screen", "infection": "inf_screen"}
-WEAKNESS_COURSE = "weak_course"
-WEAKNESS_LEVELS: dict[str, Level] = {
-    "new_severe": "urgent",
-    "worse": "semi_urgent",
-    "stable": "note",
+
+#: the rows of seed 000 Fig. 2 (verbatim) and the questions that ask them
+FIG2: dict[str, tuple[str, ...]] = {
+    "Wijdverspreide (bv. aan de armen, hersenzenuwen of bilateraal) neurologische symptomen"
+    " (piramidale tekenen, coördinatieproblemen, motorische of gevoelsstoornissen …)": (
+        "neuro_widespread", "neuro_cranial", "neuro_gait"),
+    "Progressieve neurologische symptomen": ("neuro_numb", "weak_course"),
+    "Zadelanesthesie/hypo-esthesie, urineretentie, fecale of urinaire incontinentie,"
+    " geïsoleerde seksuele stoornissen (cauda equina syndroom)": (
+        "neuro_bladder", "neuro_saddle"),
+    "Ernstig motorisch deficit (Medical Research Council score ≤ 3/5) opgetreden sinds"
+    " minder dan 48 u": ("weak_course",),
+    "Ernstige lage rugpijn na significant/hoge-energie trauma": ("trauma_major",),
+    "Rugpijn na trauma met spondylitis ankylosans": ("trauma_bechterew",),
+    "Vasculaire tekenen (koude voet, verminderde perifere arteriële pulsatie) die kunnen"
+    " wijzen op een gescheurd aneurysma van de aorta als ze gepaard gaan met lage rugpijn"
+    " of zelfs met shock.": ("vascular_foot", "vascular_faint"),
+    "Voorgeschiedenis/risico van osteoporose": ("path_osteoporosis",),
+    "Chronisch corticoïdengebruik": ("path_steroids",),
+    "Pijn in de borstkas": ("path_chest",),
+    "Hogere leeftijd": ("path_age",),
+    "Onverklaard gewichtsverlies, vermoeidheid": ("path_weight", "path_tired"),
+    "Voorgeschiedenis van kanker": ("path_cancer",),
+    "Objectieve tekenen (bv. nachtzweten, koorts, rillingen)": ("inf_fever", "inf_sweats"),
+    "Intraveneus druggebruik": ("inf_drugs",),
+    "Immunodeficiënte patiënt": ("inf_immune",),
+    # weight loss is asked once, in the pathological group, and escalates there (48 h)
+    "Onverklaard gewichtsverlies": ("path_weight",),
+    "Gekende voorgaande of samengaande systemische infectie of risico op infectie": (
+        "inf_systemic", "inf_injection"),
+    "Recente chirurgische ingreep": ("inf_surgery",),
+    "Urinaire of huidinfectie": ("inf_infection",),
 }
-#: minor trauma counts as a pathological factor only when no major trauma was reported
-MINOR_TRAUMA = "trauma_screen"
+#: the level each Fig. 2 section asks for (the table test checks every row against it)
+FIG2_SECTION: dict[str, Level] = {
+    "neuro": "urgent", "trauma": "urgent", "vascular": "urgent", "weakness": "urgent",
+    "pathological": "semi_urgent", "infection": "semi_urgent",
+}
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -84,44 +183,46 @@ class Escalation:
     items: tuple[str, ...]  # the answers that raised it
 
 
-def _yes(answers: Mapping[str, object], item: str) -> bool:
-    return answers.get(item) is True
+def _rule_level(rule: Rule, answers: Mapping[str, object]) -> Level | None:
+    value = answers.get(rule.item)
+    if rule.item == WEAKNESS_COURSE:
+        return WEAKNESS_LEVELS.get(value) if isinstance(value, str) else None
+    return rule.level if value is True else None
 
 
 def evaluate(answers: Mapping[str, object]) -> list[Escalation]:
-    """The escalations the answers given so far justify, urgent first."""
+    """The escalations the answers given so far justify, urgent first; one per cluster."""
     found: list[Escalation] = []
-    for cluster, items in URGENT_ITEMS.items():
-        hits = tuple(i for i in items if _yes(answers, i))
-        if hits:
-            found.append(Escalation("urgent", cluster, hits))
-    course = answers.get(WEAKNESS_COURSE)
-    if isinstance(course, str) and course in WEAKNESS_LEVELS:
-        found.append(
-            Escalation(WEAKNESS_LEVELS[course], "weakness", ("weak_screen", WEAKNESS_COURSE))
-        )
-    major = any(_yes(answers, i) for i in URGENT_ITEMS["trauma"])
-    for cluster, factors in FACTORS.items():
-        hits = tuple(f for f in factors if _yes(answers, f) and not (f == MINOR_TRAUMA and major))
-        if any(f in SUFFICIENT[cluster] for f in hits) or len(hits) >= 2:
-            found.append(Escalation("semi_urgent", cluster, hits))
-        elif hits:
-            found.append(Escalation("note", cluster, hits))
-        elif _yes(answers, SCREENS[cluster]) and _details_done(answers, cluster):
-            found.append(Escalation("note", cluster, (SCREENS[cluster],)))
-    order = {"urgent": 0, "semi_urgent": 1, "note": 2}
-    return sorted(found, key=lambda e: order[e.level])
+    for cluster in CLUSTERS:
+        hits = [
+            (rule, level)
+            for rule in RULES
+            if rule.cluster == cluster and (level := _rule_level(rule, answers)) is not None
+        ]
+        notes = [
+            screen
+            for screen, (c, details) in SCREENS.items()
+            if c == cluster and answers.get(screen) is True
+        ]
+        if any(level != "note" for _, level in hits):
+            best = min((level for _, level in hits), key=_ORDER.__getitem__)
+            items = tuple(
+                item
+                for r, level in hits
+                if level != "note"
+                for item in (*CONTEXT.get(r.item, ()), r.item)
+            )
+            found.append(Escalation(best, cluster, items))
+        elif notes and all(_details_done(answers, screen) for screen in notes):
+            found.append(Escalation("note", cluster, tuple(notes)))
+    return sorted(found, key=lambda e: _ORDER[e.level])
 
 
-def _details_done(answers: Mapping[str, object], cluster: str) -> bool:
-    """All detail questions asked after this cluster's screen question are answered."""
-    prefix = SCREENS[cluster].removesuffix("screen")
-    return all(f in answers for f in FACTORS[cluster] if f.startswith(prefix))
+def _details_done(answers: Mapping[str, object], screen: str) -> bool:
+    """Every detail question asked after this screen question is answered."""
+    return all(item in answers for item in SCREENS[screen][1])
 
 
 def rule_items() -> set[str]:
     """Every item id the rules read (checked against the flow by the tests)."""
-    items = {i for v in URGENT_ITEMS.values() for i in v}
-    items |= {i for v in FACTORS.values() for i in v}
-    items |= set(SCREENS.values()) | {WEAKNESS_COURSE}
-    return items
+    return {r.item for r in RULES} | set(SCREENS)

@@ -32,6 +32,7 @@ from telegram.ext import Application
 
 from bot.runtime import Runtime
 from bot.store.release import SchemaNotCurrent, check_schema
+from bot.web.portal import routes
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,8 @@ PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
 def portal_routes(runtime: Runtime) -> list[BaseRoute]:
     """The clinic portal's routes (bot/web/portal exposes `routes(runtime)`): the one place
-    where the portal is mounted into the worker's app. None until the portal exists."""
-    return []
+    where the portal is mounted into the worker's app, under /portal."""
+    return routes(runtime)
 
 
 async def store_update(application: PTBApplication, payload: dict[str, object]) -> None:

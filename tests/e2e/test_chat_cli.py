@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
-NO_RED_FLAGS = ["2"] * 9  # "Nee"/"Non" to each red-flag screen question
+NO_RED_FLAGS = ["2"] * 12  # "Nee"/"Non" to each red-flag screen question
 EPISODE = ["1", "2", "2"]  # started today, back pain, not recurrent
 
 

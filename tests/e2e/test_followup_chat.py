@@ -12,7 +12,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def test_progress_chart_is_saved_as_a_file(tmp_path: Path) -> None:
     # consent, no red flags, episode (today, back, not recurrent), NRS 7 (past week),
     # no COMI now, then two ratings of the moment with /pain
-    lines = ["1", *["2"] * 9, "1", "2", "2", "7", "/cancel", "/pain", "3", "/progress"]
+    lines = ["1", *["2"] * 12, "1", "2", "2", "7", "/cancel", "/pain", "3", "/progress"]
     lines += ["/pain", "2", "/progress"]
     result = chat(tmp_path / "c.db", lines, "--lang", "fr", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr

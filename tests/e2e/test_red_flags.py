@@ -57,3 +57,24 @@ async def test_semi_urgent_flag_from_free_text(harness: Harness, language: str) 
     [flag] = await flags(harness)
     assert (flag.level, flag.cluster, flag.source) == ("semi_urgent", "infection", "free_text")
     assert flag.answers == {"inf_fever": True}
+
+
+TYPED_NO = {"nl": "Nee, ik kan gewoon plassen", "fr": "non, pas de souci pour uriner"}
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+async def test_a_typed_no_is_a_no_on_telegram(harness: Harness, language: str) -> None:
+    await harness.say(PATIENT, "/start", language)
+    await harness.tap(PATIENT, msg(harness, language, "onboarding.consent_yes"), language)
+    await harness.say(PATIENT, TYPED_NO[language], language)
+    assert harness.texts(PATIENT)[-1] == msg(harness, language, "redflags.neuro_saddle")
+    assert await flags(harness) == []
+    await harness.say(PATIENT, "misschien" if language == "nl" else "peut-être", language)
+    texts = harness.texts(PATIENT)
+    assert texts[-2:] == [
+        msg(harness, language, "redflags.unclear_answer"),
+        msg(harness, language, "redflags.neuro_saddle"),
+    ]
+    await harness.say(PATIENT, "nee hoor" if language == "nl" else "pas du tout", language)
+    assert harness.texts(PATIENT)[-1] == msg(harness, language, "redflags.neuro_widespread")
+    assert await flags(harness) == []

@@ -43,7 +43,7 @@ async def test_start_consent_and_nrs_in_dutch(harness: Harness) -> None:
     assert "Welke van de volgende problemen hindert u het meest?" in texts[-1]  # COMI baseline
     # every callback query was answered, and the answered question shows the choice
     answered = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
-    assert len(answered) == 2 + 9 + 3  # consent, nine red-flag "no", episode, the pain score
+    assert len(answered) == 2 + 12 + 3  # consent, twelve red-flag "no", episode, the pain score
     edits = [c for c in harness.api.calls if c.method == "editMessageText"]
     assert edits and edits[-1].params["text"].endswith("✓ 7")
     assert "reply_markup" not in edits[-1].params or not edits[-1].params["reply_markup"]
@@ -84,7 +84,7 @@ async def test_stale_button_gets_a_kind_note_and_the_current_question(harness: H
     assert new[0].startswith("Die knop hoort bij een eerdere vraag")
     assert await stored_answers(harness) == [("pain", 5, "nl")]
     taps = [c for c in harness.api.calls if c.method == "answerCallbackQuery"]
-    assert len(taps) == 3 + 9 + 3
+    assert len(taps) == 3 + 12 + 3
 
 
 async def test_duplicate_update_is_processed_once(harness: Harness) -> None:

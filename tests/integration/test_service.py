@@ -82,9 +82,9 @@ async def test_duplicate_update_is_ignored(runtime: Runtime) -> None:
     assert not answered.duplicate
     again = await runtime.service.handle(incoming(Event("choice", text=seven), 500))
     assert again.duplicate and again.replies == ()
-    # nine red-flag answers, three about the episode, one pain score
-    assert await count(runtime, Answer) == 9 + 3 + 1
-    assert await count(runtime, ProcessedUpdate) == 1 + 13 + 1
+    # twelve red-flag answers, three about the episode, one pain score
+    assert await count(runtime, Answer) == 12 + 3 + 1
+    assert await count(runtime, ProcessedUpdate) == 1 + 16 + 1
 
 
 async def test_answers_survive_a_restart_and_the_patient_resumes(
@@ -138,7 +138,7 @@ async def test_a_stale_button_after_restart_is_not_recorded(runtime: Runtime) ->
     await runtime.service.handle(incoming(Event("choice", text=seven)))
     stale = await runtime.service.handle(incoming(Event("choice", text=seven)))
     assert [p.key for p in stale.replies[0].parts] == ["error.stale_button"]
-    assert await count(runtime, Answer) == 9 + 3 + 1  # red flags, episode, pain
+    assert await count(runtime, Answer) == 12 + 3 + 1  # red flags, episode, pain
 
 
 async def test_upgrade_keeps_rows_written_by_the_first_schema(

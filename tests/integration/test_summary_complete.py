@@ -16,6 +16,8 @@ from sqlalchemy import select
 from bot.clinic.admin import create_invitation
 from bot.clinic.exports import export_clinic
 from bot.clinic.report import ReportContent, build_report, render_pdf
+from bot.config import PROJECT_ROOT
+from bot.engine.flows import load_flow
 from bot.engine.model import Language
 from bot.runtime import Runtime
 from bot.store.models import Clinic, Patient, RedFlag, Response
@@ -116,7 +118,8 @@ async def test_red_flags_reach_the_csv_and_fhir_linked_to_the_screen(runtime: Ru
     (flag,) = by_type["Flag"]
     responses = {r["id"]: r for r in by_type["QuestionnaireResponse"]}
     screen_id = observation["derivedFrom"][0]["reference"].removeprefix("urn:uuid:")  # type: ignore[index]
-    assert str(responses[screen_id]["questionnaire"]).endswith("/redflags|1")
+    redflags = load_flow(PROJECT_ROOT / "flows" / "redflags.yaml")
+    assert str(responses[screen_id]["questionnaire"]).endswith(f"/redflags|{redflags.version}")
     assert flag["status"] == "active"
     published = {f"{q['url']}|{q['version']}" for q in by_type["Questionnaire"]}
     assert {str(r["questionnaire"]) for r in responses.values()} <= published

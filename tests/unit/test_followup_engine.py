@@ -205,6 +205,56 @@ def test_review_advice_follows_progress(engine: Engine, catalogs: Catalogs) -> N
     assert ReminderClosed(2, "answered") in talk.last.effects  # type: ignore[union-attr]
 
 
+def test_subacute_review_at_high_risk_speaks_of_rehabilitation(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = with_episode(engine, catalogs)  # NRS 7 at intake
+    reminder(talk, "checkin", 1)
+    no_red_flags(talk)
+    talk.tap("7")
+    talk.tap("Ongeveer hetzelfde")
+    reminder(talk, "review_subacute", 2)
+    assert talk.msgids() == ["review.multimodal"]  # not (known to be) at high risk
+    talk.state = replace(
+        talk.state,
+        memo={
+            **talk.state.memo,
+            "scores": {
+                **talk.state.memo["scores"],
+                "startback": [{"at": NOW.isoformat(), "total": 8, "category": "high"}],
+            },
+        },
+    )
+    reminder(talk, "review_subacute", 3)
+    assert talk.msgids() == ["review.subacute"]
+    assert "fysische geneeskunde en revalidatie" in talk.texts()[0]
+
+
+def test_radicular_severe_pain_review(engine: Engine, catalogs: Catalogs) -> None:
+    talk = with_episode(engine, catalogs)  # NRS 7 at intake
+    reminder(talk, "review_severe_pain", 2)
+    assert talk.msgids() == ["review.severe_pain"]
+    assert "MRI" in talk.texts()[0] and "epidura" in talk.texts()[0]
+    reminder(talk, "checkin", 3)
+    no_red_flags(talk)
+    talk.tap("4")
+    talk.tap("Beter")
+    reminder(talk, "review_severe_pain", 4)
+    assert talk.msgids() == []  # 4 out of 10 now: nothing to add
+    assert ReminderClosed(4, "answered") in talk.last.effects  # type: ignore[union-attr]
+
+
+def test_chronic_review_says_what_chronic_pain_is(engine: Engine, catalogs: Catalogs) -> None:
+    talk = with_episode(engine, catalogs)
+    reminder(talk, "checkin", 1)
+    no_red_flags(talk)
+    talk.tap("7")
+    talk.tap("Slechter")
+    reminder(talk, "review_chronic", 2)
+    assert talk.msgids() == ["review.chronic_phase", "review.chronic"]
+    assert "geen ziekte die moet genezen" in talk.texts()[0]
+
+
 def test_clearly_better_offers_to_stop(engine: Engine, catalogs: Catalogs) -> None:
     talk = with_episode(engine, catalogs)
     reminder(talk, "checkin", 1)
@@ -212,7 +262,7 @@ def test_clearly_better_offers_to_stop(engine: Engine, catalogs: Catalogs) -> No
     talk.tap("2")
     talk.tap("Beter")
     reminder(talk, "review_chronic", 2)
-    assert talk.msgids() == ["review.doing_well"]
+    assert talk.msgids() == ["review.chronic_phase", "review.doing_well"]
     talk.tap("Ja, stop de herinneringen")
     assert effects_of(talk, ReminderSettings) == [ReminderSettings(False, None)]
     assert talk.state.memo["followup"]["enabled"] is False

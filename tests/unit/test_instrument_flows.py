@@ -29,9 +29,6 @@ def load_catalog(lang: str) -> Catalog:
 
 
 CATALOGS = {lang: load_catalog(lang) for lang in ("nl", "fr")}
-ANNEX: dict[str, dict[str, Any]] = yaml.safe_load(
-    (ROOT / "tests" / "fixtures" / "kce_annex_nl.yaml").read_text("utf-8")
-)
 RESULT_IDS = [
     "result.startback.low",
     "result.startback.medium",
@@ -74,7 +71,11 @@ def test_flow_header(name: str) -> None:
     assert flow["version"] == 1
     assert flow["kind"] == "questionnaire"
     assert set(flow["provenance"]) == {"nl", "fr"}
-    assert set(flow["provenance"].values()) <= {"validated", "partial", "unvalidated"}
+    assert set(flow["provenance"].values()) <= {"validated", "partial", "unvalidated", "generic"}
+    # seed 001 l.1740, 2022-2024: validated Dutch Örebro-SF and COMI are still to be obtained;
+    # the NRS is a plain scale without language versions
+    expected_nl = {"startback": "validated", "orebro": "unvalidated", "comi": "unvalidated"}
+    assert flow["provenance"]["nl"] == expected_nl.get(name, "generic")
 
 
 @pytest.mark.parametrize("name", INSTRUMENTS)
@@ -123,25 +124,7 @@ def test_scale_steps_have_their_own_anchor_msgids() -> None:
     assert len(flat) == len(set(flat))
 
 
-@pytest.mark.parametrize("name", ["startback", "orebro", "comi"])
-def test_dutch_texts_equal_kce_annex(name: str) -> None:
-    annex = ANNEX[name]
-    steps = {s["id"]: s for s in load_flow(name)["steps"]}
-    assert {i: nl(s["text"]) for i, s in steps.items()} == annex["items"]
-    lead_ins = {i: nl(s["lead_in"]) for i, s in steps.items() if "lead_in" in s}
-    assert lead_ins == annex["lead_ins"]
-    options = {
-        i: [nl(o["label"]) for o in s["answer"]["options"]]
-        for i, s in steps.items()
-        if s["answer"]["type"] == "choice"
-    }
-    assert options == annex["options"]
-    anchors = {
-        i: [nl(s["answer"]["min_label"]), nl(s["answer"]["max_label"])]
-        for i, s in steps.items()
-        if s["answer"]["type"] == "scale"
-    }
-    assert anchors == annex.get("anchors", {})
+# The Dutch texts are compared with the KCE annex itself in test_verbatim_seed.py.
 
 
 ALL_IDS = sorted({m for name in INSTRUMENTS for m in msgids(load_flow(name))} | set(RESULT_IDS))

@@ -99,14 +99,37 @@ def test_risk_questionnaire_at_once_from_two_weeks_after_onset(days_ago: int) ->
 
 def test_first_contact_on_day_0_never_asks_risk_in_the_first_48_hours() -> None:
     first_contact = local(2026, 3, 2, 11)
-    recurrent = plan_episode(ONSET, first_contact, "back", True, CONFIG, time(10))
-    (risk,) = of_kind(recurrent, "risk_questionnaire")
-    # 48 h after the end of the onset day (the onset hour is unknown), at the preferred time.
-    assert risk == local(2026, 3, 5, 10)
-    assert risk >= local(2026, 3, 3, 0) + timedelta(hours=48)
-
     plain = plan_episode(ONSET, first_contact, "back", False, CONFIG, time(10))
     assert of_kind(plain, "risk_questionnaire") == [local(2026, 3, 16, 10)]
+    # radicular: a week after onset, and never within 48 h of the end of the onset day
+    early = plan_episode(ONSET, first_contact, "radicular", False, CONFIG, time(10))
+    (risk,) = of_kind(early, "risk_questionnaire")
+    assert risk == local(2026, 3, 9, 10) >= local(2026, 3, 3, 0) + timedelta(hours=48)
+
+
+def test_recurrent_pain_is_assessed_at_once_even_on_day_0() -> None:
+    """Seed 001 l.651: recurrent pain -> assess the risk at once, not after 48 h."""
+    first_contact = local(2026, 3, 2, 11)
+    recurrent = plan_episode(ONSET, first_contact, "back", True, CONFIG, time(10))
+    assert of_kind(recurrent, "risk_questionnaire") == [first_contact]
+
+
+def test_back_pain_has_a_subacute_review_in_weeks_6_to_11() -> None:
+    plan = plan_episode(ONSET, local(2026, 3, 4, 14), "back", False, CONFIG, time(10))
+    (review,) = of_kind(plan, "review_subacute")
+    assert review == local(2026, 4, 20, 10)  # onset + 7 weeks
+    assert 42 <= (review.astimezone(BRU).date() - ONSET).days < 84
+    assert of_kind(plan, "review_severe_pain") == []
+
+
+def test_radicular_pain_has_a_severe_pain_review_in_week_1_to_2() -> None:
+    plan = plan_episode(ONSET, local(2026, 3, 3, 14), "radicular", False, CONFIG, time(10))
+    # onset + 10 days, the day after the first check-in (first contact + 7 days)
+    assert of_kind(plan, "checkin")[0] == local(2026, 3, 10, 10)
+    assert of_kind(plan, "review_severe_pain") == [local(2026, 3, 12, 10)]
+    late = plan_episode(ONSET, local(2026, 3, 9, 14), "radicular", False, CONFIG, time(10))
+    assert of_kind(late, "review_severe_pain") == [local(2026, 3, 17, 10)]  # contact + 8 d
+    assert of_kind(plan, "review_subacute") == []
 
 
 def test_at_once_moments_leave_quiet_hours() -> None:

@@ -22,7 +22,7 @@ from tests.unit.report_samples import NOW, RED_FLAG, export_rows
 SCREEN = FlowResponse(
     response_id=41,
     flow="redflags",
-    version=1,
+    version=2,  # flows/redflags.yaml
     language="fr",
     completed_at=datetime(2025, 3, 13, 17, 59, tzinfo=UTC),
     answers=(("neuro_bladder", False), ("neuro_saddle", True), ("weak_screen", True),
@@ -154,7 +154,7 @@ def test_red_flags_are_observations_and_flags_with_level_cluster_and_times(
     # derivedFrom points at the screen's QuestionnaireResponse in the same bundle.
     (screen,) = [
         r for r in _resources(bundle, "QuestionnaireResponse")
-        if r["questionnaire"].endswith("/redflags|1")
+        if r["questionnaire"].endswith("/redflags|2")
     ]  # fmt: skip
     assert screen_flag["derivedFrom"] == [{"reference": f"urn:uuid:{screen['id']}"}]
     answers = {i["linkId"]: i["answer"][0] for i in screen["item"]}

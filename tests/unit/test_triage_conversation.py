@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+
 from bot.engine import Engine
 from bot.engine.callbacks import Flag, FlagAction, pack
 from bot.engine.features.triage import FlagRaised, FlagsAcknowledged, FlagsSeen, advice_withheld
@@ -73,7 +77,7 @@ def test_acknowledge_then_seen_releases_the_hold(engine: Engine, catalogs: Catal
 
 def test_semi_urgent_comes_before_the_next_question(engine: Engine, catalogs: Catalogs) -> None:
     talk = consented(engine, catalogs, "fr")
-    for _ in range(7):  # neuro x3, weakness, trauma, vascular x2: then the pathological screen
+    for _ in range(10):  # neuro x6, weakness, trauma, vascular x2: then the pathological screen
         talk.tap("Non")
     assert talk.msgids()[-1] == "redflags.path_screen"
     talk.tap("Oui")
@@ -140,14 +144,14 @@ def test_a_semi_urgent_cluster_already_seen_by_a_doctor_is_kept_as_a_note(
     engine: Engine, catalogs: Catalogs
 ) -> None:
     talk = consented(engine, catalogs)
-    for _ in range(7):
+    for _ in range(10):
         talk.tap("Nee")
     talk.tap("Ja")  # pathological screen
     result = talk.tap("Ja")  # cancer history: semi-urgent
     assert talk.msgids(result)[0] == "escalation.semi_urgent"
     talk.command("seen")
     talk.command("flare")  # the same history at the next check
-    for _ in range(7):
+    for _ in range(10):
         talk.tap("Nee")
     talk.tap("Ja")
     result = talk.tap("Ja")
@@ -177,8 +181,8 @@ def test_a_symptom_of_another_cluster_typed_during_the_screen_is_asked_about(
     engine: Engine, catalogs: Catalogs
 ) -> None:
     talk = consented(engine, catalogs)
-    for _ in range(3):
-        talk.tap("Nee")  # the three neuro questions
+    for _ in range(6):
+        talk.tap("Nee")  # the six neuro questions
     assert talk.msgids()[-1] == "redflags.weak_screen"
     result = talk.type("ik kan niet meer plassen")
     assert talk.msgids(result) == ["redflags.free_text_intro", "redflags.neuro_bladder"]
@@ -212,18 +216,31 @@ def test_a_new_sign_after_a_doctor_visit_escalates_again(
     assert talk.msgids(talk.tap("Ja"))[0] == "escalation.semi_urgent"  # a new fever: again
 
 
-def test_an_unacknowledged_escalation_is_shown_again_first(
+def test_one_warning_not_repeated_before_every_question_shown_again_next_session(
     engine: Engine, catalogs: Catalogs
 ) -> None:
     talk = onboarded(engine, catalogs)
     talk.type("ik heb koorts")
     talk.tap("Ja")
-    talk.tap("Ja")  # semi-urgent, not acknowledged
-    result = talk.tap("Nee")  # the next question
-    assert talk.msgids(result)[0] == "escalation.semi_urgent"
-    tap_data(talk, "ack")
-    result = talk.tap("Nee")
-    assert "escalation.semi_urgent" not in talk.msgids(result)
+    shown = talk.tap("Ja")  # semi-urgent, not acknowledged
+    assert talk.msgids(shown)[0] == "escalation.semi_urgent"
+    for _ in range(3):  # the next questions, the same day: no copy, one live keyboard
+        result = talk.tap("Nee")
+        assert "escalation.semi_urgent" not in talk.msgids(result)
+        assert sum(1 for r in result.replies if r.buttons) <= 1
+    # the next day: shown again, first
+    talk.last = engine.step(talk.state, Event("text", text="hallo"), NOW + timedelta(days=1))
+    talk.state = talk.last.state
+    assert talk.msgids()[0] == "escalation.semi_urgent"
+    # a reminder starts a session too
+    talk.last = engine.step(
+        talk.state, Event("reminder", text="checkin", arg="5"), NOW + timedelta(days=1, hours=3)
+    )
+    talk.state = talk.last.state
+    assert talk.msgids()[0] == "escalation.semi_urgent"
+    tap_data(talk, "ack")  # read: not shown again
+    talk.last = engine.step(talk.state, Event("text", text="hallo"), NOW + timedelta(days=3))
+    assert "escalation.semi_urgent" not in talk.msgids(talk.last)
 
 
 def test_flags_of_a_later_screen_are_not_marked_free_text(
@@ -246,3 +263,170 @@ def test_flare_during_the_pain_question_does_not_ask_it_twice(
     talk.command("flare")
     talk.command("flare")
     assert "nrs" not in talk.state.agenda  # the NRS already waits on the stack
+
+
+NEGATIONS = {
+    "nl": ["Nee, ik kan gewoon plassen", "neen", "nee hoor", "Nee.", "helemaal niet", "geen"],
+    "fr": ["non, pas de souci pour uriner", "non", "pas du tout", "Non !", "bah non", "jamais"],
+}
+
+
+def test_typed_negations_at_every_screen_question_raise_nothing(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    for lang, answers in NEGATIONS.items():
+        talk = consented(engine, catalogs, lang)
+        asked: list[str] = []
+        i = 0
+        while talk.state.top is not None and talk.state.top.flow == "redflags":
+            asked.append(talk.msgids()[-1])
+            result = talk.type(answers[i % len(answers)])
+            i += 1
+            assert not [e for e in result.effects if isinstance(e, FlagRaised)], asked[-1]
+            assert "escalation.urgent" not in talk.msgids(result)
+        assert asked[0] == "redflags.neuro_bladder" and len(asked) >= 9
+        assert talk.msgids()[-1] == "episode.onset"
+        assert not withheld(engine, talk)
+
+
+TYPED_NO = {"nl": "Nee, ik kan gewoon plassen", "fr": "non, pas de souci pour uriner"}
+
+
+def test_the_issue_examples_are_read_as_no(engine: Engine, catalogs: Catalogs) -> None:
+    for lang, text in TYPED_NO.items():
+        talk = consented(engine, catalogs, lang)
+        result = talk.type(text)
+        assert talk.msgids(result) == ["redflags.neuro_saddle"]
+        assert not talk.state.memo.get("triage", {}).get("hold")
+
+
+def test_typed_yes_words_are_read_as_yes(engine: Engine, catalogs: Catalogs) -> None:
+    for lang, text in (("nl", "ja hoor"), ("nl", "klopt"), ("fr", "oui"), ("fr", "ouais")):
+        talk = consented(engine, catalogs, lang)
+        assert talk.msgids(talk.type(text))[0] == "escalation.urgent"
+
+
+def test_an_unclear_answer_is_asked_again_kindly_with_the_buttons(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    for lang, text in (
+        ("nl", "ik kan gewoon plassen"),
+        ("fr", "je sais pas trop"),
+        ("nl", "nee, ik kan niet plassen"),
+    ):
+        talk = consented(engine, catalogs, lang)
+        result = talk.type(text)
+        assert talk.msgids(result) == ["redflags.unclear_answer", "redflags.neuro_bladder"]
+        assert [label for label, _ in talk.buttons()] == (
+            ["Ja", "Nee"] if lang == "nl" else ["Oui", "Non"]
+        )
+        assert not [e for e in result.effects if isinstance(e, FlagRaised)]
+
+
+def test_a_no_that_mentions_another_symptom_asks_about_it_next(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = consented(engine, catalogs)
+    result = talk.type("nee, maar ik heb wel koorts")
+    assert talk.msgids(result) == ["redflags.free_text_intro", "redflags.inf_screen"]
+    assert talk.state.stack[0].answers.get("neuro_bladder") is False
+
+
+def screen(talk: Talk, yes: set[str], course: str | None = None) -> list[str]:
+    """Answer the red-flag screen: "yes" to the items in `yes`, the weakness course by its
+    label; acknowledge escalations. Returns every msgid shown on the way."""
+    shown: list[str] = []
+    nl = talk.state.language == "nl"
+    while talk.state.top is not None and talk.state.top.flow == "redflags":
+        ids = talk.msgids()
+        shown += ids
+        if "escalation.urgent" in ids:
+            break
+        if ids[0].startswith("escalation.semi_urgent"):
+            tap_data(talk, "ack")
+            continue
+        item = ids[-1].removeprefix("redflags.")
+        if item == "weak_course":
+            assert course is not None
+            talk.tap(course)
+        else:
+            talk.tap(("Ja" if nl else "Oui") if item in yes else ("Nee" if nl else "Non"))
+    return shown + talk.msgids()
+
+
+FACTORS = [
+    "path_cancer",
+    "path_weight",
+    "path_tired",
+    "path_age",
+    "path_osteoporosis",
+    "path_steroids",
+    "path_chest",
+    "inf_fever",
+    "inf_sweats",
+    "inf_infection",
+    "inf_systemic",
+    "inf_injection",
+    "inf_surgery",
+    "inf_immune",
+    "inf_drugs",
+]
+
+
+@pytest.mark.parametrize("factor", FACTORS)
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_each_single_factor_gets_the_48_hour_message(
+    engine: Engine, catalogs: Catalogs, factor: str, lang: str
+) -> None:
+    talk = consented(engine, catalogs, lang)
+    group_screen = "path_screen" if factor.startswith("path_") else "inf_screen"
+    shown = screen(talk, {group_screen, factor})
+    assert shown.count("escalation.semi_urgent") == 1
+    raised = talk.state.memo["triage"]["flags"]
+    assert [(f["level"], factor in f["items"]) for f in raised] == [("semi_urgent", True)]
+    assert withheld(engine, talk)
+
+
+@pytest.mark.parametrize(
+    ("course", "message"),
+    [
+        (
+            {"nl": "Begonnen in de laatste 2 dagen", "fr": "Apparue ces 2 derniers jours"},
+            "escalation.urgent",
+        ),
+        ({"nl": "Ze wordt erger", "fr": "Elle s'aggrave"}, "escalation.urgent"),
+        (
+            {
+                "nl": "Ze is er al langer en blijft hetzelfde",
+                "fr": "Elle est là depuis plus longtemps et ne change pas",
+            },
+            "escalation.semi_urgent_weakness",
+        ),
+    ],
+)
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_weakness_new_worse_stable(
+    engine: Engine, catalogs: Catalogs, course: dict[str, str], message: str, lang: str
+) -> None:
+    talk = consented(engine, catalogs, lang)
+    shown = screen(talk, {"weak_screen"}, course[lang])
+    assert message in shown
+    if message == "escalation.semi_urgent_weakness":
+        assert "escalation.urgent" not in shown
+    assert withheld(engine, talk)
+
+
+def test_the_stable_weakness_message_names_the_spine_surgeon_and_48_hours(
+    catalogs: Catalogs,
+) -> None:
+    nl = catalogs.message("nl", "escalation.semi_urgent_weakness")
+    fr = catalogs.message("fr", "escalation.semi_urgent_weakness")
+    assert "rugchirurg" in nl and "48 uur" in nl and "1733" in nl and "112" in nl
+    assert "chirurgien du dos" in fr and "48 heures" in fr and "1733" in fr and "112" in fr
+
+
+def test_a_minor_fall_alone_is_told_plainly_not_silent(engine: Engine, catalogs: Catalogs) -> None:
+    talk = consented(engine, catalogs)
+    shown = screen(talk, {"trauma_screen"})
+    assert "escalation.note" in shown
+    assert not withheld(engine, talk)  # no urgency: advice goes on

@@ -16,9 +16,8 @@ from typing import Any
 
 from bot.advice.selection import AdviceItem, PatientProfile, load_library, select_advice
 from bot.engine.features import Command, Feature
-from bot.engine.features.followup.memo import current_phase, episode_of
+from bot.engine.features.followup.memo import current_phase, episode_of, latest_risk
 from bot.engine.features.intake import STANDARD_INTAKE
-from bot.engine.features.questionnaires import SCORES_MEMO
 from bot.engine.features.triage import PAIN_NOW, advice_withheld, flag_unseen
 from bot.engine.flows import Flow
 from bot.engine.model import Effect, Frame, Reply, Text
@@ -29,13 +28,6 @@ SHOWN_MEMO = "advice_shown"
 ANSWERS_MEMO = "answers"
 INTAKE_DONE_MEMO = "intake_advice_given"
 SHOWN_LIMIT = 100
-RISK_OF = {
-    "low": "low",
-    "medium": "medium",
-    "high": "high",
-    "not_elevated": "low",
-    "elevated": "high",
-}
 
 
 @dataclass(frozen=True)
@@ -49,17 +41,10 @@ class AdviceGiven(Effect):
 def profile_of(turn: Turn, config: PathwayConfig) -> PatientProfile:
     """What the bot knows about the patient, from its memory."""
     episode = episode_of(turn)
-    scores: Mapping[str, list[dict[str, Any]]] = turn.memo(SCORES_MEMO) or {}
-    latest = [
-        (h[-1]["at"], h[-1].get("category"))
-        for k, h in scores.items()
-        if k in ("startback", "orebro") and h
-    ]
-    risk = RISK_OF.get(str(max(latest)[1])) if latest else None
     return PatientProfile(
         phase=current_phase(turn, config),
         pain_type=episode.pain_type if episode else None,
-        risk=risk,
+        risk=latest_risk(turn),
         answers=dict(turn.memo(ANSWERS_MEMO) or {}),
         red_flag_open=advice_withheld(turn),
         flag_unseen=flag_unseen(turn),

@@ -43,8 +43,18 @@ def help_(turn: Turn) -> None:
 
 
 def about(turn: Turn) -> None:
-    notices = [Text(f.notice) for f in turn.engine.flows.values() if f.notice]
-    turn.reply(Reply(parts=(Text("about.text"), *notices)))
+    flows = turn.engine.flows.values()
+    notices = [Text(f.notice) for f in flows if f.notice]
+    # which texts of this language are not the validated versions (our own translations)
+    unvalidated = [
+        Text("about.unvalidated_item", {"title": Text(f.title)})
+        for f in flows
+        if f.provenance.get(turn.language) in ("partial", "unvalidated")
+    ]
+    parts = [Text("about.text"), *notices]
+    if unvalidated:
+        parts += [Text("about.unvalidated"), *unvalidated]
+    turn.reply(Reply(parts=tuple(parts)))
     turn.ask_again()
 
 

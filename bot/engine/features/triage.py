@@ -23,7 +23,8 @@ from bot.engine.flows import Step
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.triage import Escalation, detect, evaluate
-from bot.triage.rules import STABLE_FACTS
+from bot.triage.answers import screen_answer
+from bot.triage.rules import SCREENS, STABLE_FACTS
 
 REDFLAGS = "redflags"
 PAIN_NOW = "pain_now"
@@ -81,9 +82,20 @@ def _seen_question(turn: Turn) -> None:
 
 
 def _escalation_reply(level: str, cluster: str) -> Reply:
-    key = "escalation.urgent" if level == "urgent" else "escalation.semi_urgent"
-    message = Text(key, {"symptoms": Text(f"escalation.cluster.{cluster}")})
-    return Reply(parts=(message,), buttons=((_button("escalation.ack_button", "ack"),),))
+    """The message of a flag: urgent (112), within 48 h (1733; leg weakness: with a spine
+    surgeon's opinion), or, where the seeds give no urgency, "tell your doctor"."""
+    symptoms = {"symptoms": Text(f"escalation.cluster.{cluster}")}
+    if level == "note":
+        return Reply(parts=(Text("escalation.note", symptoms),))
+    if level == "urgent":
+        key = "escalation.urgent"
+    elif cluster == "weakness":
+        key = "escalation.semi_urgent_weakness"  # with a spine surgeon's opinion (002/003)
+    else:
+        key = "escalation.semi_urgent"
+    return Reply(
+        parts=(Text(key, symptoms),), buttons=((_button("escalation.ack_button", "ack"),),)
+    )
 
 
 def raise_flag(
@@ -101,11 +113,12 @@ def raise_flag(
         },
     ]
     turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
+    # Never silent, and first: before anything else this step had to say.
+    turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
+    memo["shown_on"] = turn.now.date().isoformat()
     if escalation.level == "note":
         turn.remember(MEMO, memo)
         return
-    # The escalation goes first: before anything else this step had to say.
-    turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
     if escalation.level == "urgent":
         memo["hold"] = True
         top = turn.state.top
@@ -116,10 +129,11 @@ def raise_flag(
 
 def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Escalation:
     """Facts that do not change (a cancer history, age, osteoporosis...) a doctor has
-    already seen the patient for are kept as a note when asked again at a check-in: no
-    message, no withheld advice. Anything else escalates again: a new fever, new weight
-    loss, and every urgent answer."""
-    if escalation.level != "semi_urgent" or not set(escalation.items) <= STABLE_FACTS:
+    already seen the patient for are kept as a note when asked again at a check-in: "tell
+    your doctor", no withheld advice. Anything else escalates again: a new fever, new
+    weight loss, and every urgent answer."""
+    factors = set(escalation.items) - set(SCREENS)
+    if escalation.level != "semi_urgent" or not factors <= STABLE_FACTS:
         return escalation
     seen_items = {
         item
@@ -127,7 +141,7 @@ def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Es
         if f["cluster"] == escalation.cluster and f["level"] == "semi_urgent" and f["seen"]
         for item in f.get("items", ())
     }
-    return replace(escalation, level="note") if set(escalation.items) <= seen_items else escalation
+    return replace(escalation, level="note") if factors <= seen_items else escalation
 
 
 def seen(turn: Turn) -> None:
@@ -179,7 +193,7 @@ class Triage(Feature):
             if tap is not None:
                 self._button(turn, tap.action)
                 return True
-        clusters = detect(event.text) if event.kind == "text" else frozenset()
+        clusters = detect(event.text, turn.language) if event.kind == "text" else frozenset()
         if clusters and not consent_current(turn.state):
             turn.say("escalation.without_consent")  # safety first, but nothing is stored
             return True
@@ -188,18 +202,36 @@ class Triage(Feature):
                 self.remind_hold(turn)
                 return True
             return False  # the engine reminds of the hold after other features' intercepts
-        self._show_unacknowledged(turn)
+        if event.kind in ("text", "choice"):
+            self._show_unacknowledged(turn)
+        step = turn.current()
+        top = turn.state.top
+        on_screen = top is not None and top.flow == REDFLAGS and step is not None
+        typed_screen_answer = (
+            on_screen
+            and step is not None
+            and event.kind == "text"
+            and step.answer.type == "yesno"
+            and consent_current(turn.state)
+        )
+        if typed_screen_answer and step is not None:
+            turn.state = replace(turn.state, paused=False)
+            value = screen_answer(event.text, turn.language, step.group)
+            others = clusters - {step.group}
+            if value is None and others:
+                self._ask_about(turn, others)  # another symptom: its questions first
+                return True
+            if value is None:  # unclear: asked again kindly, with the buttons; never guessed
+                turn.say("redflags.unclear_answer")
+                turn.ask_again()
+                return True
+            # other symptoms the message states are asked next (after_answer)
+            turn.engine.accept(turn, step, value)
+            return True
         if not clusters:
             return False
         turn.state = replace(turn.state, paused=False)
-        step = turn.current()
-        top = turn.state.top
-        if top is not None and top.flow == REDFLAGS and step is not None:
-            if step.group in clusters and step.answer.type == "yesno":
-                turn.engine.accept(turn, step, True)  # "ja, ik heb koorts": when in doubt, yes
-                clusters = clusters - {step.group}
-                if not clusters or self.holds(turn):
-                    return True
+        if on_screen:
             self._ask_about(turn, clusters)  # other symptoms: their questions first
             return True
         if step is not None and step.answer.type == "text":
@@ -207,18 +239,28 @@ class Triage(Feature):
         self._ask_about(turn, clusters)
         return True
 
-    def _show_unacknowledged(self, turn: Turn) -> None:
-        """An escalation the patient has not confirmed reading is shown again, first: the
-        earlier message may never have reached them (a send failing after commit)."""
+    def _show_unacknowledged(self, turn: Turn, session_start: bool = False) -> None:
+        """An escalation the patient has not confirmed reading is shown again, first, once
+        per session (the first message of a new day, or a reminder): the earlier message may
+        never have reached them. Not before every question: one warning, kept visible."""
+        memo = _memo(turn)
         open_flags = [
-            f
-            for f in _memo(turn)["flags"]
-            if f["level"] != "note" and not f["ack"] and not f["seen"]
+            f for f in memo["flags"] if f["level"] != "note" and not f["ack"] and not f["seen"]
         ]
-        if open_flags and not turn.replies and turn.event.kind in ("text", "choice"):
+        today = turn.now.date().isoformat()
+        new_session = session_start or memo.get("shown_on") != today
+        if open_flags and not turn.replies and new_session:
             turn.replies.append(
                 _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
             )
+            turn.remember(MEMO, {**memo, "shown_on": today})
+
+    def on_reminder(self, turn: Turn) -> bool:
+        """A reminder starts a session: an unread escalation comes first (not handled:
+        the reminder's own feature still asks its question)."""
+        if not self.holds(turn):
+            self._show_unacknowledged(turn, session_start=True)
+        return False
 
     def _ask_about(self, turn: Turn, clusters: frozenset[str], now: bool = True) -> None:
         """Push the matching red-flag questions; ask the first one now unless the engine will."""
@@ -262,7 +304,11 @@ class Triage(Feature):
                 answers = {i: frame.answers.get(i) for i in escalation.items}
                 raise_flag(turn, escalation, answers, frame.run if frame.started else None, source)
                 memo = _memo(turn)
+            if turn.event.kind == "text" and not self.holds(turn):
+                others = detect(turn.event.text, turn.language) - {step.group}
+                if others:  # "nee, maar ik heb wel koorts": the fever's questions next
+                    self._ask_about(turn, others, now=False)
         elif step.answer.type == "text" and isinstance(value, str):
-            clusters = detect(value)
+            clusters = detect(value, turn.language)
             if clusters:
                 self._ask_about(turn, clusters, now=False)

@@ -27,12 +27,12 @@ async def flag_raised(ctx: WriteContext, effect: FlagRaised) -> None:
         answers=dict(effect.answers),
         source=effect.source,
         raised_at=ctx.now,
-        # the message is sent right after this commit, before anything else
-        shown_at=ctx.now if effect.level != "note" else None,
+        # the message (a note's "tell your doctor" too) is sent right after this commit
+        shown_at=ctx.now,
     )
     ctx.session.add(flag)
     if effect.level == "note":
-        return
+        return  # kept for a sharing clinician's report and export, no alert
     await ctx.session.flush()
     if await notify_clinicians_of_flag(ctx.session, ctx.patient.id, flag.id, ctx.now):
         flag.clinician_notified_at = ctx.now

@@ -56,6 +56,25 @@ class EpisodeMemo:
         )
 
 
+RISK_OF = {
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "not_elevated": "low",
+    "elevated": "high",
+}
+
+
+def latest_risk(turn: Turn) -> str | None:
+    """low / medium / high from the latest STarT Back or Örebro result, None before one."""
+    latest = [
+        (h[-1]["at"], h[-1].get("category"))
+        for h in (score_history(turn, "startback"), score_history(turn, "orebro"))
+        if h
+    ]
+    return RISK_OF.get(str(max(latest)[1])) if latest else None
+
+
 def episode_of(turn: Turn) -> EpisodeMemo | None:
     data = turn.memo(EPISODE)
     return EpisodeMemo.from_json(data) if data else None

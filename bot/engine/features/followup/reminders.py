@@ -39,9 +39,13 @@ INTROS = {
     "risk_questionnaire": "reminder.risk",
     "comi": "reminder.comi",
 }
-# Review moments: the advice when the patient is not improving.
+# Review moments: the advice when the patient is not improving (config.yaml names the
+# seed line of each). review_subacute speaks only at high risk (else the multimodal
+# advice); review_severe_pain only when the latest pain score is above the threshold.
 REVIEWS = {
+    "review_severe_pain": "review.severe_pain",
     "review_multimodal": "review.multimodal",
+    "review_subacute": "review.subacute",
     "review_specialist": "review.specialist",
     "review_chronic": "review.chronic",
 }
@@ -63,6 +67,8 @@ def on_reminder(turn: Turn, config: PathwayConfig) -> bool:
         _expired(turn, reminder_id)
     elif kind in QUESTIONS:
         _ask(turn, reminder_id, kind)
+    elif kind == "review_severe_pain":
+        _severe_pain_review(turn, reminder_id, config)
     elif kind in REVIEWS:
         _review(turn, reminder_id, kind)
     else:
@@ -158,6 +164,10 @@ def _review(turn: Turn, reminder_id: int, kind: str) -> None:
     since = ep.onset if ep else None
     weekly = memo.points(turn, "nrs", since, recall="week")
     progress = assess_progress(weekly, memo.changes(turn, since))
+    if kind == "review_chronic":
+        turn.say("review.chronic_phase")  # 001 l.956: a condition to manage, not to cure
+    if kind == "review_subacute" and memo.latest_risk(turn) != "high":
+        kind = "review_multimodal"
     if progress == "not_improving":
         turn.say(REVIEWS[kind])
     elif progress == "improving":
@@ -168,6 +178,16 @@ def _review(turn: Turn, reminder_id: int, kind: str) -> None:
             (Button(Text("review.keep"), pack(Reminders("keep"))),),
         )
         turn.reply(Reply(parts=(Text("review.doing_well"),), buttons=buttons))
+
+
+def _severe_pain_review(turn: Turn, reminder_id: int, config: PathwayConfig) -> None:
+    """Radicular pain, week 1-2: severe pain (NRS above 5) -> discuss an MRI and an
+    epidural with the GP (seed 003 l.544-546, 002 l.322); otherwise nothing to add."""
+    turn.effect(ReminderClosed(reminder_id, "answered"))
+    ep = memo.episode_of(turn)
+    pain = memo.points(turn, "nrs", ep.onset if ep else None)
+    if pain and pain[-1][1] > config.reviews.severe_pain_nrs_above:  # the latest score
+        turn.say(REVIEWS["review_severe_pain"])
 
 
 # --- the patient's controls -------------------------------------------------------
