@@ -39,12 +39,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.chat import parse_line, run_chat
+from bot.chat import Options, parse_line, run_chat
 from bot.clock import FrozenClock
 from bot.engine import Event
 from bot.engine.callbacks import VERSION, kinds
 from bot.engine.model import Reply
-from bot.i18n.rendering import Rendered, render_reply
+from bot.i18n.rendering import render_reply
 from bot.logging_setup import patient_text_filters
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import dispatch_due
@@ -275,7 +275,7 @@ async def _service_patient(data: st.DataObject, world: World) -> None:
     runtime, user = world.runtime, f"fuzz-{world.patients}"
     channel = data.draw(st.sampled_from(["telegram", "terminal"]))
     last: Outcome | None = None
-    waiting: Rendered | None = None
+    waiting: Options | None = None
     for _ in range(EVENTS_PER_PATIENT):
         event = _event(data, world, last)
         world.inputs += 1
@@ -301,7 +301,9 @@ async def _service_patient(data: st.DataObject, world: World) -> None:
         if outcome.replies:
             last = outcome
             replies: tuple[Reply, ...] = outcome.replies
-            waiting = render_reply(runtime.catalogs, outcome.language, replies[-1])
+            waiting = Options(scale=any(r.expects == "scale" for r in replies))
+            for reply in replies:  # numbered as `backpath chat` shows them
+                waiting.add(render_reply(runtime.catalogs, outcome.language, reply))
 
 
 async def _chat_patient(data: st.DataObject, world: World) -> None:

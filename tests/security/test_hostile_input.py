@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import parse_line
+from bot.chat import Options, parse_line
 from bot.engine import Engine, Event
 from bot.engine.callbacks import Option, pack, unpack
 from bot.engine.inputs import whole_number
 from bot.engine.model import State
-from bot.i18n.rendering import Rendered
 from bot.logging_setup import configure_logging
 from bot.runtime import Runtime
 from bot.service import Incoming
 from tests.clinic_support import clinic, clinician
+from tests.e2e.test_chat_cli import EPISODE, NO_RED_FLAGS
 from tests.integration.test_service import USER, consent_and_no_flags
 
 ODD_DIGITS = ["²", "³", "¹⁰", "①", "٣", "५", "௫", "१०", "𝟕", "7²", "ⅷ", "-", "٣٣٣٣٣٣٣٣٣٣"]
@@ -48,7 +48,7 @@ def test_forged_button_data_with_odd_digits_is_no_tap() -> None:
 
 @pytest.mark.parametrize("text", ODD_DIGITS)
 def test_the_terminal_reads_odd_digits_as_text(text: str) -> None:
-    waiting = Rendered(text="?", buttons=(), expects="choice")
+    waiting = Options(numbered={"1": "2:o:1:0", "2": "2:o:1:1"}, scale=True)
     event = parse_line(text, waiting)
     assert event.kind in ("text", "choice")
 
@@ -95,7 +95,7 @@ async def test_a_broken_staff_link_is_answered_in_the_patients_language(runtime:
 def test_a_chat_with_odd_digits_never_exits(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
     env["BACKPATH_DATA_DIR"] = str(tmp_path)
-    lines = ["²", "1", "²", "①", "٣", "1", *["2"] * 9, "1", "2", "2", "²", "¹⁰", "8"]
+    lines = ["²", "1", "²", "①", "٣", "1", *NO_RED_FLAGS, *EPISODE, "²", "¹⁰", "8"]
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "c.db")],
         input="".join(f"{line}\n" for line in lines),
