@@ -19,6 +19,7 @@ from typing import TextIO
 
 from bot.engine import Event
 from bot.engine.callbacks import Option, unpack_as
+from bot.engine.inputs import whole_number
 from bot.engine.model import Text
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
@@ -66,7 +67,8 @@ def parse_line(line: str, waiting: Options | None) -> Event:
         # as on Telegram: /start (with a deep-link payload such as i_<token>) is its own event
         return Event("start" if name == "start" else "command", text=name, arg=arg.strip())
     if waiting is not None:
-        scale_value = waiting.scale and text.isdigit() and int(text) <= SCALE_TOP
+        number = whole_number(text)  # never isdigit() then int(): "²" is no number
+        scale_value = waiting.scale and number is not None and number <= SCALE_TOP
         if text in waiting.numbered and not scale_value:
             return Event("choice", text=waiting.numbered[text])
         if text.casefold() in waiting.labels:
@@ -78,14 +80,13 @@ def format_rendered(rendered: Rendered, options: Options) -> str:
     return "\n".join([rendered.text, *options.add(rendered)])
 
 
-def _save_image(runtime: Runtime, attachment: Attachment) -> Path:
-    """Write a chart under the data folder (stamped with the clock, so never overwritten)."""
+def _save_image(runtime: Runtime, user: str, attachment: Attachment) -> Path:
+    """Write a chart into the patient's folder under the data folder (stamped with the
+    clock, so never overwritten; /delete removes the folder)."""
     stamp = runtime.clock.now().strftime("%Y%m%dT%H%M%S")
     stem, _, ext = attachment.filename.rpartition(".")
-    path = runtime.settings.backpath_data_dir / "charts" / f"{stem}-{stamp}.{ext}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(attachment.data)
-    return path.resolve()
+    name = f"{stem}-{stamp}.{ext}"
+    return runtime.service.files.write(CHANNEL, user, name, attachment.data).resolve()
 
 
 async def run_chat(
@@ -107,7 +108,7 @@ async def run_chat(
                     caption = runtime.catalogs.render(outcome.language, attachment.caption)
                     stdout.write(caption + "\n")
                 if attachment.filename.endswith(".png"):  # a chart: saved to look at
-                    path = _save_image(runtime, attachment)
+                    path = _save_image(runtime, user, attachment)
                     saved = Text("progress.saved", {"path": str(path)})
                     stdout.write(runtime.catalogs.render(outcome.language, saved) + "\n\n")
                 else:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
+from bot.files import UMASK
 from bot.logging_setup import configure_logging
+from bot.store.errors import StartupError
 
 
 def _settings(db_path: str | None = None) -> Settings:
@@ -26,7 +29,7 @@ async def _chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
     from bot.runtime import build_runtime
 
-    runtime = await build_runtime(_settings(args.db))
+    runtime = await build_runtime(_settings(args.db), serving=True)
     try:
         await run_chat(runtime, args.user, args.lang, sys.stdin, sys.stdout)
     finally:
@@ -148,13 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(UMASK)  # every file the bot writes (database, exports, charts) is private
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["score"]:
         from bot.score_cli import run as run_score
 
         return run_score(argv[1:], sys.stdin, sys.stdout, sys.stderr)
-    from bot.startup import StartupError
-
     args = build_parser().parse_args(argv)
     if args.command == "triage":
         from bot.triage.cli import run as run_triage

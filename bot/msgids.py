@@ -42,9 +42,9 @@ def dynamic_msgids(
     from bot.clinic.portal_auth import LinkProblem
     from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
     from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
-    from bot.engine.features.clinic import InviteProblem
     from bot.engine.features.followup.reminders import SNOOZES
     from bot.engine.features.questionnaires import startable
+    from bot.engine.model import InviteProblem
     from bot.instruments import ComiChange
     from bot.pathway.config import MOMENT_KINDS, PainType
     from bot.pathway.phase import Phase

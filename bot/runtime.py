@@ -11,11 +11,13 @@ from bot.config import Settings
 from bot.engine import Engine, load_flows
 from bot.engine.features.registry import default_features
 from bot.engine.runner import Scorer
+from bot.files import PatientFiles
 from bot.i18n import CatalogError, Catalogs
 from bot.msgids import dynamic_msgids, missing_msgids
 from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
 from bot.store import Database
+from bot.store.lock import SqliteLock
 from bot.store.release import migrate_locked
 
 
@@ -47,14 +49,20 @@ class Runtime:
     clock: Clock
     pathway: PathwayConfig  # follow-up timing (bot/pathway/config.yaml)
     charts: Charts  # the progress chart (a reply attachment)
+    lock: SqliteLock | None = None  # held while this process serves a SQLite file
 
     async def close(self) -> None:
         await self.db.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
 
 async def build_runtime(
-    settings: Settings, clock: Clock | None = None, migrate: bool = True
+    settings: Settings, clock: Clock | None = None, migrate: bool = True, serving: bool = False
 ) -> Runtime:
+    """`serving`: this process talks to patients (polling, webhook, terminal chat). On
+    SQLite it then refuses to start while another serving process uses the file
+    (bot.store.lock.DatabaseInUse), before migrating."""
     catalogs = Catalogs.load(settings.messages_dir)
     available = scorers()
     flows = load_flows(settings.flows_dir, catalogs.has, available)
@@ -64,11 +72,21 @@ async def build_runtime(
     engine = Engine(flows, catalogs.render, available, features)
     check_built_msgids(catalogs, engine)
     db = Database(settings.resolved_database_url)
-    if migrate:  # CLI tools and the terminal chat; workers check the schema instead
-        await migrate_locked(db)
+    lock = SqliteLock(db.sqlite_path) if serving and db.sqlite_path is not None else None
+    try:
+        if lock is not None:
+            lock.acquire()
+        if migrate:  # CLI tools and the terminal chat; workers check the schema instead
+            await migrate_locked(db)
+    except BaseException:
+        await db.dispose()
+        if lock is not None:
+            lock.release()
+        raise
     clock = clock or SystemClock()
     charts = Charts(catalogs, pathway)
+    files = PatientFiles(settings.backpath_data_dir / "charts")
     service = Service(
-        db, engine, clock, {PROGRESS: charts.attachment}, settings.backpath_portal_url
+        db, engine, clock, files, {PROGRESS: charts.attachment}, settings.backpath_portal_url
     )
-    return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts)
+    return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts, lock)

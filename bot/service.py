@@ -28,6 +28,7 @@ from bot.engine.features.data_rights import MYDATA_ATTACHMENT
 from bot.engine.features.triage import FlagRaised
 from bot.engine.model import Label, Language, Text, language_from_hint
 from bot.engine.serial import state_from_json, state_to_json
+from bot.files import PatientFiles
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
 from bot.store.effects import apply as apply_effect
@@ -76,6 +77,7 @@ class Service:
         db: Database,
         engine: Engine,
         clock: Clock,
+        files: PatientFiles,
         producers: Mapping[str, Producer] | None = None,
         portal_url: str = DEFAULT_PORTAL_URL,
     ) -> None:
@@ -83,6 +85,7 @@ class Service:
         self.portal_url = portal_url  # base of the clinic portal's sign-in links
         self.engine = engine
         self.clock = clock
+        self.files = files  # files made for patients (charts saved by `backpath chat`)
         self.producers = {**ATTACHMENTS, **(producers or {})}
         load_writers()
 
@@ -96,7 +99,9 @@ class Service:
                 log.info("duplicate update %s ignored", incoming.update_id)
                 metrics.UPDATES.labels(incoming.channel, "duplicate").inc()
                 return Outcome(replies=(), language="nl", duplicate=True)
-            staff = await link_clinician(session, incoming.event, incoming.user, now)
+            staff = await link_clinician(
+                session, incoming.event, incoming.channel, incoming.user, now
+            )
             if staff is None:  # a linked clinician: clinician help and /portal
                 staff = await clinician_turn(
                     session, incoming.event, incoming.user, now, self.portal_url
@@ -113,7 +118,9 @@ class Service:
             for effect in result.effects:
                 await apply_effect(ctx, effect)
             erased = inspect(patient).was_deleted  # /delete: nothing left to save or attach
-            if not erased:
+            if erased:  # files first: once the erasure commits, nothing of theirs is left
+                self.files.erase(incoming.channel, incoming.user)
+            else:
                 patient.language = result.state.language
                 repo.save_state(session, patient.id, conversation, state_to_json(result.state), now)
             log.info(

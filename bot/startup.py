@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
+from bot.store.errors import StartupError
 from bot.store.release import SchemaNotCurrent, check_schema
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 UNREACHABLE = (OSError, DBAPIError, NetworkError)  # NetworkError includes TimedOut
 MAX_DELAY = 30.0
-
-
-class StartupError(Exception):
-    """Why the worker cannot start, in a sentence for the operator."""
 
 
 async def with_retries(
@@ -62,7 +59,7 @@ async def with_retries(
 
 async def worker_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     """The runtime of a worker, on a reachable database whose schema is current."""
-    runtime = await build_runtime(settings, clock, migrate=False)
+    runtime = await build_runtime(settings, clock, migrate=False, serving=True)
     try:
         await with_retries(
             "the database", lambda: check_schema(runtime.db), settings.backpath_startup_attempts

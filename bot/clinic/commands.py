@@ -28,6 +28,7 @@ from bot.clinic.report import ReportContent, ReportDenied, clinician_summary
 from bot.clock import Clock
 from bot.config import Settings
 from bot.engine.model import Language
+from bot.files import write_private
 from bot.reports.qr import qr_png
 from bot.runtime import Runtime, build_runtime
 from bot.store.models import Clinician, Patient
@@ -93,7 +94,7 @@ async def run(
 
 
 async def _write(path: Path, data: bytes) -> None:
-    await asyncio.to_thread(path.write_bytes, data)
+    await asyncio.to_thread(write_private, path, data)
 
 
 def _username(runtime: Runtime) -> str:

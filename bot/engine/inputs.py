@@ -18,6 +18,21 @@ from bot.triage.yesno import read_yes_no
 Render = Callable[[Language, Label], str]
 
 
+MAX_DIGITS = 9
+
+
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number when it is 1-9 decimal digits (of any script), else None.
+
+    Never `str.isdigit()` before `int()`: it is also true for `²` and other digits that
+    `int()` refuses. Decimal digits of every script are what `int()` reads (`٣` is 3), and
+    the length bound keeps a 4,096-digit text from costing anything.
+    """
+    if 0 < len(text) <= MAX_DIGITS and text.isdecimal():
+        return int(text)
+    return None
+
+
 def option_values(step: Step) -> tuple[AnswerValue, ...]:
     """The values a step's buttons stand for, in button order."""
     spec = step.answer
@@ -72,10 +87,11 @@ def parse_text(step: Step, text: str, language: Language, render: Render) -> Par
     if spec.type == "scale":
         assert spec.min is not None and spec.max is not None
         raw = text.strip()
-        if re.fullmatch(r"-?\d+", raw):
-            number = int(raw)
-            if spec.min <= number <= spec.max:
-                return Parsed(value=number)
+        number = whole_number(raw.removeprefix("-"))
+        if number is not None and raw.startswith("-"):
+            number = -number
+        if number is not None and spec.min <= number <= spec.max:
+            return Parsed(value=number)
         return Parsed(error=Text("error.scale_range", {"min": spec.min, "max": spec.max}))
     if spec.type == "yesno":
         answer = read_yes_no(text)

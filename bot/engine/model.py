@@ -61,6 +61,18 @@ class Reply:
 
 
 EventKind = Literal["start", "text", "choice", "command", "reminder", "unsupported"]
+InviteProblem = Literal["invalid", "expired", "used"]
+
+
+@dataclass(frozen=True)
+class VerifiedInvite:
+    """An invitation the service found by its link token's hash, unused and not expired,
+    with the clinic's name as stored. Only the service makes one (bot/clinic/links.py)."""
+
+    invitation: int
+    clinic: int
+    instruments: tuple[str, ...]
+    clinic_name: str
 
 
 @dataclass(frozen=True)
@@ -68,13 +80,17 @@ class Event:
     """Something the patient (or the scheduler) did.
 
     `text` is the typed text, the command name (without slash) or the callback data;
-    `arg` is the command argument (e.g. the /start payload).
+    `arg` is the command argument (e.g. the /start payload): patient input, never trusted.
+    `invite` is what the service verified about an invitation link on a /start: channels
+    build events from what the patient sent and never set it, and the service replaces it
+    with its own finding on every event, so no text can stand for a verified invitation.
     """
 
     kind: EventKind
     text: str = ""
     arg: str = ""
     language_hint: str | None = None
+    invite: VerifiedInvite | InviteProblem | None = None
 
 
 # --- effects: what the service must persist -------------------------------------

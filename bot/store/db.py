@@ -8,9 +8,8 @@ from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from bot.files import private_file
+from bot.store.migrate import upgrade
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -49,8 +51,11 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        # the SQLite file, made 0600 (in a 0700 folder) before SQLite opens it; its -wal
+        # and -shm files take its mode
+        self.sqlite_path: Path | None = None
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.sqlite_path = private_file(Path(parsed.database))
         # hide_parameters: errors (and so logs) never show the values of a statement,
         # which would include answers and conversation state
         self.engine: AsyncEngine = create_async_engine(
@@ -77,15 +82,9 @@ class Database:
             yield session
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
-
-        def upgrade(connection: Connection) -> None:
-            cfg = alembic_config(self.url)
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
-
-        async with self.engine.begin() as conn:
-            await conn.run_sync(upgrade)
+        """Bring the schema to the newest Alembic revision, in one transaction (a kill
+        leaves the previous revision; see bot/store/migrate.py)."""
+        await upgrade(self.url, alembic_config(self.url), _sqlite_pragmas)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -49,6 +49,14 @@ async def lock_patient(
     return (await session.execute(query)).scalar_one()
 
 
+async def patient_language(session: AsyncSession, channel: str, external_id: str) -> str | None:
+    """The language a known patient chose, without creating or locking anything."""
+    query = select(Patient.language).where(
+        Patient.channel == channel, Patient.external_id == external_id
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def load_conversation(session: AsyncSession, patient_id: int) -> Conversation | None:
     return await session.get(Conversation, patient_id)
 

@@ -115,7 +115,9 @@ def build_application(
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if RUNTIME_KEY not in application.bot_data:
             # a worker never migrates (`backpath migrate` does, as a release step)
-            application.bot_data[RUNTIME_KEY] = await build_runtime(settings, clock, migrate=False)
+            application.bot_data[RUNTIME_KEY] = await build_runtime(
+                settings, clock, migrate=False, serving=True
+            )
         await register_commands(application)
         await send_pending(application.bot_data[RUNTIME_KEY], application.bot)  # left over
         interval = settings.backpath_reminder_interval

@@ -23,5 +23,5 @@ def test_progress_chart_is_saved_as_a_file(tmp_path: Path) -> None:
     saved = [ln for ln in result.stdout.splitlines() if ln.startswith("Graphique enregistré : ")]
     assert len(saved) == 2
     path = Path(saved[-1].split(" : ", 1)[1])
-    assert path.parent == tmp_path.resolve() / "charts"
+    assert path.parent.parent == tmp_path.resolve() / "charts"  # the patient's own folder
     assert path.read_bytes().startswith(PNG)

@@ -1,19 +1,12 @@
-"""The pure side of invitations: the /start argument contract and the agenda."""
+"""The pure side of invitations: the verified invitation on /start and the agenda."""
 
 from __future__ import annotations
 
 from bot.engine import Engine, Event
-from bot.engine.features.clinic import Invite, invite_agenda, invite_arg, parse_invite_arg
+from bot.engine.features.clinic import invite_agenda
+from bot.engine.model import VerifiedInvite
 from bot.i18n import Catalogs
 from tests.unit.test_engine import Talk, no_red_flags
-
-
-def test_the_start_argument_round_trips() -> None:
-    invite = Invite(12, 3, ("startback", "nrs"), "Cabinet: Dos & Co")
-    assert parse_invite_arg(invite_arg(invite)) == invite
-    for problem in ("invalid", "expired", "used"):
-        assert parse_invite_arg(invite_arg(problem)) == problem  # type: ignore[arg-type]
-    assert parse_invite_arg("") is None and parse_invite_arg("other") is None
 
 
 def test_the_agenda_skips_flows_that_do_not_exist(engine: Engine) -> None:
@@ -27,7 +20,8 @@ def test_an_invitation_from_start_to_one_thank_you(engine: Engine, catalogs: Cat
     """Onboarding, sharing, red flags, the episode, the NRS (then the COMI baseline the
     episode asks for), the question: one closing thank-you."""
     talk = Talk(engine, catalogs)
-    talk.send(Event("start", arg=invite_arg(Invite(7, 3, ("nrs",), "De Brug")), language_hint="nl"))
+    invite = VerifiedInvite(7, 3, ("nrs",), "De Brug")
+    talk.send(Event("start", invite=invite, language_hint="nl"))
     assert talk.msgids()[0] == "clinic.invited"
     talk.tap("Ja, ik ga akkoord")
     talk.tap(catalogs.message("nl", "clinic.sharing_yes"))

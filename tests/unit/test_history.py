@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine, Event
-from bot.engine.features.clinic import Invite, invite_arg
+from bot.engine.model import VerifiedInvite
 from bot.i18n import Catalogs
 from bot.reports.history import SIGNALS, history_signals
 from tests.history_support import ANSWERS, STORED
@@ -93,8 +93,8 @@ def test_an_invitation_offers_the_history_before_the_question(
 ) -> None:
     message = catalogs.message
     talk = Talk(engine, catalogs)
-    arg = invite_arg(Invite(7, 3, ("nrs",), "De Brug"))
-    talk.send(Event("start", arg=arg, language_hint=language))
+    invite = VerifiedInvite(7, 3, ("nrs",), "De Brug")
+    talk.send(Event("start", invite=invite, language_hint=language))
     talk.tap(message(language, "onboarding.consent_yes"))  # type: ignore[arg-type]
     talk.tap(message(language, "clinic.sharing_yes"))  # type: ignore[arg-type]
     no_red_flags(talk)
@@ -114,7 +114,7 @@ def test_an_invitation_offers_the_history_before_the_question(
 
 def test_skipping_the_offer_goes_to_the_question(engine: Engine, catalogs: Catalogs) -> None:
     talk = Talk(engine, catalogs)
-    talk.send(Event("start", arg=invite_arg(Invite(7, 3, (), "De Brug")), language_hint="nl"))
+    talk.send(Event("start", invite=VerifiedInvite(7, 3, (), "De Brug"), language_hint="nl"))
     talk.tap("Ja, ik ga akkoord")
     talk.tap(catalogs.message("nl", "clinic.sharing_yes"))
     no_red_flags(talk)

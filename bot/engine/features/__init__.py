@@ -39,7 +39,7 @@ class Feature:
         return frozenset()
 
     def on_start(self, turn: Turn) -> bool:
-        """A /start with a payload (deep link, resolved by the service); True = handled."""
+        """A /start (with what the service verified about its deep link); True = handled."""
         return False
 
     def intercept(self, turn: Turn) -> bool:

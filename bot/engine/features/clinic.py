@@ -1,7 +1,8 @@
 """Pre-consultation invitations and sharing with a clinic.
 
 The service resolves a `/start i_<token>` deep link against the database and hands the
-engine only the outcome as the /start argument (see `invite_arg`): never the token.
+engine only the outcome, in `Event.invite` (a VerifiedInvite or a problem): never the
+token, and never anything the patient typed.
 A valid invitation sets the agenda: the separate consent to share with the clinic,
 the red-flag screen (when that flow exists), the episode (onset, back or radicular,
 recurrence) when the patient has not described one yet, the requested instruments
@@ -14,8 +15,8 @@ the invitation is completed (InvitationCompleted: the clinicians get their summa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 from bot.engine.features import Command, Feature
 from bot.engine.features.confirm import ask_confirmation, confirmation
@@ -28,6 +29,7 @@ from bot.engine.model import (
     SharingDecided,
     SharingWithdrawn,
     Text,
+    VerifiedInvite,
 )
 from bot.engine.turn import Turn
 
@@ -38,36 +40,6 @@ HISTORY_OFFER_FLOW = "history_offer"  # the optional history (bot/engine/feature
 EPISODE = "episode"  # the flow, and the memo key it sets (docs/contracts.md)
 INVITE_MEMO = "clinic.invite"  # the invitation being filled in
 SHARED_MEMO = "clinic.shared"  # [[clinic id, clinic name], ...] shared with now
-
-InviteProblem = Literal["invalid", "expired", "used"]
-_PREFIX = "invite:"
-
-
-@dataclass(frozen=True)
-class Invite:
-    invitation: int
-    clinic: int
-    instruments: tuple[str, ...]
-    clinic_name: str
-
-
-def invite_arg(invite: Invite | InviteProblem) -> str:
-    """The /start argument the service passes: `invite:<problem>` or
-    `invite:<invitation id>:<clinic id>:<instrument,...>:<clinic name>`."""
-    if isinstance(invite, str):
-        return f"{_PREFIX}{invite}"
-    instruments = ",".join(invite.instruments)
-    return f"{_PREFIX}{invite.invitation}:{invite.clinic}:{instruments}:{invite.clinic_name}"
-
-
-def parse_invite_arg(arg: str) -> Invite | InviteProblem | None:
-    if not arg.startswith(_PREFIX):
-        return None
-    body = arg[len(_PREFIX) :]
-    if body in ("invalid", "expired", "used"):
-        return body  # type: ignore[return-value]
-    invitation, clinic, instruments, name = body.split(":", 3)
-    return Invite(int(invitation), int(clinic), tuple(filter(None, instruments.split(","))), name)
 
 
 def invite_agenda(
@@ -100,7 +72,7 @@ def _agenda(turn: Turn, invite: Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
-def _open(turn: Turn, invite: Invite) -> None:
+def _open(turn: Turn, invite: VerifiedInvite) -> None:
     turn.effect(InvitationAccepted(invite.invitation))
     turn.remember(
         INVITE_MEMO,
@@ -144,10 +116,10 @@ class Clinic(Feature):
         return {"sharing": sharing}
 
     def on_start(self, turn: Turn) -> bool:
-        invite = parse_invite_arg(turn.event.arg)
+        invite = turn.event.invite
         if invite is None:
             return False
-        if isinstance(invite, Invite):
+        if isinstance(invite, VerifiedInvite):
             _open(turn, invite)
         else:
             turn.say(f"clinic.invite_{invite}")

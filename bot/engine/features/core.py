@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from bot.engine.features import Command, Feature
-from bot.engine.model import Reply, Text, language_from_hint
+from bot.engine.flows import Flow
+from bot.engine.model import Frame, Reply, Text, language_from_hint
 from bot.engine.turn import Turn
 
 ONBOARDING = "onboarding"
@@ -14,7 +16,7 @@ LANGUAGE_FLOW = "language"
 
 
 def start(turn: Turn) -> None:
-    if turn.event.arg and turn.engine.pipeline.on_start(turn):
+    if turn.engine.pipeline.on_start(turn):
         return
     begin(turn)
 
@@ -115,3 +117,15 @@ class Core(Feature):
             pain(turn)
             return True
         return False
+
+    def after_finish(
+        self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
+    ) -> None:
+        """A language chosen with /language while nothing else runs is never met with
+        silence: onboarding follows for a patient without consent, else the menu."""
+        if flow.id != LANGUAGE_FLOW or turn.state.stack or turn.state.agenda:
+            return
+        if turn.state.consent == "given":
+            turn.menu("menu.prompt")
+        else:
+            turn.push(ONBOARDING)  # the language step is skipped: it is set now
