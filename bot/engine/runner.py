@@ -117,6 +117,7 @@ class Engine:
             turn.ask_again()
         else:
             handler(turn)
+            self.pipeline.after_command(turn, name)
             holder = self.holding(turn)
             if holder is not None and not any(r.buttons for r in turn.replies):
                 holder.remind_hold(turn)  # a command may not leave the patient without the numbers

@@ -241,17 +241,18 @@ class Triage(Feature):
 
     def _show_unacknowledged(self, turn: Turn, session_start: bool = False) -> None:
         """An escalation the patient has not confirmed reading is shown again, first, once
-        per session (the first message of a new day, or a reminder): the earlier message may
-        never have reached them. Not before every question: one warning, kept visible."""
+        per session (the first message of a new day, a reminder, or /help): the earlier
+        message may never have reached them. Not before every question: one warning, kept
+        visible."""
         memo = _memo(turn)
         open_flags = [
             f for f in memo["flags"] if f["level"] != "note" and not f["ack"] and not f["seen"]
         ]
         today = turn.now.date().isoformat()
         new_session = session_start or memo.get("shown_on") != today
-        if open_flags and not turn.replies and new_session:
-            turn.replies.append(
-                _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
+        if open_flags and new_session:
+            turn.replies.insert(
+                0, _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
             )
             turn.remember(MEMO, {**memo, "shown_on": today})
 
@@ -261,6 +262,12 @@ class Triage(Feature):
         if not self.holds(turn):
             self._show_unacknowledged(turn, session_start=True)
         return False
+
+    def after_command(self, turn: Turn, name: str) -> None:
+        """/help starts a session too: an unread escalation comes before the help text.
+        While on hold the engine repeats the numbers after it instead (remind_hold)."""
+        if name == "help" and not self.holds(turn):
+            self._show_unacknowledged(turn, session_start=True)
 
     def _ask_about(self, turn: Turn, clusters: frozenset[str], now: bool = True) -> None:
         """Push the matching red-flag questions; ask the first one now unless the engine will."""
