@@ -26,6 +26,7 @@ from bot.engine.inputs import (
     parse_text,
     value_for_index,
 )
+from bot.engine.manners import FREE_TEXT, is_free_text
 from bot.engine.model import (
     AnswerValue,
     ConsentRecorded,
@@ -127,7 +128,7 @@ class Engine:
 
     def _tap(self, turn: Turn, data: str) -> None:
         tap = unpack(data)
-        if not isinstance(tap, Question) or tap.seq != turn.state.prompt_seq:
+        if not isinstance(tap, Question) or not turn.is_current_copy(tap.seq):
             turn.say("error.stale_button")
             turn.ask_again()
             return
@@ -149,11 +150,13 @@ class Engine:
     def _typed(self, turn: Turn, text: str) -> None:
         step = turn.current()
         if step is None:
+            if is_free_text(text):
+                turn.reply_error(FREE_TEXT)
             turn.menu("menu.prompt")
             return
         parsed = parse_text(step, text, turn.language, self.render)
         if parsed.error is not None:
-            turn.reply_error(parsed.error)
+            turn.reply_error(FREE_TEXT if is_free_text(text) else parsed.error)
             turn.ask_again()
             return
         assert parsed.value is not None

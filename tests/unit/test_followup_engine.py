@@ -139,7 +139,7 @@ def test_reminder_never_interrupts_a_running_flow(engine: Engine, catalogs: Cata
     reminder(talk, "checkin")
     assert talk.msgids() == ["reminder.queued"]
     assert talk.state.stack == before
-    assert talk.state.agenda[-3:] == ("redflags", "nrs", "checkin")
+    assert talk.state.agenda[-4:] == ("redflags", "radicular_check", "nrs", "checkin")
     talk.type("5")  # the /pain question; then the check-in starts with the red-flag check
     assert talk.msgids()[-2:] == ["redflags.intro", "redflags.neuro_bladder"]
 
@@ -148,7 +148,7 @@ def test_the_red_flag_check_goes_first(engine: Engine, catalogs: Catalogs) -> No
     talk = with_episode(engine, catalogs)
     reminder(talk, "checkin")
     assert [f.flow for f in talk.state.stack] == ["redflags"]
-    assert talk.state.agenda == ("nrs", "checkin")
+    assert talk.state.agenda == ("radicular_check", "nrs", "checkin")  # back pain: re-checked
     assert "redflags.neuro_bladder" in talk.msgids()
 
 
@@ -333,7 +333,8 @@ def test_an_urgent_hold_keeps_the_reminder_silent(engine: Engine, catalogs: Cata
     hold = {"flags": [], "raised": [], "hold": True}  # as the red-flag feature keeps it
     talk.state = replace(talk.state, memo={**talk.state.memo, "triage": hold})
     reminder(talk, "checkin")
-    assert talk.msgids() == [] and talk.state.agenda == ("redflags", "nrs", "checkin")
+    assert talk.msgids() == []
+    assert talk.state.agenda == ("redflags", "radicular_check", "nrs", "checkin")
     reminder(talk, "nudge")
     assert talk.msgids() == []
 

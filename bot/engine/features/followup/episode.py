@@ -11,7 +11,7 @@ from bot.engine.features.followup import memo
 from bot.engine.features.followup.effects import EpisodeStarted, RemindersPlanned
 from bot.engine.model import Text
 from bot.pathway.config import PainType, PathwayConfig
-from bot.pathway.schedule import PlannedMoment, plan_episode
+from bot.pathway.schedule import PlannedMoment, plan_episode, plan_switched_to_radicular
 
 if TYPE_CHECKING:
     from bot.engine.model import Frame
@@ -83,20 +83,31 @@ def plan(turn: Turn, config: PathwayConfig) -> list[PlannedMoment]:
     if episode is None:
         return []
     chosen = memo.preferred_time(turn)
+    preferred = time.fromisoformat(chosen) if chosen else None
+    if episode.radicular_from is not None:  # back pain that became radicular (track.py)
+        return plan_switched_to_radicular(
+            episode.onset,
+            episode.first_contact,
+            episode.radicular_from,
+            episode.recurrent,
+            config,
+            preferred,
+        )
     return plan_episode(
         episode.onset,
         episode.first_contact,
         episode.pain_type,
         episode.recurrent,
         config,
-        time.fromisoformat(chosen) if chosen else None,
+        preferred,
     )
 
 
-def replan(turn: Turn, config: PathwayConfig) -> bool:
-    """Replace the planned reminders by the moments still ahead; False without episode."""
+def replan(turn: Turn, config: PathwayConfig) -> list[PlannedMoment] | None:
+    """Replace the planned reminders by the moments still ahead (returned); None without
+    an episode."""
     if memo.episode_of(turn) is None:
-        return False
+        return None
     ahead = [m for m in plan(turn, config) if m.due > turn.now]
     turn.effect(RemindersPlanned(tuple((m.kind, m.due) for m in ahead)))
-    return True
+    return ahead
