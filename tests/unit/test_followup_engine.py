@@ -161,7 +161,7 @@ def test_risk_moment_starts_startback(engine: Engine, catalogs: Catalogs) -> Non
 
 def test_missing_questionnaire_closes_the_reminder(engine: Engine, catalogs: Catalogs) -> None:
     flows = {k: v for k, v in engine.flows.items() if k != "startback"}
-    talk = with_episode(Engine(flows, engine.render, engine.scorers), catalogs)
+    talk = with_episode(Engine(flows, engine.render, engine.instruments), catalogs)
     reminder(talk, "risk_questionnaire", 8)
     assert talk.last is not None
     assert talk.last.effects == (ReminderClosed(8, "cancelled"),)
