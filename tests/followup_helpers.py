@@ -58,8 +58,9 @@ class ServicePatient:
         await self.command("cancel")
 
     async def no_red_flags(self) -> None:
-        """Answer "no" to each red-flag question (the check-in starts with them)."""
-        while any(k.startswith("redflags.") for k in self.msgids()):
+        """Answer "no" to each red-flag question (the check-in starts with them) and to
+        the radicular re-check that follows them for a back-pain episode."""
+        while any(k.startswith(("redflags.", "radicular_check.below")) for k in self.msgids()):
             await self.tap("Nee" if self.language == "nl" else "Non")
 
     def msgids(self) -> list[str]:

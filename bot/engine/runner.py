@@ -9,10 +9,10 @@ Capabilities plug in as features (bot/engine/features/).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.engine.callbacks import Back, MenuPick, Option, Question, unpack
 from bot.engine.consent import current_version
@@ -39,7 +39,8 @@ from bot.engine.model import (
 from bot.engine.pipeline import Pipeline
 from bot.engine.turn import Turn
 
-Scorer = Callable[[Mapping[str, int]], Any]
+if TYPE_CHECKING:
+    from bot.instruments.registry import Instruments
 
 # Bump when the privacy text (onboarding.privacy) changes: patients who consented to an
 # older version are asked again at their next message (flow `consent`).
@@ -51,19 +52,20 @@ class Engine:
         self,
         flows: Mapping[str, Flow],
         render: Render,
-        scorers: Mapping[str, Scorer],
+        instruments: Instruments,
         features: Sequence[Feature] | None = None,
     ) -> None:
+        """`instruments`: the registry (bot/instruments/registry.py) scoring the flows."""
         for needed in (ONBOARDING, LANGUAGE_FLOW, CONSENT_FLOW):
             if needed not in flows:
                 raise ValueError(f"flow {needed!r} is required")
         self.flows = dict(flows)
         self.render = render
-        self.scorers = dict(scorers)
+        self.instruments = instruments
         if features is None:
             from bot.engine.features.registry import default_features
 
-            features = default_features(self.flows)
+            features = default_features(self.flows, instruments=instruments)
         self.pipeline = Pipeline(features)  # the hooks, in their checked order
         self.features: tuple[Feature, ...] = self.pipeline.features
         self.commands: dict[str, Command] = self.pipeline.commands

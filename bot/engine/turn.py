@@ -4,7 +4,7 @@ produced so far. Features (bot/engine/features/) act on the conversation through
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -218,11 +218,8 @@ class Turn:
         # Numbers as stored; a yes/no item scores 1 for yes and 0 for no (docs/contracts.md).
         # Texts and unanswered (skipped) items are not scored.
         answers = {k: int(v) for k, v in frame.answers.items() if isinstance(v, int)}
-        result = self.engine.scorers[flow.instrument](answers)
-        if is_dataclass(result) and not isinstance(result, type):
-            data = {f.name: getattr(result, f.name) for f in fields(result)}
-        else:
-            data = dict(result)
+        result = self.engine.instruments[flow.instrument].score(answers)
+        data = {f.name: getattr(result, f.name) for f in fields(result)}
         data["subscales"] = dict(data.get("subscales") or {})  # JSON-ready copy
         if flow.recall is not None:
             data["recall"] = flow.recall

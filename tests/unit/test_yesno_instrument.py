@@ -16,13 +16,14 @@ from types import MappingProxyType
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.engine import Engine, Event, State, load_flows
+from bot.engine import Engine, Event, State
 from bot.engine.consent import current_version
 from bot.engine.model import RunFinished
 from bot.engine.turn import Turn
 from bot.i18n import Catalogs
 from bot.instruments import ITEMS, SCORERS, InstrumentScore
 from bot.instruments.model import check_answers
+from bot.instruments.registry import load_content
 from bot.score_cli import run
 from tests.unit.test_engine import NOW, Talk
 
@@ -42,6 +43,15 @@ steps:
     text: startback.worry
     answer: {type: yesno}
 """
+YN_DESCRIPTOR = """
+id: yn
+version: 1
+label: Yes-no
+flow: yn
+scorer: tests.unit.test_yesno_instrument:score_yn
+max_total: 2
+categories: [{id: none}, {id: some}]
+"""
 
 
 def score_yn(answers: Mapping[str, int]) -> InstrumentScore:
@@ -54,8 +64,10 @@ def test_a_yes_no_questionnaire_finishes_with_its_score(tmp_path: Path, catalogs
     flows_dir = tmp_path / "flows"
     shutil.copytree(PROJECT_ROOT / "flows", flows_dir)
     (flows_dir / "yn.yaml").write_text(YN_FLOW, encoding="utf-8")
-    scorers = {**SCORERS, "yn": score_yn}
-    engine = Engine(load_flows(flows_dir, catalogs.has, scorers), catalogs.render, scorers)
+    (flows_dir / "instruments" / "yn.yaml").write_text(YN_DESCRIPTOR, encoding="utf-8")
+    # the result texts of `yn` are not in the catalogs: only the scoring is under test here
+    flows, instruments = load_content(flows_dir, lambda msgid: True)
+    engine = Engine(flows, catalogs.render, instruments)
     turn = Turn(
         engine,
         State(language="nl", consent="given", consent_version=current_version()),

@@ -64,6 +64,16 @@ def flag_unseen(turn: Turn) -> bool:
     return any(not f["seen"] for f in _memo(turn)["flags"])
 
 
+def take_typed_yes_no(turn: Turn, step: Step, value: bool | None) -> None:
+    """A typed answer to a yes/no safety question (the screen, the radicular re-check):
+    taken when clear; unclear, asked again kindly with its buttons, never guessed."""
+    if value is None:
+        turn.say("redflags.unclear_answer")
+        turn.ask_again()
+    else:
+        turn.engine.accept(turn, step, value)
+
+
 def _button(key: str, action: FlagAction) -> Button:
     return Button(Text(key), pack(Flag(action)))  # valid on older messages too
 
@@ -221,12 +231,8 @@ class Triage(Feature):
             if value is None and others:
                 self._ask_about(turn, others)  # another symptom: its questions first
                 return True
-            if value is None:  # unclear: asked again kindly, with the buttons; never guessed
-                turn.say("redflags.unclear_answer")
-                turn.ask_again()
-                return True
             # other symptoms the message states are asked next (after_answer)
-            turn.engine.accept(turn, step, value)
+            take_typed_yes_no(turn, step, value)
             return True
         if not clusters:
             return False

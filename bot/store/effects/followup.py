@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from bot.engine.features.followup.effects import (
     EpisodeStarted,
+    EpisodeTrackChanged,
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
@@ -53,6 +54,15 @@ async def episode_started(ctx: WriteContext, effect: EpisodeStarted) -> None:
         )
     )
     await ctx.session.flush()
+
+
+@writes(EpisodeTrackChanged)
+async def episode_track_changed(ctx: WriteContext, effect: EpisodeTrackChanged) -> None:
+    """The current episode is on another track from now on (back pain became radicular);
+    the RemindersPlanned that follows it replaces the planned moments."""
+    episode = await _active_episode(ctx)
+    if episode is not None:
+        episode.pain_type = effect.pain_type
 
 
 @writes(RemindersPlanned)

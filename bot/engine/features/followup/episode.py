@@ -11,7 +11,7 @@ from bot.engine.features.followup import memo, snoozes
 from bot.engine.features.followup.effects import EpisodeStarted, RemindersPlanned
 from bot.engine.model import Text
 from bot.pathway.config import PainType, PathwayConfig
-from bot.pathway.schedule import PlannedMoment, plan_episode
+from bot.pathway.schedule import PlannedMoment, plan_episode, plan_switched_to_radicular
 
 if TYPE_CHECKING:
     from bot.engine.model import Frame
@@ -84,18 +84,31 @@ def plan(turn: Turn, config: PathwayConfig, chosen: str | None = None) -> list[P
     if episode is None:
         return []
     chosen = chosen or memo.preferred_time(turn)
+    preferred = time.fromisoformat(chosen) if chosen else None
+    if episode.radicular_from is not None:  # back pain that became radicular (track.py)
+        return plan_switched_to_radicular(
+            episode.onset,
+            episode.first_contact,
+            episode.radicular_from,
+            episode.recurrent,
+            config,
+            preferred,
+        )
     return plan_episode(
         episode.onset,
         episode.first_contact,
         episode.pain_type,
         episode.recurrent,
         config,
-        time.fromisoformat(chosen) if chosen else None,
+        preferred,
     )
 
 
-def replan(turn: Turn, config: PathwayConfig, previous: str | None = None) -> bool:
-    """Replace the planned reminders by the moments still ahead; False without episode.
+def replan(
+    turn: Turn, config: PathwayConfig, previous: str | None = None
+) -> list[PlannedMoment] | None:
+    """Replace the planned reminders by the moments still ahead (returned); None without
+    an episode.
 
     `previous`: the time of day the reminders were planned at ("HH:MM"; default the
     current one). A moment is still ahead when it was under the previous plan: one that
@@ -104,11 +117,11 @@ def replan(turn: Turn, config: PathwayConfig, previous: str | None = None) -> bo
     comes now. Snoozed reminders keep their day (`snoozes.moved`).
     """
     if memo.episode_of(turn) is None:
-        return False
+        return None
     before: dict[str, list[PlannedMoment]] = {}
     for moment in plan(turn, config, previous):
         before.setdefault(moment.kind, []).append(moment)
-    ahead: list[tuple[str, datetime]] = []
+    ahead: list[PlannedMoment] = []
     seen = dict.fromkeys(before, 0)
     for new in plan(turn, config):
         # the n-th moment of a kind is the n-th of that kind under the previous plan
@@ -116,9 +129,9 @@ def replan(turn: Turn, config: PathwayConfig, previous: str | None = None) -> bo
         seen[new.kind] = n + 1
         old = before.get(new.kind, [])[n : n + 1]
         if (old[0].due if old else new.due) > turn.now:
-            ahead.append((new.kind, max(new.due, turn.now)))
-    planned(turn, ahead, snoozes.moved(turn, config))
-    return True
+            ahead.append(replace(new, due=max(new.due, turn.now)))
+    planned(turn, [(m.kind, m.due) for m in ahead], snoozes.moved(turn, config))
+    return ahead
 
 
 def planned(

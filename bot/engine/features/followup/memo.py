@@ -2,7 +2,8 @@
 
 memo["episode"] (read by other features too; shape documented in docs/contracts.md):
     {"onset": "2026-02-20", "pain_type": "back" | "radicular", "recurrent": false,
-     "first_contact": "2026-03-02T09:00:00+00:00"}
+     "first_contact": "2026-03-02T09:00:00+00:00",
+     "radicular_from": "2026-03-16T09:00:00+00:00"}  # only after a switch (track.py)
 memo["followup"]:
     {"changes": [[iso, "better" | "same" | "worse"], ...],
      "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
@@ -42,22 +43,30 @@ class EpisodeMemo:
     pain_type: PainType
     recurrent: bool
     first_contact: datetime
+    #: when an episode begun as back pain moved to the radicular track (new radicular
+    #: signs at a check-in or /flare); None for an episode still on the track it began on
+    radicular_from: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "onset": self.onset.isoformat(),
             "pain_type": self.pain_type,
             "recurrent": self.recurrent,
             "first_contact": self.first_contact.isoformat(),
         }
+        if self.radicular_from is not None:
+            data["radicular_from"] = self.radicular_from.isoformat()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EpisodeMemo:
+        switched = data.get("radicular_from")
         return cls(
             onset=date.fromisoformat(data["onset"]),
             pain_type=cast(PainType, data["pain_type"]),
             recurrent=bool(data["recurrent"]),
             first_contact=datetime.fromisoformat(data["first_contact"]),
+            radicular_from=datetime.fromisoformat(switched) if switched else None,
         )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
-from bot.engine.features.followup import episode, memo, snoozes, upcoming
+from bot.engine.features.followup import episode, memo, snoozes, track, upcoming
 from bot.engine.features.followup.effects import (
     ReminderClosed,
     ReminderSettings,
@@ -29,9 +29,10 @@ from bot.pathway.reminders import SnoozeOption, snooze_until
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
-# What each kind asks, in order; flows that do not exist (yet) are left out at runtime.
+# What each kind asks, in order; flows that do not exist (yet) are left out at runtime,
+# and so is the radicular re-check when the episode is radicular already (track.py).
 QUESTIONS: dict[str, tuple[str, ...]] = {
-    "checkin": ("redflags", "nrs", "checkin"),
+    "checkin": ("redflags", track.FLOW, "nrs", "checkin"),
     "risk_questionnaire": ("startback",),
     "comi": ("comi",),
 }
@@ -108,7 +109,11 @@ def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None
     if _done_recently(turn, kind, config):
         turn.effect(ReminderClosed(reminder_id, "answered"))  # never asked twice
         return
-    flows = [f for f in QUESTIONS[kind] if f in turn.engine.flows]
+    flows = [
+        f
+        for f in QUESTIONS[kind]
+        if f in turn.engine.flows and (f != track.FLOW or track.applies(turn))
+    ]
     if not flows:
         turn.effect(ReminderClosed(reminder_id, "cancelled"))
         return
@@ -265,7 +270,7 @@ def restart(turn: Turn, config: PathwayConfig) -> None:
     memo.update(turn, enabled=True)
     turn.effect(ReminderSettings(True, memo.preferred_time(turn)))
     turn.say("reminders.restarted")
-    if not episode.replan(turn, config):
+    if episode.replan(turn, config) is None:
         turn.say("followup.no_episode")
     turn.ask_again()
 
