@@ -7,20 +7,28 @@ scale is shown as its numbers; type the number (other options then start at 11).
 ends the session cleanly.
 
 Reminders of this terminal patient that are due are dispatched whenever the patient
-types a line (there is no background job here). A chart is saved as a PNG file under
-the data folder and its path is shown.
+types a line (there is no background job here). At start, the reminder job is replayed
+for this patient up to the clock's moment (bot/catch_up.py): each pass is shown under
+its local date and time, as the messages would have arrived. The clock may be moved
+(`backpath chat --now`): then every stored time follows it. A chart is saved as a PNG
+file under the data folder and its path is shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
+from bot.catch_up import catch_up
+from bot.clock import ShiftedClock
 from bot.engine import Event
 from bot.engine.callbacks import Option, unpack_as
 from bot.engine.inputs import whole_number
 from bot.engine.model import Text
+from bot.i18n.formatting import format_minute
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
 from bot.scheduler import dispatch_due
@@ -30,6 +38,7 @@ PROMPT = "> "
 CHANNEL = "terminal"
 
 
+NOON = time(12, 0)  # `--now` with a date alone: after the default reminder time (10:00)
 SCALE_TOP = 10  # options shown next to a 0-10 scale are numbered after it: never ambiguous
 
 
@@ -89,9 +98,28 @@ def _save_image(runtime: Runtime, user: str, attachment: Attachment) -> Path:
     return runtime.service.files.write(CHANNEL, user, name, attachment.data).resolve()
 
 
+def parse_now(value: str, tz: ZoneInfo) -> datetime:
+    """`--now`: "YYYY-MM-DD" (at NOON) or "YYYY-MM-DDTHH:MM", local time in `tz`."""
+    try:
+        if "T" in value:
+            moment = datetime.strptime(value, "%Y-%m-%dT%H:%M")
+        else:
+            moment = datetime.combine(date.fromisoformat(value), NOON)
+    except ValueError as exc:
+        raise ValueError(f"--now wants YYYY-MM-DD or YYYY-MM-DDTHH:MM, not {value!r}") from exc
+    return moment.replace(tzinfo=tz)
+
+
 async def run_chat(
-    runtime: Runtime, user: str, language: str | None, stdin: TextIO, stdout: TextIO
+    runtime: Runtime,
+    user: str,
+    language: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    clock: ShiftedClock | None = None,
 ) -> None:
+    """`clock`: the runtime's clock, when it can be moved: the reminder job is then
+    replayed up to its moment before the conversation starts."""
     waiting: Options | None = None
     interactive = stdin.isatty()
 
@@ -124,6 +152,13 @@ async def run_chat(
         await dispatch_due(runtime, deliver, CHANNEL, user=user)
         await show(await runtime.service.handle(Incoming(CHANNEL, user, event)))
 
+    async def replayed(_user: str, outcome: Outcome) -> None:
+        moment = format_minute(runtime.clock.now(), outcome.language)
+        stdout.write(f"[{moment}]\n")
+        await show(outcome)
+
+    if clock is not None:
+        await catch_up(runtime, replayed, CHANNEL, user, clock.now(), clock.set)
     await send(Event("start", language_hint=language))
     while True:
         stdout.write(PROMPT)
