@@ -1,5 +1,2 @@
-"""Reminders as database rows, dispatched by a periodic job through the service."""
-
-from bot.scheduler.dispatch import Blocked, DispatchReport, RetryLater, Sender, dispatch_due
-
-__all__ = ["Blocked", "DispatchReport", "RetryLater", "Sender", "dispatch_due"]
+"""Reminders as database rows, dispatched by a periodic job through the service
+(bot/scheduler/dispatch.py) and delivered through the outbox (bot/delivery)."""
