@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 FLOW = "radicular_check"
 STEP = "below_knee"
+CHECKIN = "checkin"  # the check-in's last flow (reminders.QUESTIONS)
 
 
 def applies(turn: Turn) -> bool:
@@ -68,7 +69,9 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     if memo.followup(turn)["enabled"]:  # reminders stopped: planned again at /restart
         ahead = episode.replan(turn, config) or []
         checkin = next((m for m in ahead if m.kind == "checkin"), None)
-        if checkin is not None:
+        # at a check-in its own summary names the next one (upcoming.py): said once
+        in_checkin = CHECKIN in {*turn.state.agenda, *(f.flow for f in turn.state.stack)}
+        if checkin is not None and not in_checkin:
             day = checkin.due.astimezone(config.tz).date()
             parts.append(Text("radicular_check.next_checkin", {"day": day}))
     parts.append(Text("radicular_check.alarms"))
