@@ -6,7 +6,8 @@ below the knee, or into the front of the thigh (cruralgia)? A "yes" moves the ep
 the radicular track for good: the memo and the store (`EpisodeTrackChanged`) say
 radicular, the reminders are planned again on the radicular cadence from now on
 (bot/pathway/schedule.py `plan_switched_to_radicular`), and the patient is told what
-that means and which alarm signs call for 112 or a doctor within 48 h. A radicular
+that means, when the next check-in comes (at a check-in its own summary says so) and
+which alarm signs call for 112 or a doctor within 48 h. A radicular
 episode is never asked again. A typed answer is read by the red-flag screen's yes/no
 reader; an unclear one is asked again kindly, with the buttons.
 """
