@@ -46,6 +46,7 @@ def dynamic_msgids(
     from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
     from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
     from bot.engine.features.followup.reminders import SNOOZES
+    from bot.engine.features.followup.upcoming import label
     from bot.engine.features.questionnaires import startable
     from bot.engine.model import InviteProblem
     from bot.pathway.config import MOMENT_KINDS, PainType
@@ -80,6 +81,10 @@ def dynamic_msgids(
         (
             "engine/features/followup/reminders.py: snooze",
             _ids("reminder.snooze_{}", SNOOZES.values()),
+        ),
+        (
+            "engine/features/followup/upcoming.py: moment names",
+            frozenset(label(kind) for kind in MOMENT_KINDS),
         ),
         ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
         ("charts.py: phases", _ids("phase.{}", get_args(Phase))),

@@ -14,15 +14,12 @@ from bot.store.models import Episode, Reminder
 from bot.telegram.convert import CHANNEL
 from bot.telegram.send import reminder_sender
 from tests.e2e.conftest import Harness
+from tests.e2e.test_red_flags import msg
 from tests.fake_bot_api import buttons_of
 from tests.followup_helpers import only_checkins
 
 PATIENT = 6464
 CHECKIN_DUE = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
-
-
-def msg(harness: Harness, language: str, msgid: str) -> str:
-    return harness.runtime.catalogs.message(language, msgid)  # type: ignore[arg-type]
 
 
 async def back_pain_patient(harness: Harness, language: str) -> None:

@@ -126,7 +126,12 @@ def test_checkin_reminder_when_idle_asks_nrs_then_change(
     assert ReminderClosed(5, "answered") in talk.last.effects
     reply = next(r for r in talk.last.replies if r.parts[0].key == "checkin.thanks")
     assert reply.attachment == "progress"  # two NRS points now
-    assert [p.key for p in reply.parts] == ["checkin.thanks", "progress.went", "progress.better"]
+    assert [p.key for p in reply.parts] == [
+        "checkin.thanks",
+        "progress.went",
+        "progress.better",
+        "upcoming.next_checkin",
+    ]
     assert "sinds 2 maart 2026" in talk.texts()[0]
     assert talk.state.memo["followup"]["changes"][-1][1] == "better"
     assert talk.state.memo["followup"]["pending"] == []

@@ -7,7 +7,12 @@ memo["episode"] (read by other features too; shape documented in docs/contracts.
 memo["followup"]:
     {"changes": [[iso, "better" | "same" | "worse"], ...],
      "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
-     "time": "10:00" | null, "enabled": true}
+     "snoozed": [{"id": 12, "kind": "checkin", "day": "2026-03-17",
+                  "until": "2026-03-17T09:00:00+00:00"}, ...],
+     "time": "10:00" | null, "enabled": true,
+     "planned": [["checkin", "2026-03-16T09:00:00+00:00"], ...]}
+("snoozed": reminders the patient put off, so a new time of day keeps their day;
+"planned": the moments last planned as reminder rows, shown as what comes next.)
 
 NRS (with its recall period, "week" or "now") and COMI totals are read from the score
 history the questionnaires feature keeps (memo["scores"], bot/engine/features/questionnaires.py).
@@ -104,7 +109,7 @@ def current_phase(turn: Turn, config: PathwayConfig) -> Phase | None:
 def followup(turn: Turn) -> dict[str, Any]:
     """A copy of the follow-up memo with every key present."""
     data = dict(turn.memo(FOLLOWUP) or {})
-    for key in ("changes", "pending"):
+    for key in ("changes", "pending", "snoozed"):
         data[key] = list(data.get(key, []))
     data.setdefault("time", None)
     data.setdefault("enabled", True)
@@ -146,6 +151,16 @@ def changes(turn: Turn, since: date | None = None) -> list[tuple[datetime, Globa
 
 def pending(turn: Turn) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], followup(turn)["pending"])
+
+
+def planned(turn: Turn) -> list[tuple[str, datetime]] | None:
+    """The moments last planned (None for an episode planned before they were kept)."""
+    data = followup(turn).get("planned")
+    return None if data is None else [(kind, datetime.fromisoformat(due)) for kind, due in data]
+
+
+def snoozed(turn: Turn) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], followup(turn)["snoozed"])
 
 
 def preferred_time(turn: Turn) -> str | None:

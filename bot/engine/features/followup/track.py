@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine.features.followup import episode, memo
 from bot.engine.features.followup.effects import EpisodeTrackChanged
+from bot.engine.features.triage import take_typed_yes_no
 from bot.engine.model import Reply, Text
 from bot.triage.yesno import read_yes_no
 
@@ -48,12 +49,7 @@ def typed_answer(turn: Turn) -> bool:
     frame, step = turn.state.top, turn.current()
     if frame is None or frame.flow != FLOW or step is None or turn.event.kind != "text":
         return False
-    answer = read_yes_no(turn.event.text)
-    if answer is None:  # unclear: asked again kindly, with the buttons; never guessed
-        turn.say("redflags.unclear_answer")
-        turn.ask_again()
-        return True
-    turn.engine.accept(turn, step, answer)
+    take_typed_yes_no(turn, step, read_yes_no(turn.event.text))
     return True
 
 
