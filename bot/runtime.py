@@ -10,11 +10,11 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.limits import Limiter, LocalLimiter
 from bot.delivery.sender import Sender, Transport
-from bot.engine import Engine, load_flows
+from bot.engine import Engine
 from bot.engine.features.registry import default_features
-from bot.engine.runner import Scorer
 from bot.files import PatientFiles
 from bot.i18n import CatalogError, Catalogs
+from bot.instruments.registry import Instruments, load_content
 from bot.msgids import dynamic_msgids, missing_msgids
 from bot.pathway.config import PathwayConfig, load_config
 from bot.service import Service
@@ -23,19 +23,11 @@ from bot.store.lock import SqliteLock
 from bot.store.release import migrate_locked
 
 
-def scorers() -> dict[str, Scorer]:
-    """The scoring functions flows may name (bot.instruments)."""
-    from bot.instruments import SCORERS
-
-    return dict(SCORERS)
-
-
 def check_built_msgids(catalogs: Catalogs, engine: Engine) -> None:
     """Refuse to start when a msgid the code builds at run time has no text in a language."""
     from bot.advice.selection import load_library
-    from bot.instruments import CATEGORIES
 
-    families = dynamic_msgids(engine.flows, load_library(), CATEGORIES, engine.commands)
+    families = dynamic_msgids(engine.flows, load_library(), engine.instruments, engine.commands)
     missing = missing_msgids(families, catalogs.has)
     if missing:
         raise CatalogError("built message ids missing in a catalog: " + "; ".join(missing))
@@ -46,6 +38,7 @@ class Runtime:
     settings: Settings
     catalogs: Catalogs
     engine: Engine
+    instruments: Instruments  # the descriptors of flows/instruments/, resolved and checked
     db: Database
     service: Service
     clock: Clock
@@ -74,12 +67,11 @@ async def build_runtime(
     SQLite it then refuses to start while another serving process uses the file
     (bot.store.lock.DatabaseInUse), before migrating."""
     catalogs = Catalogs.load(settings.messages_dir)
-    available = scorers()
-    flows = load_flows(settings.flows_dir, catalogs.has, available)
+    flows, instruments = load_content(settings.flows_dir, catalogs.has)
     advice_repeat = timedelta(days=settings.advice_repeat_days)
     pathway = load_config()  # one timing config for the engine and the scheduler
-    features = default_features(flows, advice_repeat, pathway)
-    engine = Engine(flows, catalogs.render, available, features)
+    features = default_features(flows, advice_repeat, pathway, instruments=instruments)
+    engine = Engine(flows, catalogs.render, instruments, features)
     check_built_msgids(catalogs, engine)
     db = Database(settings.resolved_database_url)
     lock = SqliteLock(db.sqlite_path) if serving and db.sqlite_path is not None else None
@@ -105,4 +97,6 @@ async def build_runtime(
         {PROGRESS: charts.attachment},
         settings.backpath_portal_url,
     )
-    return Runtime(settings, catalogs, engine, db, service, clock, pathway, charts, lock)
+    return Runtime(
+        settings, catalogs, engine, instruments, db, service, clock, pathway, charts, lock
+    )

@@ -66,7 +66,8 @@ class ServicePatient:
         await self.command("cancel")
 
     async def no_red_flags(self) -> None:
-        """Answer "no" to each red-flag question (the check-in starts with them)."""
+        """Answer "no" to each red-flag question (the check-in starts with them) and to
+        the radicular re-check that follows them for a back-pain episode."""
         no = "Nee" if self.language == "nl" else "Non"
         while any(b.label == no for r in self.screen for row in r.buttons for b in row):
             await self.tap(no)

@@ -2,11 +2,17 @@
 
 memo["episode"] (read by other features too; shape documented in docs/contracts.md):
     {"onset": "2026-02-20", "pain_type": "back" | "radicular", "recurrent": false,
-     "first_contact": "2026-03-02T09:00:00+00:00"}
+     "first_contact": "2026-03-02T09:00:00+00:00",
+     "radicular_from": "2026-03-16T09:00:00+00:00"}  # only after a switch (track.py)
 memo["followup"]:
     {"changes": [[iso, "better" | "same" | "worse"], ...],
      "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
-     "time": "10:00" | null, "enabled": true}
+     "snoozed": [{"id": 12, "kind": "checkin", "day": "2026-03-17",
+                  "until": "2026-03-17T09:00:00+00:00"}, ...],
+     "time": "10:00" | null, "enabled": true,
+     "planned": [["checkin", "2026-03-16T09:00:00+00:00"], ...]}
+("snoozed": reminders the patient put off, so a new time of day keeps their day;
+"planned": the moments last planned as reminder rows, shown as what comes next.)
 
 NRS (with its recall period, "week" or "now") and COMI totals are read from the score
 history the questionnaires feature keeps (memo["scores"], bot/engine/features/questionnaires.py).
@@ -37,22 +43,30 @@ class EpisodeMemo:
     pain_type: PainType
     recurrent: bool
     first_contact: datetime
+    #: when an episode begun as back pain moved to the radicular track (new radicular
+    #: signs at a check-in or /flare); None for an episode still on the track it began on
+    radicular_from: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "onset": self.onset.isoformat(),
             "pain_type": self.pain_type,
             "recurrent": self.recurrent,
             "first_contact": self.first_contact.isoformat(),
         }
+        if self.radicular_from is not None:
+            data["radicular_from"] = self.radicular_from.isoformat()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EpisodeMemo:
+        switched = data.get("radicular_from")
         return cls(
             onset=date.fromisoformat(data["onset"]),
             pain_type=cast(PainType, data["pain_type"]),
             recurrent=bool(data["recurrent"]),
             first_contact=datetime.fromisoformat(data["first_contact"]),
+            radicular_from=datetime.fromisoformat(switched) if switched else None,
         )
 
 
@@ -95,7 +109,7 @@ def current_phase(turn: Turn, config: PathwayConfig) -> Phase | None:
 def followup(turn: Turn) -> dict[str, Any]:
     """A copy of the follow-up memo with every key present."""
     data = dict(turn.memo(FOLLOWUP) or {})
-    for key in ("changes", "pending"):
+    for key in ("changes", "pending", "snoozed"):
         data[key] = list(data.get(key, []))
     data.setdefault("time", None)
     data.setdefault("enabled", True)
@@ -137,6 +151,16 @@ def changes(turn: Turn, since: date | None = None) -> list[tuple[datetime, Globa
 
 def pending(turn: Turn) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], followup(turn)["pending"])
+
+
+def planned(turn: Turn) -> list[tuple[str, datetime]] | None:
+    """The moments last planned (None for an episode planned before they were kept)."""
+    data = followup(turn).get("planned")
+    return None if data is None else [(kind, datetime.fromisoformat(due)) for kind, due in data]
+
+
+def snoozed(turn: Turn) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], followup(turn)["snoozed"])
 
 
 def preferred_time(turn: Turn) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.engine.features.followup import memo
+from bot.engine.features.followup import memo, upcoming
 from bot.engine.model import Frame, Reply, Text
 from bot.pathway.config import PathwayConfig
 from bot.pathway.progress import trend_summary
@@ -69,5 +69,7 @@ def checkin_finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     if isinstance(change, str):
         memo.append_change(turn, change)
     parts = (Text("checkin.thanks"), *summary(turn, config))
+    coming = upcoming.next_checkin(turn, config)  # the patient knows when we ask again
+    parts = (*parts, coming) if coming is not None else parts
     attachment = ATTACHMENT if _point_count(turn) >= 2 else None
     turn.reply(Reply(parts=parts, attachment=attachment))

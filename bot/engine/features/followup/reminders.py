@@ -9,16 +9,17 @@ are not tied to a question, so never stale.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
-from bot.engine.features.followup import episode, memo
+from bot.engine.features.followup import episode, memo, snoozes, track, upcoming
 from bot.engine.features.followup.effects import (
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
 )
+from bot.engine.features.questionnaires import score_history
 from bot.engine.model import Button, Frame, Reply, Text
 from bot.pathway.config import PathwayConfig
 from bot.pathway.progress import assess_progress
@@ -28,10 +29,17 @@ from bot.pathway.reminders import SnoozeOption, snooze_until
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
-# What each kind asks, in order; flows that do not exist (yet) are left out at runtime.
+# What each kind asks, in order; flows that do not exist (yet) are left out at runtime,
+# and so is the radicular re-check when the episode is radicular already (track.py).
 QUESTIONS: dict[str, tuple[str, ...]] = {
-    "checkin": ("redflags", "nrs", "checkin"),
+    "checkin": ("redflags", track.FLOW, "nrs", "checkin"),
     "risk_questionnaire": ("startback",),
+    "comi": ("comi",),
+}
+# Instruments that count as done for a moment when completed shortly before it
+# (config.reminders.done_within_days): the reminder then asks nothing.
+DONE_BY: dict[str, tuple[str, ...]] = {
+    "risk_questionnaire": ("startback", "orebro"),
     "comi": ("comi",),
 }
 INTROS = {
@@ -61,12 +69,14 @@ def on_reminder(turn: Turn, config: PathwayConfig) -> bool:
         return True  # not ours to guess: nothing to say
     if turn.state.consent != "given":
         return True
+    if kind not in ("nudge", "expired"):
+        snoozes.forget(turn, reminder_id)  # a snoozed reminder has come
     if kind == "nudge":
         _nudge(turn, reminder_id)
     elif kind == "expired":
         _expired(turn, reminder_id)
     elif kind in QUESTIONS:
-        _ask(turn, reminder_id, kind)
+        _ask(turn, reminder_id, kind, config)
     elif kind == "review_severe_pain":
         _severe_pain_review(turn, reminder_id, config)
     elif kind in REVIEWS:
@@ -88,12 +98,22 @@ def _find(turn: Turn, reminder_id: int) -> dict[str, Any] | None:
     return next((p for p in memo.pending(turn) if p["id"] == reminder_id), None)
 
 
-def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
-    if _find(turn, reminder_id) is not None:  # sent again after a failed delivery
+def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None:
+    entry = _find(turn, reminder_id)
+    if entry is not None:  # sent again after a failed delivery
+        if any(_ours(f, entry) and f.started for f in turn.state.stack):
+            return  # the patient is already answering it: the question is in front of them
         turn.reply(_intro(INTROS[kind], reminder_id))
         turn.ask_again()
         return
-    flows = [f for f in QUESTIONS[kind] if f in turn.engine.flows]
+    if _done_recently(turn, kind, config):
+        turn.effect(ReminderClosed(reminder_id, "answered"))  # never asked twice
+        return
+    flows = [
+        f
+        for f in QUESTIONS[kind]
+        if f in turn.engine.flows and (f != track.FLOW or track.applies(turn))
+    ]
     if not flows:
         turn.effect(ReminderClosed(reminder_id, "cancelled"))
         return
@@ -111,6 +131,19 @@ def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
         turn.advance()
     else:  # never interrupt a running flow: the agenda starts when it ends
         turn.reply(_intro("reminder.queued", reminder_id))
+
+
+def _done_recently(turn: Turn, kind: str, config: PathwayConfig) -> bool:
+    """One of the moment's instruments was completed within its window before now."""
+    days = config.reminders.done_within_days.get(kind)
+    if days is None:
+        return False
+    since = turn.now - timedelta(days=days)
+    return any(
+        datetime.fromisoformat(entry["at"]) >= since
+        for instrument in DONE_BY.get(kind, ())
+        for entry in score_history(turn, instrument)
+    )
 
 
 def _nudge(turn: Turn, reminder_id: int) -> None:
@@ -210,13 +243,17 @@ def settings_command(turn: Turn, config: PathwayConfig) -> None:
     else:
         text = Text("reminders.status_off")
         rows.append((Button(Text("reminders.turn_on"), pack(Reminders("on"))),))
-    turn.reply(Reply(parts=(text,), buttons=tuple(rows)))
+    coming = upcoming.listing(turn, config)
+    parts = (text,) if coming is None else (text, coming)
+    turn.reply(Reply(parts=parts, buttons=tuple(rows)))
 
 
 def withdraw_all(turn: Turn) -> None:
-    """Withdraw every pending reminder's flows (reminders stopped, or a new episode)."""
+    """Withdraw every pending reminder's flows (reminders stopped, or a new episode); the
+    snoozed ones are cancelled too (by the same effect's writer)."""
     for entry in memo.pending(turn):
         _withdraw(turn, entry)
+    snoozes.forget(turn)
 
 
 def stop(turn: Turn) -> None:
@@ -233,7 +270,7 @@ def restart(turn: Turn, config: PathwayConfig) -> None:
     memo.update(turn, enabled=True)
     turn.effect(ReminderSettings(True, memo.preferred_time(turn)))
     turn.say("reminders.restarted")
-    if not episode.replan(turn, config):
+    if episode.replan(turn, config) is None:
         turn.say("followup.no_episode")
     turn.ask_again()
 
@@ -270,6 +307,7 @@ def _snooze(turn: Turn, reminder_id: int, option: SnoozeOption, config: PathwayC
     until = snooze_until(turn.now, option, time.fromisoformat(chosen) if chosen else None, config)
     _withdraw(turn, entry)
     turn.effect(ReminderSnoozed(reminder_id, until))
+    snoozes.record(turn, reminder_id, str(entry["kind"]), until, config)
     local = until.astimezone(config.tz)
     turn.say("reminder.snoozed", day=local.date(), time=local.strftime("%H:%M"))
     turn.ask_again()
@@ -281,10 +319,11 @@ def _set_time(turn: Turn, chosen: str, config: PathwayConfig) -> None:
         turn.say("error.stale_button")
         turn.ask_again()
         return
+    previous = memo.preferred_time(turn) or config.preferred_time.strftime("%H:%M")
     memo.update(turn, time=chosen)
     enabled = bool(memo.followup(turn)["enabled"])
     turn.effect(ReminderSettings(enabled, chosen))
     if enabled:
-        episode.replan(turn, config)
+        episode.replan(turn, config, previous)
     turn.say("reminders.time_set", time=chosen)
     turn.ask_again()
