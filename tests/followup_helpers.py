@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -13,7 +14,8 @@ from bot.engine import Event
 from bot.engine.model import Language
 from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
-from bot.service import Attachment, Incoming, Outcome
+from bot.scheduler.dispatch import DispatchReport, dispatch_due
+from bot.service import Attachment, Claim, Incoming, Outcome
 from bot.store.models import Patient, Reminder
 
 CHANNEL = "telegram"
@@ -30,9 +32,14 @@ class ServicePatient:
     async def send(self, event: Event) -> Outcome:
         self.last = await self.runtime.service.handle(Incoming(CHANNEL, self.user, event))
         await RecordingTransport(self.runtime).sender().deliver(CHANNEL, self.user)  # seen
-        catalogs = self.runtime.catalogs
-        self.screen = [render_reply(catalogs, self.last.language, r) for r in self.last.replies]
         return self.last
+
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name == "last" and isinstance(value, Outcome):  # what an outcome puts on screen
+            catalogs = self.runtime.catalogs
+            screen = [render_reply(catalogs, value.language, r) for r in value.replies]
+            super().__setattr__("screen", screen)
 
     def show(self, messages: Sequence[Message]) -> None:
         """The patient sees delivered messages (a reminder the scheduler sent)."""
@@ -107,6 +114,38 @@ class RecordingTransport:
         return [m for m in self.sent if m.chat == user]
 
 
+@dataclass
+class RecordingSender:
+    """Runs the reminder job through a RecordingTransport and keeps what each reminder
+    step said (`sent`: (user, Outcome) of the steps whose messages were delivered)."""
+
+    sent: list[tuple[str, Outcome]] = field(default_factory=list)
+    fail_with: list[Exception] = field(default_factory=list)
+
+    async def dispatch(self, runtime: Runtime, user: str | None = None) -> DispatchReport:
+        transport = RecordingTransport(runtime, fail_with=self.fail_with)
+        steps: list[tuple[str, Outcome]] = []
+        service = runtime.service
+
+        class Recording:  # the service, keeping each step's outcome
+            attachment = service.attachment
+
+            async def handle(self, incoming: Incoming, claim: Claim | None = None) -> Outcome:
+                outcome = await service.handle(incoming, claim=claim)
+                if outcome.replies:
+                    steps.append((incoming.user, outcome))
+                return outcome
+
+        recording: Any = replace(runtime, service=Recording())
+        report = await dispatch_due(recording, recording.sender(transport), CHANNEL, user=user)
+        delivered = {m.chat for m in transport.sent}
+        self.sent += [(u, o) for u, o in steps if u in delivered]
+        return report
+
+    def message_keys(self) -> list[list[str]]:
+        return [[p.key for r in o.replies for p in r.parts] for _, o in self.sent]
+
+
 async def only_checkins(runtime: Runtime) -> None:
     """Cancel the planned moments other than check-ins, so a test sees one reminder."""
     async with runtime.db.session() as session, session.begin():
@@ -128,6 +167,7 @@ async def patient_row(runtime: Runtime, user: str = "42") -> Patient:
 
 __all__ = [
     "Blocked",
+    "RecordingSender",
     "RecordingTransport",
     "RetryLater",
     "ServicePatient",

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.scheduler import dispatch_due
 from bot.store.models import Episode, Reminder
+from bot.telegram.app import telegram_sender
 from bot.telegram.convert import CHANNEL
-from bot.telegram.send import reminder_sender
 from tests.e2e.conftest import Harness
 from tests.e2e.test_red_flags import msg
 from tests.fake_bot_api import buttons_of
@@ -49,7 +49,7 @@ async def test_sciatica_at_a_check_in_on_telegram(
 ) -> None:
     await back_pain_patient(harness, language)
     clock.set(CHECKIN_DUE)
-    sender = reminder_sender(harness.app.bot, harness.runtime.catalogs)
+    sender = telegram_sender(harness.runtime, harness.app.bot)
     await dispatch_due(harness.runtime, sender, CHANNEL)
     await screen_only(harness, language)
     labels = [label for label, _ in buttons_of(harness.api.last_message(PATIENT))]
