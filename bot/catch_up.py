@@ -15,11 +15,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from bot.delivery.sender import Sender
 from bot.pathway.config import PathwayConfig
 from bot.pathway.reminders import reminder_times
 from bot.runtime import Runtime
-from bot.scheduler import dispatch_due
-from bot.scheduler.dispatch import Sender
+from bot.scheduler.dispatch import dispatch_due
 from bot.store import Database
 from bot.store.models import Patient, Reminder
 

@@ -23,6 +23,7 @@ from bot.engine.features.clinic import QUESTION_FLOW, REDFLAG_FLOW
 from bot.engine.flows import Flow
 from bot.engine.model import Language, Text
 from bot.i18n import BRUSSELS, Catalogs
+from bot.instruments.registry import Instruments
 from bot.reports.chart import progress_chart
 from bot.reports.history import HISTORY_FLOW, history_signals
 from bot.reports.model import (
@@ -50,10 +51,11 @@ class ReportDenied(LookupError):
 
 @dataclass(frozen=True)
 class ReportContent:
-    """What turns stored ids into words: catalogs and flows."""
+    """What turns stored ids into words: catalogs, flows and the instrument registry."""
 
     catalogs: Catalogs
     flows: Mapping[str, Flow]
+    instruments: Instruments
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ def render_pdf(
 ) -> bytes:
     chart = report_chart(content, report, language)
     texts = report_texts(content.catalogs, language)
-    return render_summary_pdf(report, texts, chart, compress=compress)
+    return render_summary_pdf(report, texts, chart, content.instruments, compress=compress)
 
 
 async def clinician_report(

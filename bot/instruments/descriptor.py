@@ -117,7 +117,7 @@ class Descriptor(_Strict):
     flow: str = Field(pattern=_ID)  # the flow that asks it: items, values, provenance
     scorer: str = Field(pattern=_REF)  # (answers) -> InstrumentScore
     driver: str | None = Field(default=None, pattern=_REF)  # (item, value) -> points | None
-    max_total: float = Field(gt=0)
+    max_total: int = Field(gt=0)
     subscales: tuple[str, ...] = ()
     categories: tuple[Category, ...] = ()
     roles: tuple[Role, ...] = ()

@@ -169,11 +169,20 @@ def _bind(
     # The scorer must take every answer the flow can give: probe the lowest and highest.
     for pick in (min, max):
         try:
-            score({item: pick(values) for item, values in items.items()})
+            result = score({item: pick(values) for item, values in items.items()})
         except ScoringError as error:
             raise DescriptorError(
                 f"{where}: the scorer and flow {flow.id!r} disagree on items or values: {error}"
             ) from None
+        categories = [c.id for c in descriptor.categories]
+        if tuple(result.subscales) != descriptor.subscales or (
+            result.category not in categories if categories else result.category is not None
+        ):
+            raise DescriptorError(
+                f"{where}: the scorer gives subscales {list(result.subscales)} and category "
+                f"{result.category!r}; the descriptor names {list(descriptor.subscales)}, "
+                f"{categories}"
+            )
     codes = descriptor.codes.items.keys() - items.keys()
     helped = {i for h in descriptor.score_cli.help for i in h.items} - items.keys()
     if codes or helped:

@@ -91,6 +91,18 @@ def edit(path: Path, old: str, new: str) -> None:
             "leg: 91340-0",
             "unknown items ['leg']",
         ),
+        (
+            "instruments/startback.yaml",
+            "subscales: [psychosocial]",
+            "subscales: [distress]",
+            "descriptor names ['distress']",
+        ),
+        (
+            "instruments/orebro.yaml",
+            "{id: elevated, risk: high}",
+            "{id: raised, risk: high}",
+            "category 'elevated'",
+        ),
         ("instruments/comi.yaml", "startable: true", "startable: true\nsurprise: 1", "surprise"),
     ],
 )

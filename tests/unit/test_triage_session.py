@@ -114,3 +114,19 @@ def test_an_urgent_hold_keeps_repeating_its_numbers_at_help(
     ]
     result = at(talk, Event("text", text="?"), NOW + timedelta(days=1))
     assert talk.msgids(result) == ["escalation.still_urgent", "escalation.seen_question"]
+
+
+def test_a_new_day_begins_at_midnight_in_brussels_not_in_utc(
+    engine: Engine, catalogs: Catalogs
+) -> None:
+    talk = onboarded(engine, catalogs, "nl")
+    evening = NOW.replace(hour=21, minute=30)  # 22:30 in Brussels (UTC+1 in March)
+    at(talk, Event("text", text=FEVER["nl"]), evening)
+    at(talk, Event("choice", text=dict(talk.buttons())["Ja"]), evening)
+    shown = at(talk, Event("choice", text=dict(talk.buttons())["Ja"]), evening)
+    assert talk.msgids(shown)[0] == "escalation.semi_urgent"
+    late = at(talk, Event("text", text="nee"), evening + timedelta(hours=1))  # 23:30
+    assert ack_keyboards(late) == 0
+    # 00:30 in Brussels (still the same day in UTC): a new day, a new session
+    after_midnight = at(talk, Event("text", text="nee"), evening + timedelta(hours=2))
+    assert talk.msgids(after_midnight)[0] == "escalation.semi_urgent"

@@ -34,7 +34,7 @@ def default_features(
     `instruments`: the registry (none: no questionnaire has a command of its own)."""
     pathway = pathway or load_config()
     return [
-        Triage(),
+        Triage(pathway.tz),  # a new day (a new session) begins at local midnight
         Core(),
         Clinic(),
         History(),

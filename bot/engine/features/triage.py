@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import tzinfo
 from typing import Any
 
 from bot.engine.callbacks import Flag, FlagAction, pack, unpack_as
@@ -22,6 +23,7 @@ from bot.engine.features import Command, Feature
 from bot.engine.flows import Step
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
+from bot.pathway.config import load_config
 from bot.triage import Escalation, detect, evaluate
 from bot.triage.answers import screen_answer
 from bot.triage.rules import SCREENS, STABLE_FACTS
@@ -109,8 +111,14 @@ def _escalation_reply(level: str, cluster: str) -> Reply:
 
 
 def raise_flag(
-    turn: Turn, escalation: Escalation, answers: Mapping[str, Any], run: int | None, source: str
+    turn: Turn,
+    escalation: Escalation,
+    answers: Mapping[str, Any],
+    run: int | None,
+    source: str,
+    today: str,
 ) -> None:
+    """Record the flag and show its message first; `today` is the patient's local day."""
     memo = _memo(turn)
     memo["flags"] = [
         *memo["flags"],
@@ -125,7 +133,7 @@ def raise_flag(
     turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
     # Never silent, and first: before anything else this step had to say.
     turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
-    memo["shown_on"] = turn.now.date().isoformat()
+    memo["shown_on"] = today
     if escalation.level == "note":
         turn.remember(MEMO, memo)
         return
@@ -185,6 +193,13 @@ def flare(turn: Turn) -> None:
 class Triage(Feature):
     name = "triage"
     first = True  # a red flag is never hidden behind another feature
+
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        """`tz`: the patients' time zone, where a new day (a new session) begins."""
+        self.tz = tz or load_config().tz
+
+    def _today(self, turn: Turn) -> str:
+        return turn.now.astimezone(self.tz).date().isoformat()
 
     def commands(self) -> Mapping[str, Command]:
         return {"seen": seen, "flare": flare}
@@ -254,7 +269,7 @@ class Triage(Feature):
         open_flags = [
             f for f in memo["flags"] if f["level"] != "note" and not f["ack"] and not f["seen"]
         ]
-        today = turn.now.date().isoformat()
+        today = self._today(turn)
         new_session = session_start or memo.get("shown_on") != today
         if open_flags and new_session:
             turn.replies.insert(
@@ -315,7 +330,8 @@ class Triage(Feature):
                 memo["raised"] = [*memo["raised"], key][-200:]
                 turn.remember(MEMO, memo)
                 answers = {i: frame.answers.get(i) for i in escalation.items}
-                raise_flag(turn, escalation, answers, frame.run if frame.started else None, source)
+                run = frame.run if frame.started else None
+                raise_flag(turn, escalation, answers, run, source, self._today(turn))
                 memo = _memo(turn)
             if turn.event.kind == "text" and not self.holds(turn):
                 others = detect(turn.event.text, turn.language) - {step.group}
