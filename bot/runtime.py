@@ -76,7 +76,7 @@ async def build_runtime(
             lock.release()
         raise
     clock = clock or SystemClock()
-    charts = Charts(catalogs, pathway)
+    charts = Charts(catalogs, pathway, instruments)
     files = PatientFiles(settings.backpath_data_dir / "charts")
     service = Service(
         db, engine, clock, files, {PROGRESS: charts.attachment}, settings.backpath_portal_url
