@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.charts import PROGRESS, Charts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery.limits import Limiter, LocalLimiter
+from bot.delivery.sender import Sender, Transport
 from bot.engine import Engine
 from bot.engine.features.registry import default_features
 from bot.files import PatientFiles
@@ -43,6 +45,14 @@ class Runtime:
     pathway: PathwayConfig  # follow-up timing (bot/pathway/config.yaml)
     charts: Charts  # the progress chart (a reply attachment)
     lock: SqliteLock | None = None  # held while this process serves a SQLite file
+    # paces every Bot API send of this process; workers sharing one bot replace it
+    limiter: Limiter = field(default_factory=LocalLimiter)
+
+    def sender(self, transport: Transport) -> Sender:
+        """The outbox's sender for one channel's transport (bot/delivery/sender.py)."""
+        return Sender(
+            self.db, self.clock, transport, self.limiter, self.service.attachment, self.pathway
+        )
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -79,7 +89,13 @@ async def build_runtime(
     charts = Charts(catalogs, pathway, instruments)
     files = PatientFiles(settings.backpath_data_dir / "charts")
     service = Service(
-        db, engine, clock, files, {PROGRESS: charts.attachment}, settings.backpath_portal_url
+        db,
+        engine,
+        catalogs,
+        clock,
+        files,
+        {PROGRESS: charts.attachment},
+        settings.backpath_portal_url,
     )
     return Runtime(
         settings, catalogs, engine, instruments, db, service, clock, pathway, charts, lock

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.scheduler import dispatch_due
 from bot.store.models import Answer, Response
+from bot.telegram.app import telegram_sender
 from bot.telegram.convert import CHANNEL
-from bot.telegram.send import reminder_sender
 from tests.e2e.conftest import Harness
 from tests.fake_bot_api import buttons_of
 from tests.followup_helpers import only_checkins
@@ -87,9 +87,7 @@ async def test_the_patient_hears_when_the_next_check_in_comes(
     await only_checkins(harness.runtime)
     clock.set(CHECKIN_DUE)
     before = len(harness.texts(PATIENT))
-    await dispatch_due(
-        harness.runtime, reminder_sender(harness.app.bot, harness.runtime.catalogs), CHANNEL
-    )
+    await dispatch_due(harness.runtime, telegram_sender(harness.runtime, harness.app.bot), CHANNEL)
     await harness.no_red_flags(PATIENT, lang)
     while "4" not in dict(buttons_of(harness.api.last_message(PATIENT))):
         await harness.tap(PATIENT, NO[lang], lang)  # the radicular re-check: no

@@ -13,10 +13,8 @@ from bot.clock import FrozenClock
 from bot.engine import Event
 from bot.i18n.rendering import render_reply
 from bot.runtime import Runtime
-from bot.scheduler import dispatch_due
 from bot.service import Outcome
 from tests.followup_helpers import (
-    CHANNEL,
     RecordingSender,
     ServicePatient,
     only_checkins,
@@ -58,7 +56,7 @@ async def test_after_a_check_in_the_patient_hears_when_the_next_one_comes(
     await only_checkins(runtime)
     clock.set(CHECKIN_DUE)
     sender = RecordingSender()
-    await dispatch_due(runtime, sender, CHANNEL)
+    await sender.dispatch(runtime)
     patient.last = sender.sent[-1][1]
     await patient.no_red_flags()
     await patient.tap("4")
@@ -102,7 +100,7 @@ async def test_a_risk_questionnaire_done_an_hour_before_is_not_asked_again(
     await patient.command("cancel")  # whatever else the agenda holds
     clock.set(RISK_DUE)
     sender = RecordingSender()
-    await dispatch_due(runtime, sender, CHANNEL)
+    await sender.dispatch(runtime)
     assert sender.sent == []  # nothing to say: no intro, no questionnaire
     (risk,) = [r for r in await reminders(runtime) if r.kind == "risk_questionnaire"]
     assert risk.status == "answered"
@@ -116,7 +114,7 @@ async def test_a_new_time_of_day_keeps_a_tomorrow_snooze(
     await only_checkins(runtime)
     clock.set(CHECKIN_DUE)
     sender = RecordingSender()
-    await dispatch_due(runtime, sender, CHANNEL)
+    await sender.dispatch(runtime)
     patient.last = sender.sent[-1][1]
     first = min((r for r in await reminders(runtime) if r.status == "sent"), key=lambda r: r.id)
     await patient.tap("Morgen" if language == "nl" else "Demain")
@@ -129,5 +127,5 @@ async def test_a_new_time_of_day_keeps_a_tomorrow_snooze(
     assert ("17 maart 2026 om 14:00" if language == "nl" else "17 mars 2026 à 14:00") in listing
     clock.set(tomorrow_at_two)
     sender = RecordingSender()
-    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
+    assert (await sender.dispatch(runtime)).sent == 1
     assert sender.message_keys()[0][0] == "reminder.checkin"

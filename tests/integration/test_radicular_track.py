@@ -13,11 +13,9 @@ from bot.clock import FrozenClock
 from bot.engine.model import Language
 from bot.i18n import BRUSSELS
 from bot.runtime import Runtime, build_runtime
-from bot.scheduler import dispatch_due
 from bot.store.models import Episode, Reminder
 from tests.conftest import make_settings
 from tests.followup_helpers import (
-    CHANNEL,
     RecordingSender,
     ServicePatient,
     only_checkins,
@@ -53,7 +51,7 @@ async def test_sciatica_at_a_check_in_replans_the_stored_schedule(
     assert back_checkins[:3] == ["2026-03-16", "2026-04-06", "2026-04-27"]  # every 3 weeks
     clock.set(CHECKIN_DUE)
     sender = RecordingSender()
-    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
+    assert (await sender.dispatch(runtime)).sent == 1
     patient.last = sender.sent[0][1]
     while any(k.startswith("redflags.") for k in patient.msgids()):
         await patient.tap(NO[language])
@@ -82,7 +80,7 @@ async def test_sciatica_at_a_check_in_replans_the_stored_schedule(
         patient.runtime = again
         clock.set(CHECKIN_DUE + timedelta(days=7))
         sender = RecordingSender()
-        assert (await dispatch_due(again, sender, CHANNEL)).sent == 1
+        assert (await sender.dispatch(again)).sent == 1
         patient.last = sender.sent[0][1]
         while any(k.startswith("redflags.") for k in patient.msgids()):
             await patient.tap(NO[language])

@@ -152,9 +152,14 @@ def _done_recently(turn: Turn, kind: str, config: PathwayConfig) -> bool:
 
 
 def _nudge(turn: Turn, reminder_id: int) -> None:
-    if _find(turn, reminder_id) is None or turn.engine.holding(turn) is not None:
+    entry = _find(turn, reminder_id)
+    if entry is None or turn.engine.holding(turn) is not None:
         return
-    turn.say("reminder.nudge")
+    # a check-in is "your short follow-up"; the other reminders ask a questionnaire
+    if entry["kind"] == "checkin":
+        turn.say("reminder.nudge")
+    else:
+        turn.say("reminder.nudge_questionnaire")
     turn.ask_again()
 
 

@@ -6,7 +6,8 @@ below the knee, or into the front of the thigh (cruralgia)? A "yes" moves the ep
 the radicular track for good: the memo and the store (`EpisodeTrackChanged`) say
 radicular, the reminders are planned again on the radicular cadence from now on
 (bot/pathway/schedule.py `plan_switched_to_radicular`), and the patient is told what
-that means and which alarm signs call for 112 or a doctor within 48 h. A radicular
+that means, when the next check-in comes (at a check-in its own summary says so) and
+which alarm signs call for 112 or a doctor within 48 h. A radicular
 episode is never asked again. A typed answer is read by the red-flag screen's yes/no
 reader; an unclear one is asked again kindly, with the buttons.
 """
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 FLOW = "radicular_check"
 STEP = "below_knee"
+CHECKIN = "checkin"  # the check-in's last flow (reminders.QUESTIONS)
 
 
 def applies(turn: Turn) -> bool:
@@ -68,7 +70,9 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     if memo.followup(turn)["enabled"]:  # reminders stopped: planned again at /restart
         ahead = episode.replan(turn, config) or []
         checkin = next((m for m in ahead if m.kind == "checkin"), None)
-        if checkin is not None:
+        # at a check-in its own summary names the next one (upcoming.py): said once
+        in_checkin = CHECKIN in {*turn.state.agenda, *(f.flow for f in turn.state.stack)}
+        if checkin is not None and not in_checkin:
             day = checkin.due.astimezone(config.tz).date()
             parts.append(Text("radicular_check.next_checkin", {"day": day}))
     parts.append(Text("radicular_check.alarms"))
