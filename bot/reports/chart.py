@@ -1,4 +1,4 @@
-"""Progress chart (NRS and COMI over time) as a PNG.
+"""Progress chart (the charted instruments' totals over time, on one 0-10 axis) as a PNG.
 
 Uses the object-oriented Matplotlib API with the Agg canvas, never ``pyplot``: no global
 figure registry, no GUI backend, safe in a server with several threads. All texts come
@@ -19,12 +19,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot.instruments.descriptor import Chart
+
 WIDTH_PX = 800
 HEIGHT_PX = 500
 DPI = 100
-_NRS_COLOR = "#1f6fb2"
-_COMI_COLOR = "#d9822b"
-_NRS_NOW_COLOR = "#6fa8dc"
 _PHASE_COLOR = "#888888"
 _EPOCH = datetime(1970, 1, 1)
 
@@ -36,11 +35,20 @@ class ChartLabels:
     title: str
     y_axis: str
     x_axis: str
-    nrs: str
-    comi: str
     phase_names: Mapping[str, str]
     format_date: Callable[[date], str]
-    nrs_now: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One instrument's points (aware datetime, total), drawn as the descriptor's `chart`
+    says: a line, or separate markers (``joined=False``: ratings of the moment)."""
+
+    label: str
+    points: Sequence[tuple[datetime, float]]
+    color: str
+    marker: str = "o"
+    joined: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,48 +61,51 @@ class ChartResult:
     height: int
 
 
+def series_of(
+    chart: Chart, label: str, points: Sequence[tuple[datetime, float]], *, now: bool = False
+) -> Series:
+    """An instrument's series styled as its descriptor's `chart` says; `now`: its ratings
+    of the moment (drawn apart when the descriptor gives them a colour)."""
+    if now and chart.now_color is not None:
+        return Series(label, points, chart.now_color, chart.now_marker, joined=False)
+    return Series(label, points, chart.color, chart.marker)
+
+
 def progress_chart(
-    nrs: Sequence[tuple[datetime, float]],
-    comi: Sequence[tuple[datetime, float]],
+    series: Sequence[Series],
     boundaries: Sequence[tuple[str, datetime]],
     labels: ChartLabels,
     tz: ZoneInfo,
-    nrs_now: Sequence[tuple[datetime, float]] = (),
 ) -> ChartResult:
-    """NRS and COMI (both 0-10) on one axis, with phase boundaries as labelled lines.
-
-    ``nrs`` holds pain ratings of the past week (a line); ``nrs_now`` ratings of the
-    moment (/pain, /flare), drawn as separate markers so unlike things are not joined.
+    """The series (all 0-10) on one axis, in the order given, with phase boundaries as
+    labelled lines. Pain ratings of the moment (/pain, /flare) come as a series of their
+    own with ``joined=False``, so unlike things are not joined.
 
     Times are aware datetimes, shown as local dates in ``tz``. Boundaries outside the
     span of the data are not drawn, but the phase in force at the first point is named
     at the left edge. Raises ``ValueError`` when there is no point at all.
     """
-    if not nrs and not comi and not nrs_now:
+    drawn = [one for one in series if one.points]
+    if not drawn:
         raise ValueError("nothing to plot")
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     try:
         canvas = FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         points = 0
-        for series, name, color, marker, style in (
-            (nrs, labels.nrs, _NRS_COLOR, "o", "-"),
-            (nrs_now, labels.nrs_now, _NRS_NOW_COLOR, "^", "none"),
-            (comi, labels.comi, _COMI_COLOR, "s", "-"),
-        ):
-            if series:
-                ordered = sorted(series, key=lambda p: p[0])
-                xs = [_x(t, tz) for t, _ in ordered]
-                (line,) = ax.plot(
-                    xs,
-                    [v for _, v in ordered],
-                    marker=marker,
-                    linestyle=style,
-                    color=color,
-                    label=name,
-                )
-                points += np.asarray(line.get_xdata()).size
-        all_x = [_x(t, tz) for t, _ in (*nrs, *nrs_now, *comi)]
+        for one in drawn:
+            ordered = sorted(one.points, key=lambda p: p[0])
+            xs = [_x(t, tz) for t, _ in ordered]
+            (line,) = ax.plot(
+                xs,
+                [v for _, v in ordered],
+                marker=one.marker,
+                linestyle="-" if one.joined else "none",
+                color=one.color,
+                label=one.label,
+            )
+            points += np.asarray(line.get_xdata()).size
+        all_x = [_x(t, tz) for one in drawn for t, _ in one.points]
         margin = max(1.0, 0.03 * (max(all_x) - min(all_x)))  # days; keeps markers whole
         left, right = min(all_x) - margin, max(all_x) + margin
         ax.set_xlim(left, right)
