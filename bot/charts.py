@@ -97,6 +97,7 @@ class Charts:
             nrs=text("chart.nrs"),
             comi=text("chart.comi"),
             nrs_now=text("chart.nrs_now"),
+            comi_note=text("chart.comi_note"),
             phase_names={
                 p: text(f"phase.{p}") for p in ("hyperacute", "acute", "subacute", "chronic")
             },

@@ -75,7 +75,7 @@ async def build_report(
     results = [r for _, r in await completed_results(session, content.flows, [patient.id])]
     latest = {r.instrument: r for r in results}  # the newest per instrument
     history = tuple(
-        HistoryPoint(r.instrument, r.completed_at, r.total)
+        HistoryPoint(r.instrument, r.completed_at, r.total, r.recall)
         for r in results
         if r.instrument in FOLLOWED
     )
@@ -268,10 +268,14 @@ def report_chart(content: ReportContent, report: PatientReport, language: Langua
     if not report.history:
         return None
     series = {
-        name: [(p.at, p.value) for p in report.history if p.instrument == name] for name in FOLLOWED
+        name: [(p.at, p.value) for p in report.history if p.series == name]
+        for name in (*FOLLOWED, "nrs_now")
     }
     labels = chart_labels(content.catalogs, language)
-    return progress_chart(series["nrs"], series["comi"], [], labels, BRUSSELS).png
+    # weekly pain ratings as the line, ratings of the moment as separate markers
+    return progress_chart(
+        series["nrs"], series["comi"], [], labels, BRUSSELS, series["nrs_now"]
+    ).png
 
 
 def render_pdf(
