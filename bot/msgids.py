@@ -87,7 +87,21 @@ def dynamic_msgids(
             frozenset(label(kind) for kind in MOMENT_KINDS),
         ),
         ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
-        ("charts.py: phases", _ids("phase.{}", get_args(Phase))),
+        (
+            "charts.py: phases and series",
+            _ids("phase.{}", get_args(Phase))
+            | frozenset(
+                key
+                for i in instruments.charted()
+                if i.id in asked and i.descriptor.chart is not None
+                for key in (
+                    [f"chart.{i.id}", f"chart.{i.id}_now"]
+                    if i.descriptor.chart.now_color
+                    else [f"chart.{i.id}"]
+                )
+                + ([f"chart.{i.id}_note"] if i.descriptor.chart.explained else [])
+            ),
+        ),
         ("pathway_cli.py: headers", _ids("pathway.header.{}", get_args(PainType))),
         ("pathway_cli.py: moments", _ids("pathway.moment.{}", MOMENT_KINDS)),
         ("advice: titles", frozenset(item.title_msgid for item in advice)),

@@ -86,7 +86,7 @@ async def build_runtime(
             lock.release()
         raise
     clock = clock or SystemClock()
-    charts = Charts(catalogs, pathway)
+    charts = Charts(catalogs, pathway, instruments)
     files = PatientFiles(settings.backpath_data_dir / "charts")
     service = Service(
         db,

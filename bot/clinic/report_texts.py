@@ -79,9 +79,6 @@ def chart_labels(catalogs: Catalogs, language: Language) -> ChartLabels:
         title=text("report.chart_title"),
         y_axis=text("report.chart_y"),
         x_axis=text("report.chart_x"),
-        nrs=text("report.chart_nrs_week"),
-        comi=text("report.instrument.comi"),
-        nrs_now=text("report.instrument.nrs_now"),
         phase_names={},
         format_date=lambda day: format_day(day, language),
     )

@@ -1,4 +1,4 @@
-"""Progress chart (NRS and COMI over time) as a PNG.
+"""Progress chart (the charted instruments' totals over time, on one 0-10 axis) as a PNG.
 
 Uses the object-oriented Matplotlib API with the Agg canvas, never ``pyplot``: no global
 figure registry, no GUI backend, safe in a server with several threads. All texts come
@@ -20,12 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot.instruments.descriptor import Chart
+
 WIDTH_PX = 800
 HEIGHT_PX = 500
 DPI = 100
-_NRS_COLOR = "#1f6fb2"
-_COMI_COLOR = "#d9822b"
-_NRS_NOW_COLOR = "#6fa8dc"
 _PHASE_COLOR = "#666666"
 _BAND_COLOR = "#f2f2f2"
 _TOP = 10.3  # the scores end here; the phase names are written above, in a band
@@ -41,12 +40,21 @@ class ChartLabels:
     title: str
     y_axis: str
     x_axis: str
-    nrs: str
-    comi: str
     phase_names: Mapping[str, str]
     format_date: Callable[[date], str]
-    nrs_now: str = ""
-    comi_note: str = ""  # what COMI is, under the legend when COMI is drawn
+
+
+@dataclass(frozen=True)
+class Series:
+    """One instrument's points (aware datetime, total), drawn as the descriptor's `chart`
+    says: a line, or separate markers (``joined=False``: ratings of the moment)."""
+
+    label: str
+    points: Sequence[tuple[datetime, float]]
+    color: str
+    marker: str = "o"
+    joined: bool = True
+    note: str = ""  # what the instrument is, a line under the chart while it is drawn
 
 
 @dataclass(frozen=True)
@@ -61,48 +69,57 @@ class ChartResult:
     cut: tuple[str, ...] = ()  # texts that do not fit whole in the image (should be none)
 
 
+def series_of(
+    chart: Chart,
+    label: str,
+    points: Sequence[tuple[datetime, float]],
+    *,
+    now: bool = False,
+    note: str = "",
+) -> Series:
+    """An instrument's series styled as its descriptor's `chart` says; `now`: its ratings
+    of the moment (drawn apart when the descriptor gives them a colour); `note`: what the
+    instrument is, under the chart."""
+    if now and chart.now_color is not None:
+        return Series(label, points, chart.now_color, chart.now_marker, joined=False)
+    return Series(label, points, chart.color, chart.marker, note=note)
+
+
 def progress_chart(
-    nrs: Sequence[tuple[datetime, float]],
-    comi: Sequence[tuple[datetime, float]],
+    series: Sequence[Series],
     boundaries: Sequence[tuple[str, datetime]],
     labels: ChartLabels,
     tz: ZoneInfo,
-    nrs_now: Sequence[tuple[datetime, float]] = (),
 ) -> ChartResult:
-    """NRS and COMI (both 0-10) on one axis, with phase boundaries as labelled lines.
-
-    ``nrs`` holds pain ratings of the past week (a line); ``nrs_now`` ratings of the
-    moment (/pain, /flare), drawn as separate markers so unlike things are not joined.
+    """The series (all 0-10) on one axis, in the order given, with phase boundaries as
+    labelled lines. Pain ratings of the moment (/pain, /flare) come as a series of their
+    own with ``joined=False``, so unlike things are not joined.
 
     Times are aware datetimes, shown as local dates in ``tz``. Boundaries outside the
     span of the data are not drawn, but the phase in force at the first point is named
     at the left edge. Raises ``ValueError`` when there is no point at all.
     """
-    if not nrs and not comi and not nrs_now:
+    drawn = [one for one in series if one.points]
+    if not drawn:
         raise ValueError("nothing to plot")
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     try:
         canvas = FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         points = 0
-        for series, name, color, marker, style in (
-            (nrs, labels.nrs, _NRS_COLOR, "o", "-"),
-            (nrs_now, labels.nrs_now, _NRS_NOW_COLOR, "^", "none"),
-            (comi, labels.comi, _COMI_COLOR, "s", "-"),
-        ):
-            if series:
-                ordered = sorted(series, key=lambda p: p[0])
-                xs = [_x(t, tz) for t, _ in ordered]
-                (line,) = ax.plot(
-                    xs,
-                    [v for _, v in ordered],
-                    marker=marker,
-                    linestyle=style,
-                    color=color,
-                    label=name,
-                )
-                points += np.asarray(line.get_xdata()).size
-        all_x = [_x(t, tz) for t, _ in (*nrs, *nrs_now, *comi)]
+        for one in drawn:
+            ordered = sorted(one.points, key=lambda p: p[0])
+            xs = [_x(t, tz) for t, _ in ordered]
+            (line,) = ax.plot(
+                xs,
+                [v for _, v in ordered],
+                marker=one.marker,
+                linestyle="-" if one.joined else "none",
+                color=one.color,
+                label=one.label,
+            )
+            points += np.asarray(line.get_xdata()).size
+        all_x = [_x(t, tz) for one in drawn for t, _ in one.points]
         margin = max(1.0, 0.03 * (max(all_x) - min(all_x)))  # days; keeps markers whole
         left, right = min(all_x) - margin, max(all_x) + margin
         ax.set_xlim(left, right)
@@ -118,12 +135,11 @@ def progress_chart(
         # under the plot, so it never covers the title or the phase names
         legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
         texts: list[Text] = [*names, ax.title, *legend.get_texts()]
-        if comi and labels.comi_note:
-            texts.append(
-                fig.text(0.5, 0.01, labels.comi_note, ha="center", va="bottom", fontsize=8)
-            )
+        notes = "\n".join(one.note for one in drawn if one.note)
+        if notes:
+            texts.append(fig.text(0.5, 0.01, notes, ha="center", va="bottom", fontsize=8))
         _fit_phase_names(fig, ax, names)  # first, so the layout sees where they end up
-        fig.tight_layout(rect=(0, 0.04 if comi and labels.comi_note else 0, 1, 1))
+        fig.tight_layout(rect=(0, 0.04 * (notes.count("\n") + 1) if notes else 0, 1, 1))
         _fit_phase_names(fig, ax, names)  # again in the final axes
         buffer = BytesIO()
         # No "Software" text chunk: the bytes do not change with the Matplotlib version.

@@ -155,9 +155,9 @@ class HistoryPoint:
 
     @property
     def series(self) -> str:
-        """What the value is drawn and listed with: "nrs_now" for pain ratings of the
-        moment (/pain, /flare), else the instrument: like with like, never mixed."""
-        return "nrs_now" if self.instrument == "nrs" and self.recall == "now" else self.instrument
+        """What the value is listed with: "<instrument>_now" for ratings of the moment
+        (/pain, /flare), else the instrument: like with like, never mixed."""
+        return f"{self.instrument}_now" if self.recall == "now" else self.instrument
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from bot.i18n import Catalogs
 from bot.pathway.config import load_config
 from bot.pathway.phase import phase_boundaries
 from bot.pathway.quiet_hours import local_to_utc
-from bot.reports.chart import progress_chart
+from bot.reports.chart import ChartLabels, ChartResult, progress_chart
 from bot.reports.model import HistoryPoint
 from bot.reports.pdf import render_summary_pdf
 from tests.instrument_support import INSTRUMENTS
@@ -23,6 +23,20 @@ from tests.unit.pdf_text import extract_text
 from tests.unit.report_samples import DUTCH, NOW, report
 
 CONFIG = load_config()
+
+
+def charts(catalogs: Catalogs) -> Charts:
+    return Charts(catalogs, CONFIG, INSTRUMENTS)
+
+
+def draw(catalogs: Catalogs, lang: str, onset: date, with_comi: bool = True) -> ChartResult:
+    """The patient's chart as /progress draws it (series from the instrument registry)."""
+    chart = charts(catalogs)
+    points = {("nrs", False): NRS, **({("comi", False): COMI} if with_comi else {})}
+    series = chart._series(lang, points)  # type: ignore[arg-type]
+    return progress_chart(series, boundaries(onset), chart._labels(lang), CONFIG.tz)  # type: ignore[arg-type]
+
+
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 NRS = [(T0 + timedelta(days=d), v) for d, v in [(0, 7), (14, 6), (35, 4), (56, 3), (77, 3)]]
 COMI = [(T0 + timedelta(days=d), v) for d, v in [(0, 6.5), (42, 4.2), (84, 3.1)]]
@@ -42,8 +56,8 @@ def boundaries(onset: date) -> list[tuple[str, datetime]]:
     ],
 )
 def test_every_phase_name_and_text_fits_whole(catalogs: Catalogs, lang: str, onset: date) -> None:
-    labels = Charts(catalogs, CONFIG)._labels(lang)  # type: ignore[arg-type]
-    result = progress_chart(NRS, COMI, boundaries(onset), labels, CONFIG.tz)
+    labels: ChartLabels = charts(catalogs)._labels(lang)  # type: ignore[arg-type]
+    result = draw(catalogs, lang, onset)
     assert result.cut == ()
     assert result.phase_names  # the phase in force is always named
     assert set(result.phase_names) <= set(labels.phase_names.values())
@@ -51,11 +65,11 @@ def test_every_phase_name_and_text_fits_whole(catalogs: Catalogs, lang: str, ons
 
 @pytest.mark.parametrize("lang", ["nl", "fr"])
 def test_comi_is_explained_under_the_chart(catalogs: Catalogs, lang: str) -> None:
-    labels = Charts(catalogs, CONFIG)._labels(lang)  # type: ignore[arg-type]
-    assert labels.comi_note.startswith("COMI")
-    assert "0 =" in labels.comi_note and "10 =" in labels.comi_note
-    with_comi = progress_chart(NRS, COMI, boundaries(date(2026, 2, 20)), labels, CONFIG.tz)
-    without = progress_chart(NRS, [], boundaries(date(2026, 2, 20)), labels, CONFIG.tz)
+    series = charts(catalogs)._series(lang, {("comi", False): COMI})  # type: ignore[arg-type]
+    (note,) = [one.note for one in series if one.note]
+    assert note.startswith("COMI") and "0 =" in note and "10 =" in note
+    with_comi = draw(catalogs, lang, date(2026, 2, 20))
+    without = draw(catalogs, lang, date(2026, 2, 20), with_comi=False)
     assert with_comi.png != without.png and with_comi.cut == ()
 
 
@@ -70,12 +84,10 @@ def test_history_points_keep_their_recall_apart() -> None:
 def test_the_clinician_chart_draws_ratings_of_the_moment_apart(
     monkeypatch: pytest.MonkeyPatch, catalogs: Catalogs
 ) -> None:
-    drawn: dict[str, Any] = {}
+    drawn: list[Any] = []
 
-    def fake_chart(
-        nrs: Sequence[object], comi: Sequence[object], *rest: object, **_: object
-    ) -> Any:
-        drawn["nrs"], drawn["comi"], drawn["now"] = nrs, comi, rest[3]
+    def fake_chart(series: Sequence[Any], *rest: object) -> Any:
+        drawn.extend(series)
         return type("R", (), {"png": b"png"})()
 
     monkeypatch.setattr(clinic_report, "progress_chart", fake_chart)
@@ -86,8 +98,10 @@ def test_the_clinician_chart_draws_ratings_of_the_moment_apart(
     )
     content = clinic_report.ReportContent(catalogs, {}, INSTRUMENTS)
     clinic_report.report_chart(content, report(history=history), "nl")
-    assert [v for _, v in drawn["nrs"]] == [7, 5]  # the weekly line
-    assert [v for _, v in drawn["now"]] == [9]  # the /flare rating, apart
+    by_label = {one.label: [v for _, v in one.points] for one in drawn}
+    assert by_label["NRS pijn"] == [7, 5]  # the weekly line
+    assert by_label["NRS pijn op dat moment (/pain, /flare)"] == [9]  # the /flare rating
+    assert not next(one for one in drawn if one.points == [(history[1].at, 9)]).joined
 
 
 def test_the_pdf_lists_ratings_of_the_moment_on_their_own_line() -> None:

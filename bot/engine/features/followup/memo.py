@@ -70,23 +70,19 @@ class EpisodeMemo:
         )
 
 
-RISK_OF = {
-    "low": "low",
-    "medium": "medium",
-    "high": "high",
-    "not_elevated": "low",
-    "elevated": "high",
-}
-
-
 def latest_risk(turn: Turn) -> str | None:
-    """low / medium / high from the latest STarT Back or Örebro result, None before one."""
+    """low / medium / high from the latest result of a risk screen (an instrument whose
+    categories carry a risk level: STarT Back, Örebro), None before one."""
     latest = [
-        (h[-1]["at"], h[-1].get("category"))
-        for h in (score_history(turn, "startback"), score_history(turn, "orebro"))
-        if h
+        (h[-1]["at"], instrument, h[-1].get("category"))
+        for instrument in turn.engine.instruments.risk_screens()
+        if (h := score_history(turn, instrument.id))
     ]
-    return RISK_OF.get(str(max(latest)[1])) if latest else None
+    if not latest:
+        return None
+    _, instrument, category = max(latest, key=lambda entry: entry[0])
+    found = instrument.category(category)
+    return found.risk if found is not None else None
 
 
 def episode_of(turn: Turn) -> EpisodeMemo | None:
@@ -128,7 +124,7 @@ def append_change(turn: Turn, change: str) -> None:
 def points(
     turn: Turn, instrument: str, since: date | None = None, recall: str | None = None
 ) -> list[tuple[datetime, float]]:
-    """Totals of an instrument (nrs, comi), from day `since` on when given.
+    """Totals of an instrument, from day `since` on when given.
 
     `recall` keeps only pain ratings of that recall period ("week": intake and check-ins;
     "now": /pain and /flare), so trends compare like with like. Ratings stored before the
@@ -140,6 +136,14 @@ def points(
         if recall is None or entry.get("recall", "week") == recall
     ]
     return [p for p in result if since is None or p[0].date() >= since]
+
+
+def pain_points(
+    turn: Turn, since: date | None = None, recall: str | None = None
+) -> list[tuple[datetime, float]]:
+    """`points` of the pain rating (the instrument with role `pain`: the NRS)."""
+    pain = turn.engine.instruments.with_role("pain")
+    return points(turn, pain.id, since, recall) if pain is not None else []
 
 
 def changes(turn: Turn, since: date | None = None) -> list[tuple[datetime, GlobalChange]]:
