@@ -64,6 +64,7 @@ async def completed_results(
             validated_in_language=_validated(flows, response.flow, response.language),
             answers=tuple(answers[response.id].items()),
             subscales={k: float(v) for k, v in score.subscales.items()},
+            recall=score.recall,
         )
         results.append((response.patient_id, result))
     return results
