@@ -88,7 +88,8 @@ class Charts:
         self, language: Language, points: dict[tuple[str, bool], list[tuple[datetime, float]]]
     ) -> list[Series]:
         """Each charted instrument's line, then its ratings of the moment (label
-        `chart.<id>`, `chart.<id>_now`)."""
+        `chart.<id>`, `chart.<id>_now`; `chart.<id>_note` under the chart when the
+        descriptor says the instrument needs explaining)."""
         out = []
         for instrument in self.instruments.charted():
             chart = instrument.descriptor.chart
@@ -96,8 +97,16 @@ class Charts:
             for apart, key in ((False, instrument.id), (True, f"{instrument.id}_now")):
                 if not apart or chart.now_color is not None:
                     label = self.catalogs.render(language, Text(f"chart.{key}"))
+                    # what the instrument is (COMI), under the chart
+                    note = f"chart.{instrument.id}_note" if chart.explained and not apart else None
                     out.append(
-                        series_of(chart, label, points.get((instrument.id, apart), []), now=apart)
+                        series_of(
+                            chart,
+                            label,
+                            points.get((instrument.id, apart), []),
+                            now=apart,
+                            note=self.catalogs.render(language, Text(note)) if note else "",
+                        )
                     )
         return out
 

@@ -99,6 +99,7 @@ def dynamic_msgids(
                     if i.descriptor.chart.now_color
                     else [f"chart.{i.id}"]
                 )
+                + ([f"chart.{i.id}_note"] if i.descriptor.chart.explained else [])
             ),
         ),
         ("pathway_cli.py: headers", _ids("pathway.header.{}", get_args(PainType))),

@@ -74,7 +74,7 @@ async def build_report(
     latest = {r.instrument: r for r in results}  # the newest per instrument
     charted = {i.id for i in content.instruments.charted()}  # scores drawn over time
     history = tuple(
-        HistoryPoint(r.instrument, r.completed_at, r.total)
+        HistoryPoint(r.instrument, r.completed_at, r.total, r.recall)
         for r in results
         if r.instrument in charted
     )
@@ -268,10 +268,20 @@ def report_chart(content: ReportContent, report: PatientReport, language: Langua
         return None
     series = []
     for instrument in content.instruments.charted():
-        assert instrument.descriptor.chart is not None
+        chart = instrument.descriptor.chart
+        assert chart is not None
+        mine = [p for p in report.history if p.instrument == instrument.id]
         label = content.catalogs.render(language, Text(f"report.instrument.{instrument.id}"))
-        points = [(p.at, p.value) for p in report.history if p.instrument == instrument.id]
-        series.append(series_of(instrument.descriptor.chart, label, points))
+        # like with like: ratings of the moment (/pain, /flare) apart from the weekly line
+        apart = chart.now_color is not None
+        line = [(p.at, p.value) for p in mine if not (apart and p.recall == "now")]
+        series.append(series_of(chart, label, line))
+        if apart:
+            now = Text(f"report.instrument.{instrument.id}_now")
+            moments = [(p.at, p.value) for p in mine if p.recall == "now"]
+            series.append(
+                series_of(chart, content.catalogs.render(language, now), moments, now=True)
+            )
     labels = chart_labels(content.catalogs, language)
     return progress_chart(series, [], labels, BRUSSELS).png
 

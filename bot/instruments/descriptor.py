@@ -65,6 +65,9 @@ class Chart(_Strict):
     # patient's chart (label `chart.<id>_now`); without it they join the line.
     now_color: str | None = Field(default=None, pattern=_COLOR)
     now_marker: str = "^"
+    # A name patients do not know (COMI): the patient's chart says what it is, in a line
+    # under the chart (`chart.<id>_note`).
+    explained: bool = False
 
 
 class Codes(_Strict):
