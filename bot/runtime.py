@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.charts import PROGRESS, Charts
+from bot.clinic.mydata_readable import ReadableData
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.limits import Limiter, LocalLimiter
 from bot.delivery.sender import Sender, Transport
 from bot.engine import Engine
+from bot.engine.features.data_rights import MYDATA_READABLE
 from bot.engine.features.registry import default_features
 from bot.files import PatientFiles
 from bot.i18n import CatalogError, Catalogs
@@ -94,7 +96,7 @@ async def build_runtime(
         catalogs,
         clock,
         files,
-        {PROGRESS: charts.attachment},
+        {PROGRESS: charts.attachment, MYDATA_READABLE: ReadableData(catalogs, flows).attachment},
         settings.backpath_portal_url,
     )
     return Runtime(
