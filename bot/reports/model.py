@@ -18,9 +18,9 @@ class QuestionnaireResult:
     """One completed questionnaire, scored.
 
     `answers` are the stored answer values keyed by item id (docs/contracts.md,
-    "Stored answer values"), in the order asked. `category` is the scorer's category
-    id (`"low"`, `"medium"`, `"high"`, `"elevated"` ...) or None for instruments
-    without one (NRS, COMI).
+    "Stored answer values"), in the order asked; a yes/no item is True/False.
+    `category` is the scorer's category id (`"low"`, `"medium"`, `"high"`,
+    `"elevated"` ...) or None for instruments without one (NRS, COMI).
     """
 
     instrument: str
