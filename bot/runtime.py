@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from bot.charts import PROGRESS, Charts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery.inbox import Inbox
+from bot.delivery.shared_limit import SharedLimiter
+from bot.delivery.worker import worker_name
 from bot.engine import Engine, load_flows
 from bot.engine.features.registry import default_features
 from bot.engine.runner import Scorer
@@ -55,6 +59,18 @@ class Runtime:
         await self.db.dispose()
         if self.lock is not None:
             self.lock.release()
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        """Telegram updates from their arrival until processed (bot/delivery/inbox.py)."""
+        lease = timedelta(seconds=self.settings.backpath_inbox_lease)
+        return Inbox(self.db, self.clock, lease, worker_name())
+
+    @cached_property
+    def shared_limiter(self) -> SharedLimiter | None:
+        """The bot-wide send rate all PostgreSQL workers share (none on SQLite: one process)."""
+        rate = self.settings.backpath_send_rate
+        return None if self.db.is_sqlite else SharedLimiter(self.db, rate)
 
 
 async def build_runtime(
