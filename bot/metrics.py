@@ -31,12 +31,28 @@ REPLIES_SENT = Counter(
 )
 RATE_LIMITED = Counter("backpath_rate_limited_total", "Bot API answers 429 (Too Many Requests)")
 RETRIES = Counter(
-    "backpath_send_retries_total", "Deliveries put back to be tried again later", ["kind"]
+    "backpath_send_retries_total",
+    "Deliveries put back to be tried again later",
+    ["kind"],  # outbox (a message after a 429 or network error) | reminder
 )
 REMINDERS = Counter(
     "backpath_reminders_total",
     "Reminder dispatch results by kind",
     ["result"],  # due | sent | nudged | expired | deferred | blocked | given_up
+)
+OUTBOX_QUEUED = Counter(
+    "backpath_outbox_queued_total",
+    "Messages queued in the outbox with the event that said them, by channel",
+    ["channel"],
+)
+OUTBOX_DELIVERED = Counter(
+    "backpath_outbox_delivered_total",
+    "Outbox messages the channel accepted (Telegram's 200) and the sender confirmed",
+    ["channel"],
+)
+OUTBOX_BACKLOG = Gauge(
+    "backpath_outbox_backlog",
+    "Outbox messages not delivered yet (all channels), as of the last drain of this process",
 )
 RED_FLAGS = Counter(
     "backpath_red_flags_raised_total", "Red flags raised (committed), by level", ["level"]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     text,
     true,
@@ -308,6 +309,50 @@ class Notification(Base):
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))
+
+
+class OutboxMessage(Base):
+    """One Bot API call the engine asked for, stored with the state it belongs to.
+
+    Written in the event's transaction (bot/service.py), delivered after commit by
+    bot/delivery/sender.py in id order per chat. `status`: pending -> sent | failed.
+    A sender holds a row while `claimed_until` is in the future (its lease; `claim` names
+    the claim); `next_attempt_at` delays a retry. Once sent, the text and keyboard are
+    blanked (the outbox keeps no message text longer than it needs) and `message_id`
+    remembers Telegram's message, so the chat's live keyboard can be removed later.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "channel", "chat", "id"),
+        Index("ix_outbox_chat", "channel", "chat", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat: Mapped[str] = mapped_column(String(64))  # the channel's user (chat) id
+    language: Mapped[str] = mapped_column(String(2))
+    priority: Mapped[int] = mapped_column(Integer, default=1)  # 0: a red-flag escalation
+    text: Mapped[str] = mapped_column(Text)
+    keyboard: Mapped[Any] = mapped_column(JSON, nullable=True)  # [[[label, data], ...], ...]
+    expects: Mapped[str | None] = mapped_column(String(12))
+    attachment: Mapped[str | None] = mapped_column(String(24))  # a Service producer's name
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="SET NULL"), index=True
+    )
+    red_flag_id: Mapped[int | None] = mapped_column(
+        ForeignKey("red_flags.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    keyboard_live: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str | None] = mapped_column(String(64))
 
 

@@ -1,5 +1,5 @@
 """Bot API requests wrapped around another request: `WrappedRequest` is the seam (a hook
-before and after each call), `MeteredRequest` counts every answer (bot/metrics.py)."""
+after each call), `MeteredRequest` counts every answer (bot/metrics.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def method_of(url: str) -> str:
 
 
 class WrappedRequest(BaseRequest):
-    """Delegates to `inner`, with `before` and `after` hooks around each call."""
+    """Delegates to `inner`, with an `after` hook once each call has answered."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
@@ -30,9 +30,6 @@ class WrappedRequest(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
-    async def before(self, method: str, request_data: RequestData | None) -> None:
-        """Runs before the call (nothing here)."""
-
     async def after(self, method: str, status: int, payload: bytes) -> None:
         """Runs after the call answered (nothing here)."""
 
@@ -46,7 +43,6 @@ class WrappedRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        await self.before(method_of(url), request_data)
         status, payload = await self.inner.do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )

@@ -89,7 +89,7 @@ def build_app(runtime: Runtime, application: InboxApplication) -> Starlette:
         return JSONResponse({"status": "ready"})
 
     async def fhir_questionnaire(request: Request) -> Response:
-        content = ReportContent(runtime.catalogs, runtime.engine.flows)
+        content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
         data = questionnaire_resource(content, request.path_params["flow"])
         if data is None:
             return Response(status_code=404)

@@ -1,22 +1,24 @@
 """The bot-wide send rate (bot/delivery/shared_limit.py): workers on one PostgreSQL
-database take time slots 1/rate apart from one row, whichever worker asks; and the Bot API
-request waits for a slot before each send or edit (bot/telegram/limited.py)."""
+database take time slots 1/rate apart from one row, whichever worker asks; the runtime
+gives the outbox's sender that limiter on PostgreSQL."""
 
 from __future__ import annotations
 
 import itertools
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from pathlib import Path
 
 import pytest
-from telegram.request import BaseRequest
 
+from bot.delivery.limits import LocalLimiter
 from bot.delivery.shared_limit import SharedLimiter
+from bot.runtime import send_limiter
 from bot.store import Database
 from bot.store.release import migrate_locked
-from bot.telegram.limited import LimitedRequest
 from tests.conftest import _reset_postgres
+
+pytestmark = pytest.mark.postgres
 
 RATE = 2.0  # a slot every 500 ms: far longer than a statement takes
 
@@ -31,7 +33,6 @@ async def workers(pg_database: str) -> AsyncIterator[list[Database]]:
         await database.dispose()
 
 
-@pytest.mark.postgres
 async def test_two_workers_share_one_rate(workers: list[Database]) -> None:
     waits: list[float] = []
 
@@ -51,42 +52,14 @@ async def test_two_workers_share_one_rate(workers: list[Database]) -> None:
     assert waits[-1] >= 9.5 - elapsed
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-
-    async def acquire(self, chat: str) -> None:
-        self.asked.append(chat)
-
-
-class Answering(BaseRequest):
-    """A Bot API that answers every call with ok, and notes the method."""
-
-    def __init__(self) -> None:
-        self.called: list[str] = []
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
-
-    async def do_request(
-        self, url: str, method: str, *args: Any, **kwargs: Any
-    ) -> tuple[int, bytes]:
-        self.called.append(url.rsplit("/", 1)[-1])
-        return 200, b'{"ok": true, "result": true}'
-
-
-async def test_the_request_takes_a_slot_before_sends_and_edits_only() -> None:
-    limiter, api = Recorder(), Answering()
-    request = LimitedRequest(api, lambda: limiter)
-    methods = ["sendMessage", "editMessageText", "answerCallbackQuery", "getMe", "sendPhoto"]
-    for name in methods:
-        await request.do_request(f"https://api.telegram.org/bot1:X/{name}", "POST")
-    assert api.called == methods
-    assert len(limiter.asked) == 3
+async def test_postgresql_workers_get_the_shared_rate_and_sqlite_its_own(
+    workers: list[Database], tmp_path: Path
+) -> None:
+    shared = send_limiter(workers[0], 25.0)
+    assert isinstance(shared, SharedLimiter) and shared.step == 1 / 25.0
+    sqlite = Database(f"sqlite+aiosqlite:///{tmp_path / 'one.db'}")
+    try:
+        local = send_limiter(sqlite, 25.0)
+        assert isinstance(local, LocalLimiter) and local.rate == 25.0
+    finally:
+        await sqlite.dispose()

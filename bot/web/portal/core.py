@@ -52,7 +52,7 @@ class Portal:
         self.runtime = runtime
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.limiter = FailureLimiter(runtime.clock)
-        self.content = ReportContent(runtime.catalogs, runtime.engine.flows)
+        self.content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
 
     def text(self, language: Language, key: str, **params: Any) -> str:
         return self.runtime.catalogs.render(language, Text(key, params))

@@ -1,7 +1,7 @@
 """inbox: updates stored before they are acknowledged; the shared send rate
 
 Revision ID: 0008_inbox
-Revises: 0006_portal
+Revises: 0007_outbox
 Create Date: 2026-12-01 18:40:00
 
 `inbox` holds each Telegram update from its arrival until it is processed (and then, without
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_inbox"
-down_revision: str | None = "0006_portal"
+down_revision: str | None = "0007_outbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
