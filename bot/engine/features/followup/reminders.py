@@ -104,12 +104,9 @@ def _find(turn: Turn, reminder_id: int) -> dict[str, Any] | None:
 
 
 def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None:
-    entry = _find(turn, reminder_id)
-    if entry is not None:  # sent again after a failed delivery
-        if any(_ours(f, entry) and f.started for f in turn.state.stack):
-            return  # the patient is already answering it: the question is in front of them
-        turn.reply(_intro(INTROS[kind], reminder_id))
-        turn.ask_again()
+    if _find(turn, reminder_id) is not None:
+        # Already asked: its messages are in the outbox, which delivers (and retries) them
+        # once (bot/delivery); saying the intro again would repeat it.
         return
     if _done_recently(turn, kind, config):
         turn.effect(ReminderClosed(reminder_id, "answered"))  # never asked twice
