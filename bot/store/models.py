@@ -339,3 +339,14 @@ class PortalSession(Base):
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]  # absolute end; idle sessions end sooner (bot/clinic/portal)
     ended_at: Mapped[datetime | None]  # signed out
+
+
+class SignInFailure(Base):
+    """A failed portal sign-in: a hash of the client address, kept for the limit's window
+    (bot/clinic/sign_in_failures.py)."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)
