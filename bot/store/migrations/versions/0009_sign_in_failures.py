@@ -1,7 +1,7 @@
 """portal sign-in failures counted in the database (shared by every worker)
 
 Revision ID: 0009_sign_in_failures
-Revises: 0006_portal
+Revises: 0008_inbox
 Create Date: 2026-12-01 19:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_sign_in_failures"
-down_revision: str | None = "0006_portal"
+down_revision: str | None = "0008_inbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
