@@ -56,6 +56,7 @@ GROWING = frozenset(
         "advice_log",
         "sharing",
         "notifications",
+        "outbox",
         "processed_updates",
         "audit_log",
     }
@@ -74,6 +75,8 @@ class Recorder:
         if not self.on:
             return
         self.count += 1
+        if isinstance(parameters, list):  # executemany: one parameter set plans it
+            parameters = parameters[0]
         if statement.lstrip().split(" ", 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
             self.examples.setdefault(statement, parameters)
 

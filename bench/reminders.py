@@ -60,13 +60,13 @@ from sqlalchemy.engine import make_url
 from bench.results import add_output_arguments, write_results
 from bot.clock import FrozenClock
 from bot.config import Settings
+from bot.delivery.outbox import Message
 from bot.engine.model import Language
 from bot.i18n import Catalogs
-from bot.i18n.rendering import render_reply
 from bot.runtime import Runtime, build_runtime
-from bot.scheduler import DispatchReport, dispatch_due
 from bot.scheduler.claims import BATCH
-from bot.service import Outcome
+from bot.scheduler.dispatch import DispatchReport, dispatch_due
+from bot.service import Attachment
 from bot.store.models import Base, Patient, Reminder
 from tests.followup_helpers import CHANNEL, ServicePatient, only_checkins
 
@@ -107,20 +107,23 @@ def _users(patients: int, first: int = FIRST_USER) -> list[str]:
 
 @dataclass
 class CountingSender:
-    """Renders the replies like the Telegram sender, counts them per user; no network."""
+    """A transport that takes the rendered outbox messages and counts each patient's
+    check-in intros; no network."""
 
     catalogs: Catalogs
-    calls: Counter[str] = field(default_factory=Counter)
+    calls: Counter[str] = field(default_factory=Counter)  # check-in intros per user
     first_keys: Counter[str] = field(default_factory=Counter)
     messages: int = 0
 
-    async def __call__(self, user: str, outcome: Outcome, /) -> None:
-        for reply in outcome.replies:
-            render_reply(self.catalogs, outcome.language, reply)
-            self.messages += 1
-        self.calls[user] += 1
-        first = outcome.replies[0].parts[0] if outcome.replies[0].parts else None
-        self.first_keys[str(getattr(first, "key", type(first).__name__))] += 1
+    async def send(self, message: Message, attachment: Attachment | None, /) -> int | None:
+        self.messages += 1
+        if message.rendered.text == self.catalogs.message(message.language, "reminder.checkin"):
+            self.calls[message.chat] += 1
+            self.first_keys["reminder.checkin"] += 1
+        return self.messages
+
+    async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
+        """No screen to clear."""
 
 
 # --- statement timing -----------------------------------------------------------------
@@ -315,7 +318,8 @@ async def dispatch_all(
 ) -> Dispatched:
     """Passes until one sends nothing (the last, empty pass is kept apart)."""
     clock.set(due)
-    sender = CountingSender(runtime.catalogs)
+    counting = CountingSender(runtime.catalogs)
+    sender = runtime.sender(counting)
     passes: list[tuple[float, DispatchReport]] = []
     limit = math.ceil(patients / BATCH) + 3
     while True:
@@ -323,7 +327,7 @@ async def dispatch_all(
         report = await dispatch_due(runtime, sender, CHANNEL)
         seconds = time.perf_counter() - t0
         if not report.sent or len(passes) >= limit:
-            return Dispatched(sum(s for s, _ in passes), passes, (seconds, report), sender)
+            return Dispatched(sum(s for s, _ in passes), passes, (seconds, report), counting)
         passes.append((seconds, report))
 
 

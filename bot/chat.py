@@ -7,29 +7,42 @@ scale is shown as its numbers; type the number (other options then start at 11).
 ends the session cleanly.
 
 Reminders of this terminal patient that are due are dispatched whenever the patient
-types a line (there is no background job here). A chart is saved as a PNG file under
-the data folder and its path is shown.
+types a line (there is no background job here). At start, the reminder job is replayed
+for this patient up to the clock's moment (bot/catch_up.py): each screen it brings is
+shown under its local date and time, as the messages would have arrived. The clock may
+be moved (`backpath chat --now`): then every stored time follows it. A chart is saved as
+a PNG file under the data folder and its path is shown. Replies go through the outbox
+like Telegram's (bot/delivery): what a killed session committed but never printed is
+printed at the next start.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
+from bot.catch_up import catch_up
+from bot.clock import ShiftedClock
+from bot.delivery import outbox
+from bot.delivery.outbox import Message
 from bot.engine import Event
 from bot.engine.callbacks import Option, unpack_as
 from bot.engine.inputs import whole_number
 from bot.engine.model import Text
-from bot.i18n.rendering import Rendered, render_reply
+from bot.i18n.formatting import format_minute
+from bot.i18n.rendering import Rendered
 from bot.runtime import Runtime
-from bot.scheduler import dispatch_due
-from bot.service import Attachment, Incoming, Outcome
+from bot.scheduler.dispatch import dispatch_due
+from bot.service import Attachment, Incoming
 
 PROMPT = "> "
 CHANNEL = "terminal"
 
 
+NOON = time(12, 0)  # `--now` with a date alone: after the default reminder time (10:00)
 SCALE_TOP = 10  # options shown next to a 0-10 scale are numbered after it: never ambiguous
 
 
@@ -89,41 +102,92 @@ def _save_image(runtime: Runtime, user: str, attachment: Attachment) -> Path:
     return runtime.service.files.write(CHANNEL, user, name, attachment.data).resolve()
 
 
-async def run_chat(
-    runtime: Runtime, user: str, language: str | None, stdin: TextIO, stdout: TextIO
-) -> None:
-    waiting: Options | None = None
-    interactive = stdin.isatty()
+def parse_now(value: str, tz: ZoneInfo) -> datetime:
+    """`--now`: "YYYY-MM-DD" (at NOON) or "YYYY-MM-DDTHH:MM", local time in `tz`."""
+    try:
+        if "T" in value:
+            moment = datetime.strptime(value, "%Y-%m-%dT%H:%M")
+        else:
+            moment = datetime.combine(date.fromisoformat(value), NOON)
+    except ValueError as exc:
+        raise ValueError(f"--now wants YYYY-MM-DD or YYYY-MM-DDTHH:MM, not {value!r}") from exc
+    return moment.replace(tzinfo=tz)
 
-    async def show(outcome: Outcome) -> None:
-        nonlocal waiting
-        # numbers unique on the screen of one outcome; after 10 when a scale is on it
-        options = Options(scale=any(r.expects == "scale" for r in outcome.replies))
-        for reply in outcome.replies:
-            rendered = render_reply(runtime.catalogs, outcome.language, reply)
-            stdout.write(format_rendered(rendered, options) + "\n\n")
-            attachment = outcome.attachments.get(reply.attachment or "")
-            if attachment is not None:  # a terminal has no files: show what would be sent
-                if attachment.caption is not None:
-                    caption = runtime.catalogs.render(outcome.language, attachment.caption)
-                    stdout.write(caption + "\n")
-                if attachment.filename.endswith(".png"):  # a chart: saved to look at
-                    path = _save_image(runtime, user, attachment)
-                    saved = Text("progress.saved", {"path": str(path)})
-                    stdout.write(runtime.catalogs.render(outcome.language, saved) + "\n\n")
-                else:
-                    stdout.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
+
+class TerminalTransport:
+    """The terminal's side of the outbox: a message is delivered when it is printed.
+
+    Options are numbered per screen: the messages waiting when the first of them is
+    printed (what one typed line, or a reminder, brings)."""
+
+    def __init__(self, runtime: Runtime, stdout: TextIO) -> None:
+        self.runtime, self.stdout = runtime, stdout
+        self.options = Options()
+        self.screen: set[int] = set()  # outbox ids of the screen being printed
+        self.waiting: Options | None = None  # the options the next typed line answers
+        self.stamped = False  # replaying the reminder job: each screen under its moment
+
+    async def _next_screen(self, message: Message) -> None:
+        waiting = await outbox.pending(self.runtime.db, CHANNEL, message.chat)
+        self.screen = {m.id for m in waiting}
+        if self.stamped:
+            moment = format_minute(self.runtime.clock.now(), message.language)
+            self.stdout.write(f"[{moment}]\n")
+        # numbers unique on the screen; after 10 when a scale is on it
+        self.options = Options(scale=any(m.rendered.expects == "scale" for m in waiting))
+
+    async def send(self, message: Message, attachment: Attachment | None, /) -> int | None:
+        catalogs, out = self.runtime.catalogs, self.stdout
+        if message.id not in self.screen:
+            await self._next_screen(message)
+        if attachment is None:
+            rendered = message.rendered
+            out.write(format_rendered(rendered, self.options) + "\n\n")
             if rendered.buttons or rendered.expects:
-                waiting = options
-        stdout.flush()
+                self.waiting = self.options
+        else:  # a terminal has no files: show what would be sent
+            if attachment.caption is not None:
+                out.write(catalogs.render(message.language, attachment.caption) + "\n")
+            if attachment.filename.endswith(".png"):  # a chart: saved to look at
+                path = _save_image(self.runtime, message.chat, attachment)
+                saved = Text("progress.saved", {"path": str(path)})
+                out.write(catalogs.render(message.language, saved) + "\n\n")
+            elif attachment.filename.endswith(".txt"):  # a text to read (/mydata): shown
+                out.write(attachment.data.decode() + "\n")
+            else:
+                out.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
+        out.flush()
+        return None
 
-    async def deliver(_user: str, outcome: Outcome) -> None:
-        await show(outcome)
+    async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
+        """Printed options cannot be taken back; the next screen's numbers replace them."""
+
+
+async def run_chat(
+    runtime: Runtime,
+    user: str,
+    language: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    clock: ShiftedClock | None = None,
+) -> None:
+    """`clock`: the runtime's clock, when it can be moved: the reminder job is then
+    replayed up to its moment before the conversation starts."""
+    interactive = stdin.isatty()
+    transport = TerminalTransport(runtime, stdout)
+    sender = runtime.sender(transport)
+    await outbox.release_all(runtime.db, CHANNEL)  # one process per SQLite file: all dead
 
     async def send(event: Event) -> None:
-        await dispatch_due(runtime, deliver, CHANNEL, user=user)
-        await show(await runtime.service.handle(Incoming(CHANNEL, user, event)))
+        await dispatch_due(runtime, sender, CHANNEL, user=user)
+        await runtime.service.handle(Incoming(CHANNEL, user, event))
+        await sender.deliver(CHANNEL, user)
 
+    await sender.deliver(CHANNEL, user)  # what a previous session committed, never printed
+    if clock is not None:
+        transport.stamped = True
+        await catch_up(runtime, sender, CHANNEL, user, clock.now(), clock.set)
+        transport.stamped = False
     await send(Event("start", language_hint=language))
     while True:
         stdout.write(PROMPT)
@@ -135,4 +199,4 @@ async def run_chat(
         if not interactive:  # echo piped input so a transcript reads like a dialogue
             stdout.write(line if line.endswith("\n") else line + "\n")
         if line.strip():
-            await send(parse_line(line, waiting))
+            await send(parse_line(line, transport.waiting))

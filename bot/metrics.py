@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 UPDATES = Counter(
     "backpath_updates_total",
@@ -31,12 +31,28 @@ REPLIES_SENT = Counter(
 )
 RATE_LIMITED = Counter("backpath_rate_limited_total", "Bot API answers 429 (Too Many Requests)")
 RETRIES = Counter(
-    "backpath_send_retries_total", "Deliveries put back to be tried again later", ["kind"]
+    "backpath_send_retries_total",
+    "Deliveries put back to be tried again later",
+    ["kind"],  # outbox (a message after a 429 or network error) | reminder
 )
 REMINDERS = Counter(
     "backpath_reminders_total",
     "Reminder dispatch results by kind",
     ["result"],  # due | sent | nudged | expired | deferred | blocked | given_up
+)
+OUTBOX_QUEUED = Counter(
+    "backpath_outbox_queued_total",
+    "Messages queued in the outbox with the event that said them, by channel",
+    ["channel"],
+)
+OUTBOX_DELIVERED = Counter(
+    "backpath_outbox_delivered_total",
+    "Outbox messages the channel accepted (Telegram's 200) and the sender confirmed",
+    ["channel"],
+)
+OUTBOX_BACKLOG = Gauge(
+    "backpath_outbox_backlog",
+    "Outbox messages not delivered yet (all channels), as of the last drain of this process",
 )
 RED_FLAGS = Counter(
     "backpath_red_flags_raised_total", "Red flags raised (committed), by level", ["level"]
@@ -57,3 +73,23 @@ def bot_api_call(method: str, status: int) -> None:
 def red_flags_raised(levels: Iterable[str]) -> None:
     for level in levels:
         RED_FLAGS.labels(level).inc()
+
+
+INBOX = Counter(
+    "backpath_inbox_updates_total",
+    "Updates through the inbox (bot/delivery/inbox.py), by step",
+    ["step"],  # stored | duplicate | claimed | processed | retried | given_up | pruned
+)
+INBOX_LEASE_EXPIRIES = Counter(
+    "backpath_inbox_lease_expiries_total",
+    "Updates claimed again after the lease of a worker that died or hung ran out",
+)
+INBOX_BACKLOG = Gauge(
+    "backpath_inbox_backlog",
+    "Updates stored and not processed yet, by all workers (read when /metrics is scraped)",
+)
+SEND_WAIT_SECONDS = Histogram(
+    "backpath_send_wait_seconds",
+    "Time a Bot API send waited for the bot-wide send rate (bot/delivery/shared_limit.py)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)

@@ -10,10 +10,13 @@ start-up check (`missing_msgids`) require each of them in both catalogs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from bot.advice.selection import AdviceItem
 from bot.engine.flows import Flow
+
+if TYPE_CHECKING:
+    from bot.instruments.registry import Instruments
 
 #: (where the ids are built, the ids)
 DynamicIds = tuple[str, frozenset[str]]
@@ -31,21 +34,22 @@ def _flat(literal: object) -> list[str]:
 def dynamic_msgids(
     flows: Mapping[str, Flow],
     advice: Sequence[AdviceItem],
-    categories: Mapping[str, Sequence[str]],
+    instruments: Instruments,
     commands: Iterable[str],
 ) -> list[DynamicIds]:
     """The families of built msgids for these flows, advice items, instruments and commands.
 
-    `categories`: instrument id -> its result categories (empty: a result without one).
+    `instruments`: the registry; only those asked by one of `flows` count.
     """
     from bot.clinic.invitations import EXPIRY_CHOICES
+    from bot.clinic.mydata_readable import EPISODE_KINDS, LEVELS, PAIN_TYPES, STATUSES
     from bot.clinic.portal_auth import LinkProblem
     from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
     from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
     from bot.engine.features.followup.reminders import SNOOZES
+    from bot.engine.features.followup.upcoming import label
     from bot.engine.features.questionnaires import startable
     from bot.engine.model import InviteProblem
-    from bot.instruments import ComiChange
     from bot.pathway.config import MOMENT_KINDS, PainType
     from bot.pathway.phase import Phase
     from bot.pathway.progress import Direction
@@ -53,12 +57,15 @@ def dynamic_msgids(
     from bot.reports.history import HISTORY_FLOW, SIGNALS
     from bot.triage.rules import CLUSTERS
 
-    instruments = sorted({f.instrument for f in flows.values() if f.instrument})
+    asked = {f.instrument for f in flows.values() if f.instrument}
+    used = [i for i in instruments if i.id in asked]
+    categories = {i.id: i.category_ids for i in used}
     results = frozenset(
         key
-        for i in instruments
-        for key in ([f"result.{i}.{c}" for c in categories.get(i, ())] or [f"result.{i}"])
+        for i in used
+        for key in ([f"result.{i.id}.{c}" for c in i.category_ids] or [f"result.{i.id}"])
     )
+    changes = frozenset(key for i in used for key in i.result_msgids()) - results
     return [
         (
             "engine/features/clinic.py: invitation problems",
@@ -66,29 +73,52 @@ def dynamic_msgids(
         ),
         ("engine/features/triage.py: cluster names", _ids("escalation.cluster.{}", CLUSTERS)),
         ("engine/features/questionnaires.py: results", results),
+        ("engine/features/questionnaires.py: change since the baseline", changes),
         (
-            "engine/features/questionnaires.py: COMI change",
-            _ids("result.comi.{}", get_args(ComiChange)) if "comi" in instruments else frozenset(),
+            "engine/features/questionnaires.py: menu",
+            _ids("menu.{}", startable(flows, instruments)),
         ),
-        ("engine/features/questionnaires.py: menu", _ids("menu.{}", startable(flows))),
         ("engine/features/followup/progress.py: trend", _ids("progress.{}", get_args(Direction))),
         (
             "engine/features/followup/reminders.py: snooze",
             _ids("reminder.snooze_{}", SNOOZES.values()),
         ),
+        (
+            "engine/features/followup/upcoming.py: moment names",
+            frozenset(label(kind) for kind in MOMENT_KINDS),
+        ),
+        (
+            "clinic/mydata_readable.py: languages, pain types, red-flag levels, states",
+            _ids("language.{}", ("nl", "fr"))
+            | _ids("mydata.readable.pain_{}", PAIN_TYPES)
+            | _ids("mydata.readable.level_{}", LEVELS)
+            | _ids("mydata.readable.{}", (*STATUSES, *EPISODE_KINDS)),
+        ),
         ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
-        ("charts.py: phases", _ids("phase.{}", get_args(Phase))),
+        (
+            "charts.py: phases and series",
+            _ids("phase.{}", get_args(Phase))
+            | frozenset(
+                key
+                for i in instruments.charted()
+                if i.id in asked and i.descriptor.chart is not None
+                for key in (
+                    [f"chart.{i.id}", f"chart.{i.id}_now"]
+                    if i.descriptor.chart.now_color
+                    else [f"chart.{i.id}"]
+                )
+                + ([f"chart.{i.id}_note"] if i.descriptor.chart.explained else [])
+            ),
+        ),
         ("pathway_cli.py: headers", _ids("pathway.header.{}", get_args(PainType))),
         ("pathway_cli.py: moments", _ids("pathway.moment.{}", MOMENT_KINDS)),
         ("advice: titles", frozenset(item.title_msgid for item in advice)),
         ("advice: bodies", frozenset(item.body_msgid for item in advice)),
         ("clinic/report_texts.py: fields", _ids("report.{}", FIELDS)),
-        ("clinic/report_texts.py: instruments", _ids("report.instrument.{}", instruments)),
+        ("clinic/report_texts.py: instruments", _ids("report.instrument.{}", categories)),
         (
             "clinic/report_texts.py: categories",
-            frozenset(
-                f"report.category.{i}.{c}" for i in instruments for c in categories.get(i, ())
-            ),
+            frozenset(f"report.category.{i}.{c}" for i, cs in categories.items() for c in cs),
         ),
         (
             "clinic/report_texts.py: meanings",

@@ -19,65 +19,36 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.instruments import ITEMS, SCORERS, InstrumentScore, ScoringError, describe_values
+from bot.config import Settings
+from bot.i18n import Catalogs
+from bot.instruments.descriptor import Output
+from bot.instruments.model import InstrumentScore, ScoringError, describe_values
+from bot.instruments.registry import Instrument, Instruments, load_content
 
 EXIT_USAGE = 2
 EXIT_ROWS_FAILED = 1
 
 Row = dict[str, object]
 
-#: How paper answers are typed, per instrument: (items, coding). Shown by ``--help``.
-CODING: dict[str, tuple[tuple[str, str], ...]] = {
-    "startback": (
-        (
-            "leg_pain shoulder_neck walk_short dress_slow fear worry catastrophising anhedonia",
-            "0 = disagree, 1 = agree",
-        ),
-        (
-            "bothersome",
-            "0 = not at all, 1 = slightly, 2 = moderately, 3 = very much, 4 = extremely",
-        ),
-    ),
-    "orebro": (
-        (
-            "duration",
-            "band 1 = 0-1 weeks, 2 = 2-3, 3 = 4-5, 4 = 6-7, 5 = 8-9, 6 = 10-11, 7 = 12-23, "
-            "8 = 24-35, 9 = 36-52, 10 = more than 52 weeks",
-        ),
-        (
-            "pain depressed anxious persist_risk work_chance pain_stop normal_work light_work "
-            "sleep",
-            "the number ticked on the form, 0-10 (work_chance, light_work and sleep are "
-            "reversed by the scorer: type them as ticked)",
-        ),
-    ),
-    "comi": (
-        (
-            "main_problem",
-            "1 = back pain, 2 = leg and/or buttock pain, 3 = sensory disturbances, "
-            "4 = none of these (stored, not scored)",
-        ),
-        ("back_pain leg_pain", "0-10 as ticked (0 = no pain)"),
-        (
-            "function wellbeing quality_of_life social_disability work_disability",
-            "position of the ticked box, 1 = first (best) .. 5 = last (worst)",
-        ),
-    ),
-    "nrs": (("pain", "0-10 (0 = no pain, 10 = worst pain imaginable)"),),
-}
+
+def content_instruments(settings: Settings) -> Instruments:
+    """The instruments of the content directory (BACKPATH_CONTENT_DIR), as the bot loads them."""
+    catalogs = Catalogs.load(settings.messages_dir)
+    return load_content(settings.flows_dir, catalogs.has)[1]
 
 
 class InputError(Exception):
     """Input that cannot become a scorable form; the message is shown as is."""
 
 
-def _epilog() -> str:
+def _epilog(instruments: Instruments) -> str:
+    """How paper answers are typed, per instrument (the descriptors' `score_cli.help`)."""
     lines = ["value coding (what to type for each answer):"]
-    for instrument, codings in CODING.items():
-        lines.append(f"  {instrument}")
-        for items, coding in codings:
-            lines.append(_wrap(f"{', '.join(items.split())}:", "    "))
-            lines.append(_wrap(coding, " " * 8))
+    for instrument in instruments:
+        lines.append(f"  {instrument.id}")
+        for help_ in instrument.descriptor.score_cli.help:
+            lines.append(_wrap(f"{', '.join(help_.items)}:", "    "))
+            lines.append(_wrap(help_.coding, " " * 8))
     lines += [
         "",
         "CSV: a header row of item ids (and optionally an ID column), one form per row;",
@@ -92,14 +63,15 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(instruments: Instruments) -> argparse.ArgumentParser:
+    labels = ", ".join(i.descriptor.label for i in instruments)
     parser = argparse.ArgumentParser(
         prog="backpath score",
-        description="Score questionnaire forms: STarT Back, Örebro SF, COMI, NRS.",
-        epilog=_epilog(),
+        description=f"Score questionnaire forms: {labels}.",
+        epilog=_epilog(instruments),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("instrument", choices=sorted(SCORERS))
+    parser.add_argument("instrument", choices=sorted(instruments.ids()))
     parser.add_argument("answers", nargs="*", metavar="ITEM=VALUE", help="one form")
     parser.add_argument("--csv", metavar="FILE", help="one form per row ('-' = stdin)")
     parser.add_argument(
@@ -112,16 +84,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parse_int(instrument: str, item: str, text: str) -> int:
+def _parse_int(instrument: Instrument, item: str, text: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        allowed = ITEMS[instrument].get(item)
+        allowed = instrument.items.get(item)
         hint = f"allowed values: {describe_values(allowed)}" if allowed else "unknown item"
-        raise InputError(f"{instrument}: item {item!r} has value {text!r}; {hint}") from None
+        raise InputError(f"{instrument.id}: item {item!r} has value {text!r}; {hint}") from None
 
 
-def _form_from_args(instrument: str, pairs: Sequence[str]) -> dict[str, int]:
+def _form_from_args(instrument: Instrument, pairs: Sequence[str]) -> dict[str, int]:
     form: dict[str, int] = {}
     for pair in pairs:
         item, sep, text = pair.partition("=")
@@ -129,7 +101,7 @@ def _form_from_args(instrument: str, pairs: Sequence[str]) -> dict[str, int]:
         if not sep or not item:
             raise InputError(f"expected ITEM=VALUE, got {pair!r}")
         if item in form:
-            raise InputError(f"{instrument}: item {item!r} is given twice")
+            raise InputError(f"{instrument.id}: item {item!r} is given twice")
         form[item] = _parse_int(instrument, item, text)
     return form
 
@@ -156,7 +128,7 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def _forms_from_csv(instrument: str, text: str, id_column: str) -> tuple[bool, list[Form]]:
+def _forms_from_csv(instrument: Instrument, text: str, id_column: str) -> tuple[bool, list[Form]]:
     """(has an ID column, the forms); row 1 is the first non-empty line after the header."""
     reader = csv.reader(text.removeprefix("\ufeff").splitlines(), _dialect(text))
     header = [name.strip() for name in next(reader, [])]
@@ -169,12 +141,12 @@ def _forms_from_csv(instrument: str, text: str, id_column: str) -> tuple[bool, l
         (n for n, name in enumerate(header) if name.casefold() == id_column.casefold()), None
     )
     unknown = [
-        name for n, name in enumerate(header) if n != id_index and name not in ITEMS[instrument]
+        name for n, name in enumerate(header) if n != id_index and name not in instrument.items
     ]
     if unknown:
         raise InputError(
             f"CSV header: unknown column {unknown[0]!r}; known items: "
-            f"{', '.join(ITEMS[instrument])}; ID column: {id_column!r} (--id)"
+            f"{', '.join(instrument.items)}; ID column: {id_column!r} (--id)"
         )
     forms: list[Form] = []
     for number, cells in enumerate((r for r in reader if any(c.strip() for c in r)), 1):
@@ -196,31 +168,22 @@ def _forms_from_csv(instrument: str, text: str, id_column: str) -> tuple[bool, l
     return id_index is not None, forms
 
 
-def result_row(result: InstrumentScore) -> Row:
-    """The published JSON object for one scored form."""
-    name = result.instrument
-    if name == "startback":
-        return {
-            "instrument": name,
-            "total": int(result.total),
-            "psychosocial": int(result.subscales["psychosocial"]),
-            "risk": result.category,
-        }
-    if name == "orebro":
-        return {
-            "instrument": name,
-            "total": int(result.total),
-            "elevated_risk": result.category == "elevated",
-        }
-    if name == "comi":
-        return {"instrument": name, "score": result.total, "domains": dict(result.subscales)}
-    if name == "nrs":
-        return {"instrument": name, "pain": int(result.total)}
-    # Any other instrument: its total, subscales and category, named as the scorer names them.
-    total = int(result.total) if float(result.total).is_integer() else result.total
-    row: Row = {"instrument": name, "total": total, **dict(result.subscales)}
-    if result.category is not None:
-        row["category"] = result.category
+def result_row(result: InstrumentScore, output: Output) -> Row:
+    """The published JSON object for one scored form, keyed as the descriptor's
+    `score_cli.output` says (`{"instrument": "nrs", "pain": 4}`)."""
+    total: object = result.total
+    if not output.decimal and float(result.total).is_integer():
+        total = int(result.total)
+    row: Row = {"instrument": result.instrument, output.total: total}
+    if output.subscales is not None:
+        row[output.subscales] = dict(result.subscales)
+    else:
+        row.update(result.subscales)
+    if output.flag is not None:
+        ((key, category),) = output.flag.items()
+        row[key] = result.category == category
+    elif result.category is not None:
+        row[output.category] = result.category
     return row
 
 
@@ -258,7 +221,7 @@ def _table(rows: Sequence[Row]) -> list[str]:
 
 
 def _score_all(
-    instrument: str, forms: Sequence[Form], *, numbered: bool, with_id: bool
+    instrument: Instrument, forms: Sequence[Form], *, numbered: bool, with_id: bool
 ) -> tuple[list[Row], list[str]]:
     """(result rows of the forms that scored, one error message per form that did not).
 
@@ -273,7 +236,9 @@ def _score_all(
             errors.append(f"{prefix}{form.error}")
             continue
         try:
-            scored = result_row(SCORERS[instrument](form.answers))
+            scored = result_row(
+                instrument.score(form.answers), instrument.descriptor.score_cli.output
+            )
         except ScoringError as error:
             errors.append(f"{prefix}{error}")
             continue
@@ -291,9 +256,18 @@ def _read(path: str, stdin: TextIO) -> str:
         return source.read()
 
 
-def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    """Run ``backpath score``; ``argv`` excludes the word ``score``. Returns the exit code."""
-    parser = _parser()
+def run(
+    argv: Sequence[str],
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    instruments: Instruments | None = None,
+) -> int:
+    """Run ``backpath score``; ``argv`` excludes the word ``score``. Returns the exit code.
+
+    ``instruments``: the registry (default: the content directory's, see Settings)."""
+    registry = instruments or content_instruments(Settings())
+    parser = _parser(registry)
     try:
         # argparse writes usage and help to sys.stdout/sys.stderr and exits.
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
@@ -303,7 +277,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
 
-    instrument: str = args.instrument
+    instrument = registry[args.instrument]
     try:
         with_id = False
         if args.csv is None:

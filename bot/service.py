@@ -1,9 +1,10 @@
 """The service: one database transaction per incoming event around the pure engine.
 
 In one transaction: claim the update id (a duplicate stops here), lock the patient,
-load the position, run engine.step, persist answers, scores and the new position.
-Replies are returned only after commit: a crash between commit and send is healed on
-the next message, which re-asks the current question.
+load the position, run engine.step, persist answers, scores and the new position, and
+queue the rendered replies in the outbox (bot/delivery/outbox.py). What the engine says
+is stored with the state it belongs to: the channel's sender delivers it after commit,
+and after a crash, without the patient having to type.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
@@ -23,16 +25,18 @@ from bot.clinic.mydata import mydata_attachment
 from bot.clinic.staff import clinician_turn
 from bot.clock import Clock
 from bot.config import DEFAULT_PORTAL_URL
+from bot.delivery import outbox
 from bot.engine import Engine, Event, Reply
 from bot.engine.features.data_rights import MYDATA_ATTACHMENT
 from bot.engine.features.triage import FlagRaised
 from bot.engine.model import Label, Language, Text, language_from_hint
 from bot.engine.serial import state_from_json, state_to_json
 from bot.files import PatientFiles
+from bot.i18n import Catalogs
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
 from bot.store.effects import apply as apply_effect
-from bot.store.models import Patient
+from bot.store.models import Patient, RedFlag
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,7 @@ class Incoming:
     user: str  # the channel's user id
     event: Event
     update_id: int | None = None
+    message_id: int | None = None  # the channel's message whose button was tapped
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,26 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What the event's transaction committed: the replies (queued in the outbox, which
+    the channel's sender delivers), their language, the chosen answer's label."""
+
     replies: tuple[Reply, ...]
     language: Language
     chosen: Label | None = None
-    duplicate: bool = False
-    attachments: Mapping[str, Attachment] = field(default_factory=dict)
+    duplicate: bool = False  # nothing done: a duplicate update, or a reminder taken already
+
+
+class Claim(Protocol):
+    """Something an event takes in its own transaction (a due reminder, bot/scheduler):
+    the engine runs only when `take` succeeds; the queued replies carry `reminder`."""
+
+    @property
+    def reminder(self) -> int: ...
+
+    async def take(self, session: AsyncSession, now: datetime) -> bool: ...
+
+    async def settle(self, session: AsyncSession, now: datetime) -> None:
+        """Called when the step queued nothing to deliver."""
 
 
 # (file name, bytes, caption or None), or None when there is nothing to attach
@@ -76,6 +96,7 @@ class Service:
         self,
         db: Database,
         engine: Engine,
+        catalogs: Catalogs,
         clock: Clock,
         files: PatientFiles,
         producers: Mapping[str, Producer] | None = None,
@@ -84,32 +105,35 @@ class Service:
         self.db = db
         self.portal_url = portal_url  # base of the clinic portal's sign-in links
         self.engine = engine
+        self.catalogs = catalogs  # replies are rendered when queued
         self.clock = clock
         self.files = files  # files made for patients (charts saved by `backpath chat`)
         self.producers = {**ATTACHMENTS, **(producers or {})}
         load_writers()
 
-    async def handle(self, incoming: Incoming) -> Outcome:
+    async def handle(self, incoming: Incoming, claim: Claim | None = None) -> Outcome:
         started = time.perf_counter()  # a duration for the metrics, not the event's time
         now = self.clock.now()
+        channel, user = incoming.channel, incoming.user
         async with self.db.transaction() as session:
             if incoming.update_id is not None and not await repo.claim_update(
                 session, incoming.update_id, now
             ):
                 log.info("duplicate update %s ignored", incoming.update_id)
-                metrics.UPDATES.labels(incoming.channel, "duplicate").inc()
+                metrics.UPDATES.labels(channel, "duplicate").inc()
                 return Outcome(replies=(), language="nl", duplicate=True)
-            staff = await link_clinician(
-                session, incoming.event, incoming.channel, incoming.user, now
-            )
+            if incoming.message_id is not None:  # the tapped message's keyboard is gone
+                await outbox.keyboard_settled(session, channel, user, incoming.message_id)
+            staff = await link_clinician(session, incoming.event, channel, user, now)
             if staff is None:  # a linked clinician: clinician help and /portal
-                staff = await clinician_turn(
-                    session, incoming.event, incoming.user, now, self.portal_url
-                )
+                staff = await clinician_turn(session, incoming.event, user, now, self.portal_url)
             if staff is not None:  # a clinician: no patient, no engine
                 log.info("clinician update handled update=%s", incoming.update_id)
+                self._queue(session, channel, user, staff[1], (staff[0],), now)
                 return Outcome(replies=(staff[0],), language=staff[1])
-            patient = await repo.lock_patient(session, incoming.channel, incoming.user, now)
+            patient = await repo.lock_patient(session, channel, user, now)
+            if claim is not None and not await claim.take(session, now):
+                return Outcome(replies=(), language="nl", duplicate=True)
             event = await resolve_invitation(session, incoming.event, now)
             conversation = await repo.load_conversation(session, patient.id)
             state = state_from_json(conversation.state if conversation else None)
@@ -119,10 +143,28 @@ class Service:
                 await apply_effect(ctx, effect)
             erased = inspect(patient).was_deleted  # /delete: nothing left to save or attach
             if erased:  # files first: once the erasure commits, nothing of theirs is left
-                self.files.erase(incoming.channel, incoming.user)
+                self.files.erase(channel, user)
+                await outbox.forget_chat(session, channel, user)
             else:
                 patient.language = result.state.language
                 repo.save_state(session, patient.id, conversation, state_to_json(result.state), now)
+            language: Language = (
+                result.state.language or language_from_hint(incoming.event.language_hint) or "nl"
+            )
+            raised = [e for e in result.effects if isinstance(e, FlagRaised)]
+            flags = await _new_flags(session, patient.id, now) if raised and not erased else []
+            queued = self._queue(
+                session,
+                channel,
+                user,
+                language,
+                result.replies,
+                now,
+                reminder=claim.reminder if claim is not None else None,
+                flags=flags,
+            )
+            if claim is not None and not queued:
+                await claim.settle(session, now)
             log.info(
                 "patient=%s event=%s effects=%s replies=%d",
                 patient.id,
@@ -130,30 +172,61 @@ class Service:
                 [type(e).__name__ for e in result.effects],
                 len(result.replies),
             )
-        metrics.UPDATES.labels(incoming.channel, "handled").inc()
-        metrics.UPDATE_SECONDS.labels(incoming.channel).observe(time.perf_counter() - started)
-        metrics.red_flags_raised(e.level for e in result.effects if isinstance(e, FlagRaised))
-        language: Language = (
-            result.state.language or language_from_hint(incoming.event.language_hint) or "nl"
-        )
-        wanted = [
-            r.attachment for r in result.replies if r.attachment and r.attachment in self.producers
-        ]
-        attachments = {} if erased or not wanted else await self._attach(patient.id, wanted, now)
-        return Outcome(result.replies, language, result.chosen, attachments=attachments)
+        metrics.UPDATES.labels(channel, "handled").inc()
+        metrics.UPDATE_SECONDS.labels(channel).observe(time.perf_counter() - started)
+        metrics.red_flags_raised(e.level for e in raised)
+        return Outcome(result.replies, language, result.chosen)
 
-    async def _attach(
-        self, patient_id: int, names: list[str], now: datetime
-    ) -> dict[str, Attachment]:
-        """Make files (charts, data exports) after commit, from what was committed: the
-        rendering never holds the write lock other patients' messages wait for."""
-        attachments: dict[str, Attachment] = {}
+    def _queue(
+        self,
+        session: AsyncSession,
+        channel: str,
+        user: str,
+        language: Language,
+        replies: tuple[Reply, ...],
+        now: datetime,
+        reminder: int | None = None,
+        flags: list[outbox.Flag] | None = None,
+    ) -> int:
+        count = outbox.queue(
+            session,
+            self.catalogs,
+            channel,
+            user,
+            language,
+            replies,
+            now,
+            reminder_id=reminder,
+            flags=flags or (),
+        )
+        metrics.OUTBOX_QUEUED.labels(channel).inc(count)
+        return count
+
+    async def attachment(
+        self, channel: str, user: str, name: str, now: datetime
+    ) -> Attachment | None:
+        """Make a reply's file (a chart, a data export) when it is delivered, from what is
+        committed then: the rendering never holds the write lock other patients' messages
+        wait for. None when there is nothing to attach (no such producer, the patient
+        erased, no chart yet)."""
+        producer = self.producers.get(name)
+        if producer is None:
+            return None
         async with self.db.session() as session:
-            patient = await session.get(Patient, patient_id)
-            if patient is None:
-                return attachments
-            for name in names:
-                made = await self.producers[name](session, patient, now)
-                if made is not None:
-                    attachments[name] = Attachment(*made)
-        return attachments
+            patient = (
+                await session.execute(
+                    select(Patient).where(Patient.channel == channel, Patient.external_id == user)
+                )
+            ).scalar_one_or_none()
+            made = await producer(session, patient, now) if patient is not None else None
+        return Attachment(*made) if made is not None else None
+
+
+async def _new_flags(session: AsyncSession, patient_id: int, now: datetime) -> list[outbox.Flag]:
+    """The red flags this event raised, to link each to the message that shows it."""
+    rows = await session.execute(
+        select(RedFlag.id, RedFlag.level, RedFlag.cluster)
+        .where(RedFlag.patient_id == patient_id, RedFlag.raised_at == now)
+        .order_by(RedFlag.id)
+    )
+    return [outbox.Flag(i, level, cluster) for i, level, cluster in rows]

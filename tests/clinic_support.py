@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.clinic.admin import add_clinic, add_clinician, create_invitation
 from bot.engine.model import Event, Raw, Reply, Text
 from bot.runtime import Runtime
-from bot.service import Incoming, Outcome
+from bot.service import Attachment, Incoming, Outcome
 
 BOT = "backpath_test_bot"
 QUESTION = "Mag ik nog fietsen? Ik ben bang dat het erger wordt."
@@ -100,6 +100,14 @@ class Patient:
 
     async def start(self, arg: str = "") -> Outcome:
         return await self.send(Event("start", arg=arg, language_hint=self.hint))
+
+    async def attachment(self, name: str) -> Attachment:
+        """The file a reply names, as the sender makes it when the reply is delivered."""
+        made = await self.runtime.service.attachment(
+            "telegram", self.user, name, self.runtime.clock.now()
+        )
+        assert made is not None
+        return made
 
     async def command(self, name: str) -> Outcome:
         return await self.send(Event("command", text=name, language_hint=self.hint))

@@ -24,9 +24,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.clock import FrozenClock
 from bot.config import PROJECT_ROOT, Settings
-from bot.engine import Engine, load_flows
+from bot.engine import Engine
 from bot.i18n import Catalogs
-from bot.runtime import Runtime, build_runtime, scorers
+from bot.instruments.registry import load_content
+from bot.runtime import Runtime, build_runtime
 
 PG_SERVER = make_url(
     os.environ.get(
@@ -82,10 +83,8 @@ def catalogs() -> Catalogs:
 
 @pytest.fixture(scope="session")
 def engine(catalogs: Catalogs) -> Engine:
-    available = scorers()
-    return Engine(
-        load_flows(PROJECT_ROOT / "flows", catalogs.has, available), catalogs.render, available
-    )
+    flows, instruments = load_content(PROJECT_ROOT / "flows", catalogs.has)
+    return Engine(flows, catalogs.render, instruments)
 
 
 @pytest.fixture

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import select, update
 
+from bot.delivery.outbox import Message
+from bot.delivery.sender import Blocked, RetryLater, Sender
 from bot.engine import Event
 from bot.engine.model import Language
-from bot.i18n.rendering import render_reply
+from bot.i18n.rendering import Rendered, render_reply
 from bot.runtime import Runtime
-from bot.scheduler import Blocked, RetryLater
-from bot.service import Incoming, Outcome
+from bot.scheduler.dispatch import DispatchReport, dispatch_due
+from bot.service import Attachment, Claim, Incoming, Outcome
 from bot.store.models import Patient, Reminder
 
 CHANNEL = "telegram"
@@ -23,18 +27,29 @@ class ServicePatient:
     user: str = "42"
     language: Language = "nl"
     last: Outcome | None = None
+    screen: list[Rendered] = field(default_factory=list)  # what the patient sees now
 
     async def send(self, event: Event) -> Outcome:
         self.last = await self.runtime.service.handle(Incoming(CHANNEL, self.user, event))
+        await RecordingTransport(self.runtime).sender().deliver(CHANNEL, self.user)  # seen
         return self.last
+
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name == "last" and isinstance(value, Outcome):  # what an outcome puts on screen
+            catalogs = self.runtime.catalogs
+            screen = [render_reply(catalogs, value.language, r) for r in value.replies]
+            super().__setattr__("screen", screen)
+
+    def show(self, messages: Sequence[Message]) -> None:
+        """The patient sees delivered messages (a reminder the scheduler sent)."""
+        self.screen = [m.rendered for m in messages]
 
     async def command(self, name: str) -> Outcome:
         return await self.send(Event("command", text=name))
 
     async def tap(self, label: str) -> Outcome:
-        assert self.last is not None
-        for reply in reversed(self.last.replies):
-            rendered = render_reply(self.runtime.catalogs, self.language, reply)
+        for rendered in reversed(self.screen):
             for row in rendered.buttons:
                 for button in row:
                     if button.label == label:
@@ -58,9 +73,11 @@ class ServicePatient:
         await self.command("cancel")
 
     async def no_red_flags(self) -> None:
-        """Answer "no" to each red-flag question (the check-in starts with them)."""
-        while any(k.startswith("redflags.") for k in self.msgids()):
-            await self.tap("Nee" if self.language == "nl" else "Non")
+        """Answer "no" to each red-flag question (the check-in starts with them) and to
+        the radicular re-check that follows them for a back-pain episode."""
+        no = "Nee" if self.language == "nl" else "Non"
+        while any(b.label == no for r in self.screen for row in r.buttons for b in row):
+            await self.tap(no)
 
     def msgids(self) -> list[str]:
         assert self.last is not None
@@ -68,16 +85,62 @@ class ServicePatient:
 
 
 @dataclass
+class RecordingTransport:
+    """A transport that keeps what it was given; can fail the next sends."""
+
+    runtime: Runtime
+    sent: list[Message] = field(default_factory=list)
+    fail_with: list[Exception] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)  # message ids whose keyboard went
+
+    async def send(self, message: Message, attachment: Attachment | None, /) -> int | None:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.sent.append(message)
+        return len(self.sent)
+
+    async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
+        self.removed.append(message_id)
+
+    def sender(self) -> Sender:
+        return self.runtime.sender(self)
+
+    def count(self, msgid: str) -> int:
+        """How many delivered messages start with this catalog text (nl)."""
+        head = self.runtime.catalogs.message("nl", msgid).split("{")[0].strip()
+        return sum(m.rendered.text.startswith(head) for m in self.sent)
+
+    def to(self, user: str) -> list[Message]:
+        return [m for m in self.sent if m.chat == user]
+
+
+@dataclass
 class RecordingSender:
-    """A Sender that keeps what it was given; can fail the next sends."""
+    """Runs the reminder job through a RecordingTransport and keeps what each reminder
+    step said (`sent`: (user, Outcome) of the steps whose messages were delivered)."""
 
     sent: list[tuple[str, Outcome]] = field(default_factory=list)
     fail_with: list[Exception] = field(default_factory=list)
 
-    async def __call__(self, user: str, outcome: Outcome, /) -> None:
-        if self.fail_with:
-            raise self.fail_with.pop(0)
-        self.sent.append((user, outcome))
+    async def dispatch(self, runtime: Runtime, user: str | None = None) -> DispatchReport:
+        transport = RecordingTransport(runtime, fail_with=self.fail_with)
+        steps: list[tuple[str, Outcome]] = []
+        service = runtime.service
+
+        class Recording:  # the service, keeping each step's outcome
+            attachment = service.attachment
+
+            async def handle(self, incoming: Incoming, claim: Claim | None = None) -> Outcome:
+                outcome = await service.handle(incoming, claim=claim)
+                if outcome.replies:
+                    steps.append((incoming.user, outcome))
+                return outcome
+
+        recording: Any = replace(runtime, service=Recording())
+        report = await dispatch_due(recording, recording.sender(transport), CHANNEL, user=user)
+        delivered = {m.chat for m in transport.sent}
+        self.sent += [(u, o) for u, o in steps if u in delivered]
+        return report
 
     def message_keys(self) -> list[list[str]]:
         return [[p.key for r in o.replies for p in r.parts] for _, o in self.sent]
@@ -105,6 +168,7 @@ async def patient_row(runtime: Runtime, user: str = "42") -> Patient:
 __all__ = [
     "Blocked",
     "RecordingSender",
+    "RecordingTransport",
     "RetryLater",
     "ServicePatient",
     "only_checkins",

@@ -132,7 +132,7 @@ async def _dispatch(args: argparse.Namespace, runtime: Runtime, out: TextIO) -> 
             await _report(args, runtime, session, out, now)
         else:
             since = datetime.combine(args.since, datetime.min.time(), UTC) if args.since else None
-            content = ReportContent(runtime.catalogs, runtime.engine.flows)
+            content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
             text = await export_clinic(
                 session, content, args.clinic, args.format, since, now, "cli"
             )
@@ -178,7 +178,7 @@ async def _report(
     if len(clinics) > 1:
         raise AdminError("the patient shares with several clinics: name one with --clinic")
     language: Language = args.language or ("fr" if clinics[0].language == "fr" else "nl")
-    content = ReportContent(runtime.catalogs, runtime.engine.flows)
+    content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
     summary = await clinician_summary(
         session, content, patient, clinics[0].id, language, now, "cli"
     )

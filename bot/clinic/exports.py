@@ -24,10 +24,9 @@ from bot.clinic.report import ReportContent, red_flag_records
 from bot.clinic.results import completed_results, flow_responses
 from bot.engine.features.clinic import REDFLAG_FLOW
 from bot.engine.model import Language
-from bot.instruments import CATEGORIES, SUBSCALES
 from bot.reports.csv_export import export_csv
 from bot.reports.fhir import export_bundle
-from bot.reports.fhir_questionnaire import ScoreItems, questionnaire
+from bot.reports.fhir_questionnaire import questionnaire
 from bot.reports.history import HISTORY_FLOW
 from bot.reports.model import ClinicExport, ExportFlag, ExportResponse, ExportRow
 from bot.store.models import Patient
@@ -84,13 +83,8 @@ def questionnaires(content: ReportContent, flow_ids: Iterable[str]) -> list[Ques
         flow = content.flows.get(flow_id)
         if flow is None:
             continue
-        scores = None
-        if flow.instrument is not None:
-            scores = ScoreItems(
-                subscales=SUBSCALES.get(flow.instrument, ()),
-                categories=CATEGORIES.get(flow.instrument, ()),
-            )
-        out.append(questionnaire(flow, content.catalogs.message, scores))
+        instrument = content.instruments.get(flow.instrument)
+        out.append(questionnaire(flow, content.catalogs.message, instrument))
     return out
 
 
@@ -123,6 +117,7 @@ async def export_clinic(
         ]
         bundle = export_bundle(
             data.rows,
+            content.instruments,
             generated_at=now,
             red_flags=data.red_flags,
             responses=data.responses,

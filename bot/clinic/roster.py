@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.access import ensure_ref, shared_patient_ids, shares_with
+from bot.clinic.report import ReportContent
 from bot.clinic.results import completed_results
-from bot.engine.flows import Flow
-from bot.instruments.comi import comi_change
+from bot.instruments.registry import Instruments
 from bot.pathway.progress import Direction, trend_summary
 from bot.reports.model import QuestionnaireResult
 from bot.store.models import (
@@ -33,11 +33,9 @@ from bot.store.models import (
     Reminder,
 )
 
-LISTED = ("startback", "orebro", "comi", "nrs")  # the columns of the patient list
 SORT_ORDERS = ("flags", "activity", "ref")  # how the list can be sorted
 LEVEL_RANK = {"urgent": 0, "semi_urgent": 1, "note": 2}
-Trend = Direction  # of the NRS (bot.pathway.progress) and of the COMI alike
-COMI_TREND: dict[str, Trend] = {"improved": "better", "unchanged": "same", "worse": "worse"}
+Trend = Direction  # of the pain rating (bot.pathway.progress) and of a change rule alike
 InvitationStatus = Literal["open", "used", "completed", "expired", "revoked"]
 
 
@@ -62,8 +60,9 @@ class RosterRow:
     ref: str
     last_activity: datetime | None
     open_flags: tuple[OpenFlag, ...]  # worst first
-    latest: Mapping[str, QuestionnaireResult]
-    trends: Mapping[str, Trend]  # "nrs" / "comi" when there are two values or more
+    latest: Mapping[str, QuestionnaireResult]  # per instrument (the list's columns)
+    # per instrument: the pain rating's, then those with a change rule, from two values on
+    trends: Mapping[str, Trend]
     next_moment: Moment | None
     invitation: InvitationStatus | None
 
@@ -82,21 +81,29 @@ def invitation_status(invitation: Invitation, now: datetime) -> InvitationStatus
     return "expired" if invitation.expires_at <= now else "open"
 
 
-def _trends(results: Sequence[QuestionnaireResult]) -> dict[str, Trend]:
+def _trends(results: Sequence[QuestionnaireResult], instruments: Instruments) -> dict[str, Trend]:
     trends: dict[str, Trend] = {}
-    nrs = trend_summary([(r.completed_at, r.total) for r in results if r.instrument == "nrs"])
-    if nrs is not None:
-        trends["nrs"] = nrs.direction
-    comi = [r.total for r in results if r.instrument == "comi"]
-    if len(comi) > 1:
-        change = comi_change(comi[-2], comi[-1])
-        trends["comi"] = COMI_TREND[change]
+    pain = instruments.with_role("pain")
+    if pain is not None:
+        # like with like: the weekly ratings, else the ratings of the moment (/pain, /flare)
+        mine = [r for r in results if r.instrument == pain.id]
+        weekly = [(r.completed_at, r.total) for r in mine if r.recall in (None, "week")]
+        summary = trend_summary(weekly) or trend_summary(
+            [(r.completed_at, r.total) for r in mine if r.recall == "now"]
+        )
+        if summary is not None:
+            trends[pain.id] = summary.direction
+    for instrument in instruments:
+        change = instrument.descriptor.change
+        totals = [r.total for r in results if r.instrument == instrument.id]
+        if instrument.change is not None and change is not None and len(totals) > 1:
+            trends[instrument.id] = change.trends[instrument.change(totals[-2], totals[-1])]
     return trends
 
 
 async def roster(
     session: AsyncSession,
-    flows: Mapping[str, Flow],
+    content: ReportContent,
     clinic_id: int,
     now: datetime,
     only: int | None = None,
@@ -122,7 +129,7 @@ async def roster(
             OpenFlag(flag.level, flag.cluster, flag.raised_at)
         )
     results: dict[int, list[QuestionnaireResult]] = {}
-    for patient_id, result in await completed_results(session, flows, ids):
+    for patient_id, result in await completed_results(session, content.flows, ids):
         results.setdefault(patient_id, []).append(result)
     moments = await _next_moments(session, ids)
     invitations = await _invitations(session, clinic_id, ids, now)
@@ -140,8 +147,8 @@ async def roster(
                         key=lambda f: (LEVEL_RANK.get(f.level, 3), -f.raised_at.timestamp()),
                     )
                 ),
-                latest={r.instrument: r for r in mine if r.instrument in LISTED},
-                trends=_trends(mine),
+                latest={r.instrument: r for r in mine if r.instrument in content.instruments},
+                trends=_trends(mine, content.instruments),
                 next_moment=moments.get(patient.id),
                 invitation=invitations.get(patient.id),
             )

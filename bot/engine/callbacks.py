@@ -10,8 +10,12 @@ type), and both enforce the 64-byte limit. The wire format is
 
 A button that answers a question (`Question` subclasses) carries the question number
 (`seq`, the prompt it belongs to), so a tap on an older question's keyboard is recognised
-as stale and never recorded. Buttons that stay valid on older messages (the red-flag
-acknowledgement, reminder snoozes and settings) carry no question number.
+as stale and never recorded. A question asked again (after a note, a command, an
+interruption) gets a new number, and the engine remembers the numbers of every message
+that shows the same open question (`State.copies`): a tap on any copy of the current
+question is accepted, a tap on a question already answered or left is stale. Buttons
+that stay valid on older messages (the red-flag acknowledgement, reminder snoozes and
+settings) carry no question number.
 
 Bump VERSION when a kind's fields change: data of another version unpacks to None, so a
 tap on a keyboard sent before the change gets the kind "old button" note.

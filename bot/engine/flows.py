@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -105,7 +105,8 @@ class Flow(_Strict):
     steps: tuple[Step, ...]
     next: tuple[str, ...] = ()
     # The recall period a pain rating asks about ("now" or "the past week"); stored with
-    # every score of the flow, so that charts and summaries compare like with like.
+    # every score of the flow, so that charts and summaries compare like with like. Named
+    # exactly by the flows of an instrument whose descriptor says `recall: true`.
     recall: Recall | None = None
 
     @model_validator(mode="after")
@@ -118,8 +119,6 @@ class Flow(_Strict):
             seen.add(step_id)
         if (self.kind == "questionnaire") != (self.instrument is not None):
             raise ValueError("a questionnaire names its instrument, a dialogue does not")
-        if (self.instrument == "nrs") != (self.recall is not None):
-            raise ValueError("a pain rating (nrs) names its recall period, nothing else does")
         if self.kind == "questionnaire" and set(self.provenance) != {"nl", "fr"}:
             raise ValueError("a questionnaire's provenance must name both nl and fr")
         for lang, order in self.orders.items():
@@ -180,20 +179,30 @@ def _format_validation(path: Path, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_flow(path: Path) -> Flow:
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def read_model(path: Path, model: type[Model], error: type[ValueError], what: str) -> Model:
+    """Read the YAML file `path` as `model` (with an `id` equal to the file name); every
+    problem raises `error` naming the file. `what` names the kind of file in messages.
+    Shared by flows and instrument descriptors."""
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise FlowError(f"{path}: not valid YAML: {exc}") from exc
+        raise error(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
-        raise FlowError(f"{path}: a flow file is a mapping")
+        raise error(f"{path}: a {what} file is a mapping")
     try:
-        flow = Flow.model_validate(raw)
+        value = model.model_validate(raw)
     except ValidationError as exc:
-        raise FlowError(_format_validation(path, exc)) from exc
-    if flow.id != path.stem:
-        raise FlowError(f"{path}: flow id {flow.id!r} must match the file name")
-    return flow
+        raise error(_format_validation(path, exc)) from exc
+    if getattr(value, "id", None) != path.stem:
+        raise error(f"{path}: {what} id {getattr(value, 'id', None)!r} must match the file name")
+    return value
+
+
+def load_flow(path: Path) -> Flow:
+    return read_model(path, Flow, FlowError, "flow")
 
 
 def load_flows(

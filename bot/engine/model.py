@@ -198,6 +198,10 @@ class State:
     stack: tuple[Frame, ...] = ()
     agenda: tuple[str, ...] = ()  # flows to start when the stack empties
     prompt_seq: int = 0  # increases with every question asked; stale buttons carry an old one
+    # Question numbers of the messages that show a question still open, by question
+    # ("<run>:<step>", or "menu" for the idle menu): a tap on any copy of the current
+    # question is an answer to it, not a stale tap (see Turn.is_current_copy).
+    copies: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     next_run: int = 1
     paused: bool = False
     memo: Mapping[str, Any] = field(default_factory=dict)  # per-feature patient memory (JSON)

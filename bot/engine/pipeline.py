@@ -8,7 +8,7 @@ four kinds, declared once in `HOOKS`, and the engine calls features only through
   event and the later ones are not asked (`intercept`, `on_start`, `on_reminder`,
   `on_menu`).
 - HANDLER: every feature runs, in order; none can stop the others (`after_answer`,
-  `after_finish`).
+  `after_finish`, `after_command`).
 - COLLECT: every feature's contribution, joined in order (`commands`, `open_commands`,
   `menu`).
 - HOLD: the first feature that `holds` the conversation is the holder; only it is asked
@@ -16,8 +16,8 @@ four kinds, declared once in `HOOKS`, and the engine calls features only through
 
 What an event goes through (`Engine.step`), in this order:
 
-1. `/start` and commands: the command's handler; a `/start` with a payload goes to the
-   `on_start` guards first.
+1. `/start` and commands: the command's handler (a `/start` with a payload goes to the
+   `on_start` guards first), then every `after_command` handler.
 2. a reminder event: the `on_reminder` guards.
 3. a typed text or a tap: the `intercept` guards, before the consent and pause gates
    (a red-flag symptom typed at any moment is never ignored);
@@ -73,6 +73,7 @@ HOOKS: tuple[Hook, ...] = (
     Hook("menu", Kind.COLLECT, "the idle menu: (token, label msgid) entries"),
     Hook("after_answer", Kind.HANDLER, "an accepted answer, before the next question"),
     Hook("after_finish", Kind.HANDLER, "a completed flow, with its score"),
+    Hook("after_command", Kind.HANDLER, "a command has run, before a hold is reminded"),
 )
 
 
@@ -137,6 +138,10 @@ class Pipeline:
     ) -> None:
         for feature in self.features:
             feature.after_finish(turn, frame, flow, score)
+
+    def after_command(self, turn: Turn, name: str) -> None:
+        for feature in self.features:
+            feature.after_command(turn, name)
 
     # COLLECT
     def menu(self, turn: Turn) -> list[tuple[str, str]]:

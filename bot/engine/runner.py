@@ -9,10 +9,10 @@ Capabilities plug in as features (bot/engine/features/).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.engine.callbacks import Back, MenuPick, Option, Question, unpack
 from bot.engine.consent import current_version
@@ -26,6 +26,7 @@ from bot.engine.inputs import (
     parse_text,
     value_for_index,
 )
+from bot.engine.manners import FREE_TEXT, is_free_text
 from bot.engine.model import (
     AnswerValue,
     ConsentRecorded,
@@ -38,7 +39,8 @@ from bot.engine.model import (
 from bot.engine.pipeline import Pipeline
 from bot.engine.turn import Turn
 
-Scorer = Callable[[Mapping[str, int]], Any]
+if TYPE_CHECKING:
+    from bot.instruments.registry import Instruments
 
 # Bump when the privacy text (onboarding.privacy) changes: patients who consented to an
 # older version are asked again at their next message (flow `consent`).
@@ -50,19 +52,20 @@ class Engine:
         self,
         flows: Mapping[str, Flow],
         render: Render,
-        scorers: Mapping[str, Scorer],
+        instruments: Instruments,
         features: Sequence[Feature] | None = None,
     ) -> None:
+        """`instruments`: the registry (bot/instruments/registry.py) scoring the flows."""
         for needed in (ONBOARDING, LANGUAGE_FLOW, CONSENT_FLOW):
             if needed not in flows:
                 raise ValueError(f"flow {needed!r} is required")
         self.flows = dict(flows)
         self.render = render
-        self.scorers = dict(scorers)
+        self.instruments = instruments
         if features is None:
             from bot.engine.features.registry import default_features
 
-            features = default_features(self.flows)
+            features = default_features(self.flows, instruments=instruments)
         self.pipeline = Pipeline(features)  # the hooks, in their checked order
         self.features: tuple[Feature, ...] = self.pipeline.features
         self.commands: dict[str, Command] = self.pipeline.commands
@@ -116,6 +119,7 @@ class Engine:
             turn.ask_again()
         else:
             handler(turn)
+            self.pipeline.after_command(turn, name)
             holder = self.holding(turn)
             if holder is not None and not any(r.buttons for r in turn.replies):
                 holder.remind_hold(turn)  # a command may not leave the patient without the numbers
@@ -124,7 +128,7 @@ class Engine:
 
     def _tap(self, turn: Turn, data: str) -> None:
         tap = unpack(data)
-        if not isinstance(tap, Question) or tap.seq != turn.state.prompt_seq:
+        if not isinstance(tap, Question) or not turn.is_current_copy(tap.seq):
             turn.say("error.stale_button")
             turn.ask_again()
             return
@@ -146,11 +150,13 @@ class Engine:
     def _typed(self, turn: Turn, text: str) -> None:
         step = turn.current()
         if step is None:
+            if is_free_text(text):
+                turn.reply_error(FREE_TEXT)
             turn.menu("menu.prompt")
             return
         parsed = parse_text(step, text, turn.language, self.render)
         if parsed.error is not None:
-            turn.reply_error(parsed.error)
+            turn.reply_error(FREE_TEXT if is_free_text(text) else parsed.error)
             turn.ask_again()
             return
         assert parsed.value is not None

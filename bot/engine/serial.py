@@ -45,6 +45,7 @@ def state_to_json(state: State) -> dict[str, Any]:
         "stack": [_frame_to_json(f) for f in state.stack],
         "agenda": list(state.agenda),
         "prompt_seq": state.prompt_seq,
+        "copies": {key: list(seqs) for key, seqs in state.copies.items()},
         "next_run": state.next_run,
         "paused": state.paused,
         "memo": dict(state.memo),
@@ -63,6 +64,10 @@ def state_from_json(data: dict[str, Any] | None) -> State:
         stack=tuple(_frame_from_json(f) for f in data.get("stack", ())),
         agenda=tuple(data.get("agenda", ())),
         prompt_seq=int(data.get("prompt_seq", 0)),
+        copies={
+            str(key): tuple(int(s) for s in seqs)
+            for key, seqs in dict(data.get("copies", {})).items()
+        },
         next_run=int(data.get("next_run", 1)),
         paused=bool(data.get("paused", False)),
         memo=dict(data.get("memo", {})),

@@ -4,7 +4,7 @@ produced so far. Features (bot/engine/features/) act on the conversation through
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from bot.engine.runner import Engine
 
 SCALE_ROW = 6
+MENU = "menu"  # the key of the idle menu's copies (State.copies)
+MAX_COPIES = 20  # copies of one question still answerable; older ones are stale
 
 
 class Turn:
@@ -216,11 +218,8 @@ class Turn:
         # Numbers as stored; a yes/no item scores 1 for yes and 0 for no (docs/contracts.md).
         # Texts and unanswered (skipped) items are not scored.
         answers = {k: int(v) for k, v in frame.answers.items() if isinstance(v, int)}
-        result = self.engine.scorers[flow.instrument](answers)
-        if is_dataclass(result) and not isinstance(result, type):
-            data = {f.name: getattr(result, f.name) for f in fields(result)}
-        else:
-            data = dict(result)
+        result = self.engine.instruments[flow.instrument].score(answers)
+        data = {f.name: getattr(result, f.name) for f in fields(result)}
         data["subscales"] = dict(data.get("subscales") or {})  # JSON-ready copy
         if flow.recall is not None:
             data["recall"] = flow.recall
@@ -238,10 +237,38 @@ class Turn:
         self.state = replace(self.state, prompt_seq=self.state.prompt_seq + 1)
         return self.state.prompt_seq
 
+    def _copy_key(self) -> str | None:
+        """Which question the patient is looking at now: "<run>:<step>", "menu", or None."""
+        frame = self.state.top
+        if frame is None:
+            return MENU
+        step = self.current()
+        return f"{frame.run}:{step.id}" if step is not None else None
+
+    def _shown_copy(self, key: str, seq: int) -> None:
+        """Remember that message `seq` shows question `key`. Only questions still open
+        (those of running frames, and the menu) are kept."""
+        runs = {f"{frame.run}:" for frame in self.state.stack}
+        kept = {
+            k: v for k, v in self.state.copies.items() if k == MENU or k[: k.find(":") + 1] in runs
+        }
+        kept[key] = (*kept.get(key, ()), seq)[-MAX_COPIES:]
+        self.state = replace(self.state, copies=kept)
+
+    def is_current_copy(self, seq: int) -> bool:
+        """A tap carrying question number `seq` answers the current question: it is the
+        latest prompt, or an older message that showed this same question (re-asked after
+        a note, a command, an interruption or a restart)."""
+        if seq == self.state.prompt_seq:
+            return True
+        key = self._copy_key()
+        return key is not None and seq in self.state.copies.get(key, ())
+
     def ask(self, step: Step) -> None:
         seq = self.next_seq()
         frame = self.state.top
         assert frame is not None
+        self._shown_copy(f"{frame.run}:{step.id}", seq)
         parts = [*self._lead_in(step), Text(step.text)]
         spec = step.answer
         if spec.type == "scale" and spec.min_label and spec.max_label:
@@ -301,6 +328,7 @@ class Turn:
     def menu(self, key: str) -> None:
         """The idle menu: what the patient can start now."""
         seq = self.next_seq()
+        self._shown_copy(MENU, seq)
         entries = self.engine.pipeline.menu(self)
         buttons = tuple(
             (Button(Text(label), pack(MenuPick(seq, token))),) for token, label in entries

@@ -3,7 +3,8 @@
 Flows name their texts by msgid (`text: startback.leg_pain`); the advice library names
 items whose texts are `advice.<id>.title` and `advice.<id>.body`. Both are read with the
 loaders the bot uses, so the extracted ids are exactly the ones the bot asks for.
-Used from babel.cfg (`[bot.i18n.extract.extract_flow: flows/**.yaml]`).
+Used from babel.cfg (`[bot.i18n.extract.extract_flow: flows/*.yaml]`: the flows, not the
+instrument descriptors in flows/instruments/).
 """
 
 from __future__ import annotations

@@ -14,9 +14,6 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "comi"
 VERSION = 1
-#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
-CATEGORIES: tuple[str, ...] = ()
-MAX_TOTAL = 10
 
 _PAIN = tuple(range(11))
 _FIVE = (1, 2, 3, 4, 5)  # answer position
@@ -33,7 +30,6 @@ ITEMS: ItemSpec = MappingProxyType(
     }
 )
 DOMAINS = ("pain", "function", "wellbeing", "quality_of_life", "disability")
-SUBSCALES: tuple[str, ...] = DOMAINS  # named part scores
 
 #: Change against the episode's baseline COMI. A fall of 2.2 or more is an improvement
 #: (Mannion 2009, individual cut-off; about the measurement error, MDC ~2.1 in French

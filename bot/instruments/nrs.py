@@ -9,10 +9,6 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "nrs"
 VERSION = 1
-#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
-CATEGORIES: tuple[str, ...] = ()
-SUBSCALES: tuple[str, ...] = ()  # named part scores
-MAX_TOTAL = 10
 
 ITEMS: ItemSpec = MappingProxyType({"pain": tuple(range(11))})
 

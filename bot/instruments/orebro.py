@@ -9,9 +9,6 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "orebro"
 VERSION = 1
-#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
-CATEGORIES: tuple[str, ...] = ("elevated", "not_elevated")
-SUBSCALES: tuple[str, ...] = ()  # named part scores
 
 _SCALE = tuple(range(11))
 ITEMS: ItemSpec = MappingProxyType(
@@ -33,7 +30,6 @@ ITEMS: ItemSpec = MappingProxyType(
 REVERSED = frozenset({"work_chance", "light_work", "sleep"})
 #: KCE annex: "Score >49 = Verhoogd risico".
 ELEVATED_ABOVE = 49
-MAX_TOTAL = 100
 #: An answer scoring this many points or more is shown as driving the result: our display
 #: threshold (top third of the 0-10 range), not a published cut-off. `duration` counts
 #: too: band 7 and above is 12 weeks or more.

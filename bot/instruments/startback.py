@@ -9,9 +9,6 @@ from bot.instruments.model import InstrumentScore, ItemSpec, check_answers
 
 NAME = "startback"
 VERSION = 1
-#: Result categories (msgids result.<NAME>.<category>); none: result.<NAME>.
-CATEGORIES: tuple[str, ...] = ("low", "medium", "high")
-SUBSCALES: tuple[str, ...] = ("psychosocial",)  # named part scores
 
 _AGREE = (0, 1)  # 0 = disagree (Oneens), 1 = agree (Eens)
 #: Items 5-9, the psychosocial (distress) subscale.
@@ -32,7 +29,6 @@ ITEMS: ItemSpec = MappingProxyType(
 )
 #: Item 9 counts 1 only for "Erg" (very much) and "Extreem" (extremely).
 _BOTHERSOME_FROM = 3
-MAX_TOTAL = 9
 
 
 def points(item: str, value: int) -> int:

@@ -141,6 +141,17 @@ class Reminders(_Frozen):
     answer_window_hours: PositiveInt
     nudge_after_hours: PositiveInt
     max_nudges: int = Field(ge=0, le=1)  # "one nudge at most"
+    # moment kind -> days: a questionnaire of that moment completed this recently counts
+    # as done, and the reminder does not ask it again
+    done_within_days: dict[str, PositiveInt] = Field(default_factory=dict)
+
+    @field_validator("done_within_days")
+    @classmethod
+    def _known_kinds(cls, days: dict[str, int]) -> dict[str, int]:
+        unknown = set(days) - set(MOMENT_KINDS)
+        if unknown:
+            raise ValueError(f"done_within_days names unknown moment kinds {sorted(unknown)}")
+        return days
 
     @model_validator(mode="after")
     def _nudge_inside_window(self) -> Reminders:

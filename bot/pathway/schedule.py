@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 from bot.pathway.config import PainType, PathwayConfig, ReviewKind
 from bot.pathway.quiet_hours import local_to_utc, next_allowed, require_aware
@@ -29,6 +29,11 @@ _KIND_ORDER: dict[MomentKind, int] = {
     "review_specialist": 6,
     "review_chronic": 7,
 }
+
+
+#: the moments that differ between the two tracks (the others are shared: COMI and the
+#: risk questionnaire, whose only difference is its day)
+TRACK_KINDS: frozenset[MomentKind] = frozenset({"checkin", *get_args(ReviewKind)})
 
 
 @dataclass(frozen=True)
@@ -172,3 +177,41 @@ def _reviews(onset: date, pain_type: PainType, planner: _Planner) -> list[Planne
         if i + 1 == len(days) or day < days[i + 1][1]
     ]
     return [PlannedMoment(kind, planner.on_day(day)) for kind, day in kept]
+
+
+def plan_switched_to_radicular(
+    onset: date,
+    first_contact: datetime,
+    switched_at: datetime,
+    recurrent: bool,
+    config: PathwayConfig,
+    preferred_time: time | None = None,
+    horizon_weeks: int = 26,
+) -> list[PlannedMoment]:
+    """The plan of an episode begun as back pain that moved to the radicular track at
+    ``switched_at`` (the pain now goes below the knee or into the front of the thigh).
+
+    The radicular track starts at the switch, as if it were its first contact (seed 002
+    l.303: re-evaluate radicular pain after a week): check-ins a week after the switch and
+    then on the radicular cadence; reviews counted from onset, but not before their
+    minimum after the switch, so there is a radicular pain score to compare with. The
+    moments both tracks share keep the episode's own plan: the COMI schedule, and the
+    risk questionnaire on the day it was planned for back pain (never lost by a switch
+    after the earlier radicular day).
+    """
+    require_aware(switched_at, "switched_at")
+    shared = plan_episode(
+        onset, first_contact, "back", recurrent, config, preferred_time, horizon_weeks
+    )
+    track = plan_episode(
+        onset,
+        max(switched_at, first_contact),
+        "radicular",
+        recurrent,
+        config,
+        preferred_time,
+        horizon_weeks,
+    )
+    moments = [m for m in shared if m.kind not in TRACK_KINDS]
+    moments += [m for m in track if m.kind in TRACK_KINDS]
+    return sorted(moments, key=lambda m: (m.due, _KIND_ORDER[m.kind]))

@@ -11,7 +11,7 @@ Layout of a QuestionnaireResponse:
 
 - `questionnaire`: our canonical `https://backpath.be/fhir/Questionnaire/<flow>|<version>`;
   the Questionnaire itself is in the bundle (and served at that URL by the web app),
-  its items carry the LOINC codes where they exist (bot/reports/fhir_codes.py).
+  its items carry the LOINC codes of the instrument's descriptor where it gives them.
 - `subject`: a logical reference by identifier to the pseudonymous patient
   reference (system `https://backpath.be/fhir/patient-ref`); no Patient resource
   and never a name.
@@ -65,6 +65,8 @@ from fhir.resources.R4B.questionnaireresponse import (
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 
+from bot.instruments.descriptor import Codes
+from bot.instruments.registry import Instruments
 from bot.reports.fhir_codes import BASE, category_coding, option_system, questionnaire_url
 from bot.reports.model import (
     ExportFlag,
@@ -118,13 +120,18 @@ def _subject(patient_ref: str) -> Reference:
     )
 
 
-def questionnaire_response(result: QuestionnaireResult, patient_ref: str) -> QuestionnaireResponse:
-    """One completed questionnaire as an R4(B) QuestionnaireResponse (validated on construction)."""
+def questionnaire_response(
+    result: QuestionnaireResult, patient_ref: str, instruments: Instruments
+) -> QuestionnaireResponse:
+    """One completed questionnaire as an R4(B) QuestionnaireResponse (validated on construction);
+    `instruments`: the registry, for the instrument's codes."""
     items = [_answer_item(result.instrument, item_id, value) for item_id, value in result.answers]
     items.append(_decimal_item("score.total", result.total))
     items += [_decimal_item(f"score.{name}", value) for name, value in result.subscales.items()]
     if result.category is not None:
-        system, code, display = category_coding(result.instrument, result.category)
+        found = instruments.get(result.instrument)
+        codes = found.descriptor.codes if found is not None else Codes()
+        system, code, display = category_coding(codes, result.instrument, result.category)
         items.append(
             QuestionnaireResponseItem(
                 linkId="score.category",
@@ -253,6 +260,7 @@ def red_flag_flag(flag: RedFlagRecord, patient_ref: str) -> Flag:
 
 def export_bundle(
     rows: Iterable[ExportRow],
+    instruments: Instruments,
     *,
     generated_at: datetime,
     red_flags: Iterable[ExportFlag] = (),
@@ -261,9 +269,9 @@ def export_bundle(
 ) -> dict[str, Any]:
     """A `collection` Bundle as a JSON-ready dict (FHIR JSON, no nulls): the scored
     responses, the unscored flow responses, red flags (Observation and Flag) and the
-    Questionnaires they refer to."""
+    Questionnaires they refer to. `instruments`: the registry (codes of the results)."""
     resources: list[Resource] = [
-        questionnaire_response(row.result, row.patient_ref) for row in rows
+        questionnaire_response(row.result, row.patient_ref, instruments) for row in rows
     ]
     screen_ids: dict[int, str] = {}
     for entry in responses:

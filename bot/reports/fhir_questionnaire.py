@@ -3,8 +3,8 @@
 
 Built from the flow definition (steps, answer types, options, `when` conditions) and
 the catalog texts: Dutch as the base text (`language` nl) and French as the standard
-`translation` extension on each text. Items carry LOINC codes where they exist
-(bot/reports/fhir_codes.py). Scored instruments add read-only score items
+`translation` extension on each text. Items carry LOINC codes where the instrument's
+descriptor gives them (`codes`). Scored instruments add read-only score items
 (`score.total`, `score.<subscale>`, `score.category`) matching the responses.
 The same resource goes into the export bundle and is served by the web app at its
 canonical URL (`questionnaire_url`).
@@ -12,8 +12,7 @@ canonical URL (`questionnaire_url`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from fhir.resources.R4B.coding import Coding
@@ -28,14 +27,9 @@ from fhir.resources.R4B.questionnaire import (
 
 from bot.engine.flows import Condition, Flow, Step
 from bot.engine.model import Language
-from bot.reports.fhir_codes import (
-    CODES,
-    LOINC,
-    InstrumentCodes,
-    category_coding,
-    option_system,
-    questionnaire_url,
-)
+from bot.instruments.descriptor import Codes
+from bot.instruments.registry import Instrument
+from bot.reports.fhir_codes import LOINC, category_coding, option_system, questionnaire_url
 
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -47,20 +41,13 @@ TRANSLATIONS: tuple[Language, ...] = ("fr",)
 TextOf = Callable[[Language, str], str]
 
 
-@dataclass(frozen=True)
-class ScoreItems:
-    """The score items a scored instrument adds after its answers."""
-
-    subscales: Sequence[str] = ()
-    categories: Sequence[str] = ()
-
-
-def questionnaire(flow: Flow, text: TextOf, scores: ScoreItems | None = None) -> Questionnaire:
-    """The Questionnaire of `flow` (validated on construction)."""
-    codes = CODES.get(flow.instrument or flow.id, InstrumentCodes())
+def questionnaire(flow: Flow, text: TextOf, instrument: Instrument | None = None) -> Questionnaire:
+    """The Questionnaire of `flow` (validated on construction); `instrument`: the one it
+    asks (its codes and score items), None for a flow that is not scored."""
+    codes = instrument.descriptor.codes if instrument is not None else Codes()
     items = [_item(flow, step, text, codes) for step in flow.steps]
-    if scores is not None:
-        items += _score_items(flow.instrument or flow.id, scores, codes)
+    if instrument is not None:
+        items += _score_items(instrument)
     title, title_ext = _texts(text, flow.title)
     notice = text(BASE_LANGUAGE, flow.notice) if flow.notice else None
     return Questionnaire(
@@ -94,7 +81,7 @@ def _texts(text: TextOf, msgid: str) -> tuple[str, FHIRPrimitiveExtension]:
     return text(BASE_LANGUAGE, msgid), FHIRPrimitiveExtension(extension=translations)
 
 
-def _item(flow: Flow, step: Step, text: TextOf, codes: InstrumentCodes) -> QuestionnaireItem:
+def _item(flow: Flow, step: Step, text: TextOf, codes: Codes) -> QuestionnaireItem:
     question, question_ext = _texts(text, step.text)
     answer = step.answer
     fields: dict[str, Any] = {
@@ -158,21 +145,21 @@ def _enable_when(flow: str, condition: Condition) -> list[QuestionnaireItemEnabl
     return out
 
 
-def _score_items(
-    instrument: str, scores: ScoreItems, codes: InstrumentCodes
-) -> list[QuestionnaireItem]:
+def _score_items(instrument: Instrument) -> list[QuestionnaireItem]:
+    codes = instrument.descriptor.codes
+
     def code(name: str) -> list[Coding] | None:
         loinc = codes.scores.get(name)
         return [Coding(system=LOINC, code=loinc)] if loinc else None
 
     items = [
         QuestionnaireItem(linkId=f"score.{name}", type="decimal", readOnly=True, code=code(name))
-        for name in ("total", *scores.subscales)
+        for name in ("total", *instrument.descriptor.subscales)
     ]
-    if scores.categories:
+    if instrument.category_ids:
         options = []
-        for category in scores.categories:
-            system, value, display = category_coding(instrument, category)
+        for category in instrument.category_ids:
+            system, value, display = category_coding(codes, instrument.id, category)
             options.append(
                 QuestionnaireItemAnswerOption(
                     valueCoding=Coding(system=system, code=value, display=display)

@@ -23,7 +23,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from bot.reports.key_items import TOTAL_MAX, key_items
+from bot.instruments.registry import Instruments
+from bot.reports.key_items import key_items
 from bot.reports.model import (
     HistoryPoint,
     PatientHistory,
@@ -42,18 +43,19 @@ _GREY = (90, 90, 90)
 _BLACK = (0, 0, 0)
 _LINE = 4.6  # mm, body line height at 9 pt
 _CHART_HEIGHT = 52  # mm: keeps a typical report on one page
-_RADICULAR_SENSITIVE = frozenset({"startback", "orebro"})
 
 
 def render_summary_pdf(
     report: PatientReport,
     texts: ReportTexts,
     chart_png: bytes | None,
+    instruments: Instruments,
     *,
     compress: bool = True,
 ) -> bytes:
-    """Render the summary; `compress=False` leaves content streams readable for tests."""
-    pdf = _Summary(report, texts, compress=compress)
+    """Render the summary; `instruments`: the registry (maximum totals, key items, the
+    radicular note); `compress=False` leaves content streams readable for tests."""
+    pdf = _Summary(report, texts, instruments, compress=compress)
     pdf.header_block()
     pdf.context_block()
     if report.red_flags:
@@ -74,9 +76,12 @@ class _Summary:
     """Writes the sections onto one FPDF document (composition: FPDF's own method
     names such as `line` and `header` stay untouched)."""
 
-    def __init__(self, report: PatientReport, texts: ReportTexts, *, compress: bool) -> None:
+    def __init__(
+        self, report: PatientReport, texts: ReportTexts, instruments: Instruments, *, compress: bool
+    ) -> None:
         self.report = report
         self.texts = texts
+        self.instruments = instruments
         pdf = FPDF(orientation="portrait", unit="mm", format="A4")
         pdf.set_compression(compress)
         pdf.set_creation_date(report.generated_at)
@@ -187,7 +192,8 @@ class _Summary:
         self.heading(t.scores_heading)
         for result in results:
             self.score(result)
-        if self.report.radicular and any(r.instrument in _RADICULAR_SENSITIVE for r in results):
+        sensitive = {i.id for i in self.instruments if i.descriptor.report.radicular_sensitive}
+        if self.report.radicular and any(r.instrument in sensitive for r in results):
             self.line(t.radicular_note, bold=True, color=_RED)
         unvalidated = [
             f"{_label(t.instruments, r.instrument)} ({r.language.upper()})"
@@ -201,8 +207,8 @@ class _Summary:
         t = self.texts
         key = result.instrument
         total = self.number(result.total)
-        if key in TOTAL_MAX:
-            total = f"{total}/{TOTAL_MAX[key]}"
+        if key in self.instruments:
+            total = f"{total}/{self.instruments[key].descriptor.max_total}"
         summary = f"{_label(t.instruments, key)}: {total}"
         if result.category is not None:
             summary += f"  –  {_label(t.categories, f'{key}.{result.category}')}"
@@ -220,7 +226,7 @@ class _Summary:
         drivers = [
             f"{_label(t.items, f'{key}.{item.item_id}')} ({item.value}"
             + (f" → {item.points})" if item.points != item.value else ")")
-            for item in key_items(result)
+            for item in key_items(result, self.instruments)
         ]
         if drivers:
             self.line(f"{t.key_items}: {'; '.join(drivers)}")
@@ -237,10 +243,10 @@ class _Summary:
             return
         series: dict[str, list[HistoryPoint]] = {}
         for point in sorted(points, key=lambda p: p.at):
-            series.setdefault(point.instrument, []).append(point)
-        for instrument, values in series.items():
+            series.setdefault(point.series, []).append(point)  # recall periods apart
+        for name, values in series.items():
             steps = "  →  ".join(f"{self.number(p.value)} ({self.when(p.at)})" for p in values)
-            self.line(f"{_label(t.instruments, instrument)}: {steps}")
+            self.line(f"{_label(t.instruments, name)}: {steps}")
 
     def background(self, history: PatientHistory) -> None:
         """The pre-consultation history: signals (bold, with why) first, then the answers."""

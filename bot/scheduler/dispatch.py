@@ -1,10 +1,11 @@
 """dispatch_due: one pass of the reminder job, for one channel.
 
-Every reminder goes through the same path as a patient's message: the service runs
-the engine on Event("reminder", text=<kind>, arg=<id>) in one transaction, and the
-replies are sent after commit by the channel's Sender. The Sender raises Blocked
-(Telegram 403) or RetryLater (rate limit, network); anything else propagates and the
-claim's lease decides (see claims.py).
+Every reminder goes through the same path as a patient's message: the service takes the
+reminder and runs the engine on Event("reminder", text=<kind>, arg=<id>) in one
+transaction that also queues the replies in the outbox, linked to the reminder
+(bot/scheduler/claims.py). The channel's Sender then delivers them; the reminder is
+`sent` when its message is delivered. A step the sender could not deliver yet stays in
+the outbox and is retried by the sender (never queued twice, so never said twice).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot import metrics
+from bot.delivery.sender import Delivery, Sender
 from bot.engine import Event
 from bot.scheduler import claims
-from bot.service import Incoming, Outcome
+from bot.service import Incoming
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -25,34 +27,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Blocked(Exception):
-    """The patient blocked the bot; nothing can be sent any more."""
-
-
-class RetryLater(Exception):
-    """Not delivered; try again later (after `after` seconds when the server said so)."""
-
-    def __init__(self, reason: str, after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.after = after
-
-
-class Sender(Protocol):
-    async def __call__(self, user: str, outcome: Outcome, /) -> None:
-        """Deliver the outcome's replies to the channel user."""
-
-
 @dataclass
 class DispatchReport:
-    sent: int = 0
+    sent: int = 0  # reminders delivered in this pass
     nudged: int = 0
     deferred: int = 0  # due in quiet hours: moved to the morning
     expired: int = 0
-    retried: int = 0
+    retried: int = 0  # messages left for a later try (the sender's backoff)
     blocked: int = 0
-    recovered: int = 0  # stale claims taken as sent
-    given_up: int = 0
+    given_up: int = 0  # messages the channel refused for good
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -68,20 +51,26 @@ async def dispatch_due(
     """Expire, nudge and send what is due now (only for `user` when given)."""
     now = now or runtime.clock.now()
     db, config = runtime.db, runtime.pathway
-    report = DispatchReport(recovered=await claims.recover_stale(db, now, config))
-    for item in await claims.expire_due(db, channel, user, now):
-        log.info("reminder=%s kind=%s patient=%s expired", item.id, item.kind, item.patient_id)
-        await _event(runtime, channel, item, "expired")
-        report.expired += 1
-    for item in await claims.claim_nudges(db, channel, user, now, config):
-        await _deliver(runtime, sender, channel, item, now, report)
-    while True:  # a claim takes at most claims.BATCH rows: go on until all due are out
-        due, deferred = await claims.claim_due(db, channel, user, now, config)
+    report = DispatchReport()
+    for item in await claims.expiries(db, channel, user, now):
+        if await _step(runtime, sender, channel, item, "expired", report) is not None:
+            log.info("reminder=%s kind=%s patient=%s expired", item.id, item.kind, item.patient_id)
+            report.expired += 1
+    for item in await claims.nudges(db, channel, user, now, config):
+        delivery = await _step(runtime, sender, channel, item, "nudge", report)
+        report.nudged += 1 if delivery is not None and item.id in delivery.reminders else 0
+    while True:  # a selection takes at most claims.BATCH rows: go on until all due are out
+        due, deferred = await claims.due(db, channel, user, now, config)
         report.deferred += deferred
         metrics.REMINDERS.labels("due").inc(len(due))
+        taken = 0
         for item in due:
-            await _deliver(runtime, sender, channel, item, now, report)
-        if len(due) < claims.BATCH:
+            delivery = await _step(runtime, sender, channel, item, "due", report)
+            taken += delivery is not None
+            if delivery is not None and item.id in delivery.reminders:
+                log.info("reminder=%s kind=%s patient=%s sent", item.id, item.kind, item.patient_id)
+                report.sent += 1
+        if len(due) < claims.BATCH or not taken:
             break
     if report:
         log.info("reminders channel=%s %s", channel, report)
@@ -91,46 +80,25 @@ async def dispatch_due(
     return report
 
 
-async def _event(runtime: Runtime, channel: str, item: claims.Claimed, kind: str) -> Outcome:
-    event = Event("reminder", text=kind, arg=str(item.id))
-    return await runtime.service.handle(Incoming(channel, item.user, event))
-
-
-async def _deliver(
+async def _step(
     runtime: Runtime,
     sender: Sender,
     channel: str,
     item: claims.Claimed,
-    now: datetime,
+    step: claims.Step,
     report: DispatchReport,
-) -> None:
-    outcome = await _event(runtime, channel, item, item.kind)
-    try:
-        if outcome.replies:  # a reminder with nothing to ask (no such flow) says nothing
-            await sender(item.user, outcome)
-    except Blocked:
-        await claims.block(runtime.db, item.patient_id, now)
-        log.warning("reminder=%s patient=%s blocked the bot", item.id, item.patient_id)
-        report.blocked += 1
-        return
-    except RetryLater as exc:
-        if await claims.retry_later(runtime.db, item, now, exc.reason, exc.after):
-            log.warning("reminder=%s kind=%s retry later: %s", item.id, item.kind, exc.reason)
-            report.retried += 1
-        else:
-            log.error("reminder=%s kind=%s given up: %s", item.id, item.kind, exc.reason)
-            report.given_up += 1
-        return
-    if item.kind == "nudge":
-        log.info("reminder=%s nudged", item.id)
-        report.nudged += 1
-    else:
-        await claims.mark_sent(runtime.db, item.id, now, runtime.pathway)
-        log.info(
-            "reminder=%s kind=%s patient=%s replies=%d",
-            item.id,
-            item.kind,
-            item.patient_id,
-            len(outcome.replies),
-        )
-        report.sent += 1 if outcome.replies else 0
+) -> Delivery | None:
+    """Take the reminder step with its replies, then deliver the chat; None when another
+    dispatcher (or the patient) took the reminder first."""
+    event = Event("reminder", text=step if step != "due" else item.kind, arg=str(item.id))
+    claim = claims.ReminderClaim(item.id, step, runtime.pathway)
+    outcome = await runtime.service.handle(Incoming(channel, item.user, event), claim=claim)
+    if outcome.duplicate:
+        return None
+    delivery = await sender.deliver(channel, item.user)
+    if not outcome.replies:
+        delivery.reminders.add(item.id)  # nothing to say: taken as sent in its transaction
+    report.retried += delivery.retried
+    report.blocked += delivery.blocked
+    report.given_up += delivery.failed
+    return delivery

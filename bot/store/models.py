@@ -12,10 +12,13 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -128,7 +131,7 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime]
+    processed_at: Mapped[datetime] = mapped_column(index=True)  # pruned after the retention
 
 
 class AuditEntry(Base):
@@ -309,6 +312,50 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(String(64))
 
 
+class OutboxMessage(Base):
+    """One Bot API call the engine asked for, stored with the state it belongs to.
+
+    Written in the event's transaction (bot/service.py), delivered after commit by
+    bot/delivery/sender.py in id order per chat. `status`: pending -> sent | failed.
+    A sender holds a row while `claimed_until` is in the future (its lease; `claim` names
+    the claim); `next_attempt_at` delays a retry. Once sent, the text and keyboard are
+    blanked (the outbox keeps no message text longer than it needs) and `message_id`
+    remembers Telegram's message, so the chat's live keyboard can be removed later.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "channel", "chat", "id"),
+        Index("ix_outbox_chat", "channel", "chat", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat: Mapped[str] = mapped_column(String(64))  # the channel's user (chat) id
+    language: Mapped[str] = mapped_column(String(2))
+    priority: Mapped[int] = mapped_column(Integer, default=1)  # 0: a red-flag escalation
+    text: Mapped[str] = mapped_column(Text)
+    keyboard: Mapped[Any] = mapped_column(JSON, nullable=True)  # [[[label, data], ...], ...]
+    expects: Mapped[str | None] = mapped_column(String(12))
+    attachment: Mapped[str | None] = mapped_column(String(24))  # a Service producer's name
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="SET NULL"), index=True
+    )
+    red_flag_id: Mapped[int | None] = mapped_column(
+        ForeignKey("red_flags.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    keyboard_live: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str | None] = mapped_column(String(64))
+
+
 class PortalLink(Base):
     """A short-lived, single-use sign-in link to the clinic portal. Only the token's hash."""
 
@@ -339,6 +386,50 @@ class PortalSession(Base):
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]  # absolute end; idle sessions end sooner (bot/clinic/portal)
     ended_at: Mapped[datetime | None]  # signed out
+
+
+class InboxUpdate(Base):
+    """A Telegram update as it arrived, stored before Telegram is told we have it (the
+    webhook's 200, the next getUpdates offset), then processed from here
+    (bot/delivery/inbox.py).
+
+    `chat` is the patient's key (the Telegram user id): one chat's rows are processed one
+    at a time in update_id order, by whichever worker claims the chat's oldest pending row
+    (its head). A claim holds the row until `claimed_until` (its lease). Once processed,
+    the payload is dropped (no message text stays longer than needed); the row itself
+    stays for the retention, so a late duplicate delivery is recognised, then is pruned.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        Index(
+            "ix_inbox_pending",
+            "chat",
+            "update_id",
+            postgresql_where=text("processed_at IS NULL"),
+            sqlite_where=text("processed_at IS NULL"),
+        ),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat: Mapped[str | None] = mapped_column(String(64))  # None: orders with no other update
+    payload: Mapped[dict[str, Any] | None]  # the update's JSON; None once processed
+    received_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # worker id, for the logs
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(String(64))  # exception type, never text
+
+
+class SendSlot(Base):
+    """The bot-wide send rate shared by PostgreSQL workers (bot/delivery/shared_limit.py):
+    `next_at` is the earliest moment the next Bot API send may start."""
+
+    __tablename__ = "send_slots"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[datetime]
 
 
 class SignInFailure(Base):

@@ -6,31 +6,55 @@ import logging
 from contextlib import suppress
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import outbox
+from bot.delivery.sender import Sender
 from bot.engine.model import Text
 from bot.i18n import LANGUAGES
 from bot.runtime import Runtime, build_runtime
-from bot.scheduler import dispatch_due
+from bot.scheduler.dispatch import dispatch_due
 from bot.telegram.convert import CHANNEL, to_incoming
+from bot.telegram.intake import InboxApplication, InboxRequest
 from bot.telegram.metered import MeteredRequest
 from bot.telegram.outbox import send_pending
 from bot.telegram.processor import PerUserUpdateProcessor
-from bot.telegram.send import reminder_sender, send_outcome, settle_keyboard
+from bot.telegram.send import TelegramTransport, settle_keyboard
 
 log = logging.getLogger(__name__)
 
 RUNTIME_KEY = "runtime"
+SENDER_KEY = "sender"
 
 
 def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
     return runtime
+
+
+def _sender(context: ContextTypes.DEFAULT_TYPE) -> Sender:
+    sender: Sender = context.application.bot_data[SENDER_KEY]
+    return sender
+
+
+def telegram_sender(runtime: Runtime, bot: Bot) -> Sender:
+    """The outbox's sender for Telegram (bot/delivery/sender.py)."""
+    return runtime.sender(TelegramTransport(bot, runtime.catalogs))
+
+
+async def start_delivery(runtime: Runtime, sender: Sender) -> None:
+    """At start-up: what a previous process committed but did not deliver goes out now,
+    escalations first, before any new update (nobody has to type to get it)."""
+    if runtime.db.is_sqlite:  # one serving process per file: every lease left is dead
+        await outbox.release_all(runtime.db, CHANNEL)
+    done = await sender.drain(CHANNEL)
+    if done.sent:
+        log.info("delivered %d outbox messages left by the previous process", done.sent)
 
 
 async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,18 +72,19 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         with suppress(BadRequest):
             await query.answer()
         await settle_keyboard(query, runtime.catalogs, outcome)
-    chat = update.effective_chat
-    if chat is not None and outcome.replies:
-        await send_outcome(context.bot, chat.id, runtime.catalogs, outcome)
+    # what this update queued (and anything older of this chat that is still waiting)
+    await _sender(context).deliver(CHANNEL, incoming.user)
     # clinician summaries queued by this update
     await send_pending(runtime, context.bot, unclaimed_only=True)
 
 
 async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The periodic job: send what is due (bot/scheduler) through the service, and retry
-    clinician summaries whose sending failed earlier."""
-    runtime = _runtime(context)
-    await dispatch_due(runtime, reminder_sender(context.bot, runtime.catalogs), CHANNEL)
+    """The periodic job: deliver what waits in the outbox (retries, a crashed sender's
+    rows after their lease), send what is due (bot/scheduler) through the service, and
+    retry clinician summaries whose sending failed earlier."""
+    runtime, sender = _runtime(context), _sender(context)
+    await sender.drain(CHANNEL)
+    await dispatch_due(runtime, sender, CHANNEL)
     await send_pending(runtime, context.bot)
 
 
@@ -93,7 +118,7 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     rate_limit: bool = True,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+) -> InboxApplication:
     """The Application; the runtime is built in post_init when not given.
 
     `rate_limit` keeps within Telegram's limits (about 30 calls a second overall) and
@@ -102,15 +127,19 @@ def build_application(
     assert settings.telegram_bot_token is not None
     builder: Any = (  # the builder's type parameters change with the rate limiter
         Application.builder()
+        .application_class(InboxApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .concurrent_updates(PerUserUpdateProcessor())
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if rate_limit:  # 429 retries; the pace itself is the sender's limiter (Runtime.limiter)
+        rate = settings.backpath_send_rate
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=rate, max_retries=3))
     # every Bot API answer is counted (bot/metrics.py)
     builder = builder.request(MeteredRequest(request or HTTPXRequest(connection_pool_size=64)))
-    builder = builder.get_updates_request(MeteredRequest(request or HTTPXRequest()))
+    # a polled batch is in the inbox before the next offset acknowledges it
+    polled = MeteredRequest(request or HTTPXRequest())
+    builder = builder.get_updates_request(InboxRequest(polled, lambda u: application.intake(u)))
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if RUNTIME_KEY not in application.bot_data:
@@ -119,7 +148,11 @@ def build_application(
                 settings, clock, migrate=False, serving=True
             )
         await register_commands(application)
-        await send_pending(application.bot_data[RUNTIME_KEY], application.bot)  # left over
+        running: Runtime = application.bot_data[RUNTIME_KEY]
+        if SENDER_KEY not in application.bot_data:
+            application.bot_data[SENDER_KEY] = telegram_sender(running, application.bot)
+        await start_delivery(running, application.bot_data[SENDER_KEY])
+        await send_pending(running, application.bot)  # left over
         interval = settings.backpath_reminder_interval
         if interval > 0 and application.job_queue is not None:
             application.job_queue.run_repeating(
@@ -131,12 +164,15 @@ def build_application(
         if runtime is None and built is not None:
             await built.close()
 
-    application: Application[Any, Any, Any, Any, Any, Any] = (
+    application: InboxApplication = (
         builder.post_init(post_init).post_shutdown(post_shutdown).build()
     )
     if runtime is not None:
         application.bot_data[RUNTIME_KEY] = runtime
-    application.add_handler(TypeHandler(Update, handle_update))
+        application.bot_data[SENDER_KEY] = telegram_sender(runtime, application.bot)
+    application.handler = handle_update  # what the inbox worker runs for each update
+    application.runtime = lambda: application.bot_data[RUNTIME_KEY]
+    application.add_handler(TypeHandler(Update, application.wait_processed))
     application.add_error_handler(log_error)
     return application
 

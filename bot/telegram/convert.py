@@ -18,8 +18,10 @@ def to_incoming(update: Update) -> Incoming | None:
         return None
     hint = user.language_code
     query = update.callback_query
+    tapped = None
     if query is not None:
         event = Event("choice", text=query.data or "", language_hint=hint)
+        tapped = query.message.message_id if query.message is not None else None
     elif update.message is not None:
         text = update.message.text
         if text is None:
@@ -33,4 +35,4 @@ def to_incoming(update: Update) -> Incoming | None:
             event = Event("text", text=text, language_hint=hint)
     else:
         return None
-    return Incoming(CHANNEL, str(user.id), event, update.update_id)
+    return Incoming(CHANNEL, str(user.id), event, update.update_id, message_id=tapped)

@@ -61,7 +61,7 @@ async def send_pending(runtime: Runtime, bot: Bot, *, unclaimed_only: bool = Fal
 
 async def _send_one(runtime: Runtime, bot: Bot, notification_id: int) -> int:
     now = runtime.clock.now()
-    content = ReportContent(runtime.catalogs, runtime.engine.flows)
+    content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
     async with runtime.db.transaction() as session:
         claim = (
             update(Notification)

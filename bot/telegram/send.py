@@ -1,7 +1,8 @@
-"""Render service outcomes as Bot API calls."""
+"""Telegram's transport for the outbox: one row, one Bot API call."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 
 from telegram import (
@@ -14,11 +15,12 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.delivery import outbox
+from bot.delivery.sender import Blocked, RetryLater, Undeliverable
 from bot.engine.model import Text
 from bot.i18n import Catalogs
-from bot.i18n.rendering import Rendered, render_reply
-from bot.scheduler import Blocked, RetryLater, Sender
-from bot.service import Outcome
+from bot.i18n.rendering import Rendered
+from bot.service import Attachment, Outcome
 
 
 def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
@@ -32,38 +34,44 @@ def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_outcome(bot: Bot, chat_id: int, catalogs: Catalogs, outcome: Outcome) -> None:
-    """Send the replies in order, each followed by its attachment (a chart as a photo)."""
-    for reply in outcome.replies:
-        rendered = render_reply(catalogs, outcome.language, reply)
-        await bot.send_message(chat_id, rendered.text, reply_markup=keyboard(rendered))
-        attachment = outcome.attachments.get(reply.attachment or "")
-        if attachment is not None:
+class TelegramTransport:
+    """Sends outbox rows with the Bot API; its errors become Blocked / RetryLater /
+    Undeliverable for the sender (bot/delivery/sender.py)."""
+
+    def __init__(self, bot: Bot, catalogs: Catalogs) -> None:
+        self.bot, self.catalogs = bot, catalogs
+
+    async def send(self, message: outbox.Message, attachment: Attachment | None, /) -> int | None:
+        chat_id = int(message.chat)
+        try:
+            if attachment is None:
+                rendered = message.rendered
+                sent = await self.bot.send_message(
+                    chat_id, rendered.text, reply_markup=keyboard(rendered)
+                )
+                return sent.message_id
             caption = attachment.caption
-            text = catalogs.render(outcome.language, caption) if caption else None
+            text = self.catalogs.render(message.language, caption) if caption else None
             upload = InputFile(attachment.data, filename=attachment.filename)
             if attachment.filename.endswith(".png"):  # a chart: shown in the chat
-                await bot.send_photo(chat_id, upload, caption=text)
+                sent = await self.bot.send_photo(chat_id, upload, caption=text)
             else:
-                await bot.send_document(chat_id, upload, caption=text)
-
-
-def reminder_sender(bot: Bot, catalogs: Catalogs) -> Sender:
-    """The scheduler's Sender for Telegram: Bot API errors become Blocked / RetryLater."""
-
-    async def send(user: str, outcome: Outcome) -> None:
-        try:
-            await send_outcome(bot, int(user), catalogs, outcome)
+                sent = await self.bot.send_document(chat_id, upload, caption=text)
+            return sent.message_id
         except Forbidden as exc:
             raise Blocked from exc
         except RetryAfter as exc:
             after = exc.retry_after
             seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
             raise RetryLater("retry_after", seconds) from exc
+        except BadRequest as exc:  # before TelegramError: BadRequest is a NetworkError too
+            raise Undeliverable(type(exc).__name__) from exc
         except TelegramError as exc:
             raise RetryLater(type(exc).__name__) from exc
 
-    return send
+    async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
+        with suppress(TelegramError):  # gone already, too old to edit: nothing to fix
+            await self.bot.edit_message_reply_markup(int(chat), message_id, reply_markup=None)
 
 
 async def settle_keyboard(query: CallbackQuery, catalogs: Catalogs, outcome: Outcome) -> None:

@@ -41,64 +41,66 @@ class Rule:
     source: str  # the seed row it covers
 
 
+def _group(cluster: str, level: Level, rows: Mapping[str, str]) -> tuple[Rule, ...]:
+    """The questions of one cluster that share a level, each with the row of seed 000
+    Fig. 2 it asks (the seed text after "000 Fig. 2: ")."""
+    return tuple(Rule(item, cluster, level, f"000 Fig. 2: {row}") for item, row in rows.items())
+
+
 # fmt: off
 RULES: tuple[Rule, ...] = (
     # --- Neurologische noodgevallen: "Stuur de patiënt naar de spoeddienst" (seed 000) ---
-    Rule("neuro_bladder", "neuro", "urgent",
-         "000 Fig. 2: urineretentie, fecale of urinaire incontinentie (cauda equina)"),
-    Rule("neuro_saddle", "neuro", "urgent",
-         "000 Fig. 2: zadelanesthesie/hypo-esthesie, geïsoleerde seksuele stoornissen"),
-    Rule("neuro_widespread", "neuro", "urgent",
-         "000 Fig. 2: wijdverspreide (armen of bilateraal) motorische of gevoelsstoornissen"),
-    Rule("neuro_numb", "neuro", "urgent",
-         "000 Fig. 2: progressieve neurologische symptomen (gevoelsverlies dat toeneemt)"),
-    Rule("neuro_cranial", "neuro", "urgent",
-         "000 Fig. 2: wijdverspreide neurologische symptomen: hersenzenuwen"),
-    Rule("neuro_gait", "neuro", "urgent",
-         "000 Fig. 2: piramidale tekenen, coördinatieproblemen"),
-    # --- leg weakness: seed 000 vs pathway 002 / case 003, see WEAKNESS_COURSE ---
+    *_group("neuro", "urgent", {
+        "neuro_bladder": "urineretentie, fecale of urinaire incontinentie (cauda equina)",
+        "neuro_saddle": "zadelanesthesie/hypo-esthesie, geïsoleerde seksuele stoornissen",
+        "neuro_widespread":
+            "wijdverspreide (armen of bilateraal) motorische of gevoelsstoornissen",
+        "neuro_numb": "progressieve neurologische symptomen (gevoelsverlies dat toeneemt)",
+        "neuro_cranial": "wijdverspreide neurologische symptomen: hersenzenuwen",
+        "neuro_gait": "piramidale tekenen, coördinatieproblemen",
+    }),
+    # --- leg weakness: seed 000 vs pathway 002 / case 003, level per answer in
+    # WEAKNESS_LEVELS below ---
     Rule("weak_course", "weakness", "urgent",
          "000 Fig. 2: ernstig motorisch deficit < 48 u; progressieve neurologische symptomen;"
          " 002/003: MRC <= 3 of 4 of progressief verlies -> advies rugchirurg <= 48 u"),
     # --- Traumatische fractuur: spoeddienst (seed 000) ---
-    Rule("trauma_major", "trauma", "urgent",
-         "000 Fig. 2: ernstige lage rugpijn na significant/hoge-energie trauma"),
-    Rule("trauma_bechterew", "trauma", "urgent",
-         "000 Fig. 2: rugpijn na trauma met spondylitis ankylosans"),
+    *_group("trauma", "urgent", {
+        "trauma_major": "ernstige lage rugpijn na significant/hoge-energie trauma",
+        "trauma_bechterew": "rugpijn na trauma met spondylitis ankylosans",
+    }),
     # A minor fall or knock alone is the context of the pathological-fracture line, not a
     # flag of its own: the seeds give it no urgency.
-    Rule("trauma_screen", "trauma", "note",
-         "000 Fig. 2: lage rugpijn na mineur trauma (context van pathologische fractuur)"),
+    *_group("trauma", "note", {
+        "trauma_screen": "lage rugpijn na mineur trauma (context van pathologische fractuur)",
+    }),
     # --- Vasculaire problemen: "Dringend (onmiddellijk)" (seed 000) ---
-    Rule("vascular_foot", "vascular", "urgent",
-         "000 Fig. 2: vasculaire tekenen (koude voet, verminderde perifere pulsatie)"),
-    Rule("vascular_faint", "vascular", "urgent",
-         "000 Fig. 2: gescheurd aneurysma van de aorta, lage rugpijn of zelfs shock"),
+    *_group("vascular", "urgent", {
+        "vascular_foot": "vasculaire tekenen (koude voet, verminderde perifere pulsatie)",
+        "vascular_faint": "gescheurd aneurysma van de aorta, lage rugpijn of zelfs shock",
+    }),
     # --- Pathologische fractuur: binnen de 48 u; one factor is enough (seed 000) ---
-    Rule("path_cancer", "pathological", "semi_urgent", "000 Fig. 2: voorgeschiedenis van kanker"),
-    Rule("path_weight", "pathological", "semi_urgent",
-         "000 Fig. 2: onverklaard gewichtsverlies (pathologische fractuur en infectie)"),
-    Rule("path_tired", "pathological", "semi_urgent", "000 Fig. 2: vermoeidheid"),
-    Rule("path_age", "pathological", "semi_urgent", "000 Fig. 2: hogere leeftijd"),
-    Rule("path_osteoporosis", "pathological", "semi_urgent",
-         "000 Fig. 2: voorgeschiedenis/risico van osteoporose (ook: eerdere breuk bij een"
-         " kleine val)"),
-    Rule("path_steroids", "pathological", "semi_urgent",
-         "000 Fig. 2: chronisch corticoïdengebruik"),
-    Rule("path_chest", "pathological", "semi_urgent", "000 Fig. 2: pijn in de borstkas"),
+    *_group("pathological", "semi_urgent", {
+        "path_cancer": "voorgeschiedenis van kanker",
+        "path_weight": "onverklaard gewichtsverlies (pathologische fractuur en infectie)",
+        "path_tired": "vermoeidheid",
+        "path_age": "hogere leeftijd",
+        "path_osteoporosis":
+            "voorgeschiedenis/risico van osteoporose (ook: eerdere breuk bij een kleine val)",
+        "path_steroids": "chronisch corticoïdengebruik",
+        "path_chest": "pijn in de borstkas",
+    }),
     # --- Infectie: binnen de 48 u; one factor is enough (seed 000) ---
-    Rule("inf_fever", "infection", "semi_urgent", "000 Fig. 2: objectieve tekenen: koorts,"
-         " rillingen"),
-    Rule("inf_sweats", "infection", "semi_urgent", "000 Fig. 2: objectieve tekenen:"
-         " nachtzweten"),
-    Rule("inf_infection", "infection", "semi_urgent", "000 Fig. 2: urinaire of huidinfectie"),
-    Rule("inf_systemic", "infection", "semi_urgent",
-         "000 Fig. 2: gekende voorgaande of samengaande systemische infectie"),
-    Rule("inf_injection", "infection", "semi_urgent",
-         "000 Fig. 2: risico op infectie (recente infiltratie of prik in de rug)"),
-    Rule("inf_surgery", "infection", "semi_urgent", "000 Fig. 2: recente chirurgische ingreep"),
-    Rule("inf_immune", "infection", "semi_urgent", "000 Fig. 2: immunodeficiënte patiënt"),
-    Rule("inf_drugs", "infection", "semi_urgent", "000 Fig. 2: intraveneus druggebruik"),
+    *_group("infection", "semi_urgent", {
+        "inf_fever": "objectieve tekenen: koorts, rillingen",
+        "inf_sweats": "objectieve tekenen: nachtzweten",
+        "inf_infection": "urinaire of huidinfectie",
+        "inf_systemic": "gekende voorgaande of samengaande systemische infectie",
+        "inf_injection": "risico op infectie (recente infiltratie of prik in de rug)",
+        "inf_surgery": "recente chirurgische ingreep",
+        "inf_immune": "immunodeficiënte patiënt",
+        "inf_drugs": "intraveneus druggebruik",
+    }),
 )
 
 WEAKNESS_COURSE = "weak_course"

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
-from bot.scheduler import dispatch_due
+from bot.scheduler.dispatch import dispatch_due
 from bot.store.models import Patient, Reminder
+from bot.telegram.app import telegram_sender
 from bot.telegram.convert import CHANNEL
-from bot.telegram.send import reminder_sender
 from tests.e2e.conftest import Harness
 from tests.fake_bot_api import buttons_of
 from tests.followup_helpers import only_checkins
@@ -35,8 +35,7 @@ async def onboard(harness: Harness) -> None:
 
 async def dispatch(harness: Harness) -> None:
     runtime = harness.runtime
-    sender = reminder_sender(harness.app.bot, runtime.catalogs)
-    await dispatch_due(runtime, sender, CHANNEL)
+    await dispatch_due(runtime, telegram_sender(runtime, harness.app.bot), CHANNEL)
 
 
 async def reminder_statuses(harness: Harness) -> dict[str, set[str]]:

@@ -116,7 +116,9 @@ async def test_free_text_and_stickers_get_a_kind_reply(harness: Harness) -> None
     await harness.tap(PATIENT, "Ja, ik ga akkoord")
     await harness.no_red_flags(PATIENT)
     await harness.episode_today(PATIENT)
-    await harness.say(PATIENT, "veel pijn")
+    await harness.say(PATIENT, "veel pijn")  # a message, not a slip: acknowledged
+    assert harness.texts(PATIENT)[-2].startswith("Dank u om dit te vertellen.")
+    await harness.say(PATIENT, "11")
     assert harness.texts(PATIENT)[-2] == "Kies een getal van 0 tot 10."
     await harness.done(await harness.api.send_sticker(PATIENT))
     assert harness.texts(PATIENT)[-2].startswith("Dat kan ik helaas niet lezen")

@@ -33,11 +33,12 @@ from bot.store.models import (
 )
 from tests.clinic_support import QUESTION, clinic, clinician, instruments, invite, keys
 from tests.clinic_support import Patient as Talker
+from tests.instrument_support import INSTRUMENTS
 from tests.unit.pdf_text import extract_text
 
 
 def content(runtime: Runtime) -> ReportContent:
-    return ReportContent(runtime.catalogs, runtime.engine.flows)
+    return ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
 
 
 async def count(runtime: Runtime, model: type) -> int:
@@ -172,7 +173,7 @@ async def test_the_pdf_comes_from_the_database_in_the_clinicians_language(
         runtime.engine.flows[i].instrument for i in instruments(runtime)
     }
     texts = report_texts(runtime.catalogs, language)  # type: ignore[arg-type]
-    pdf = render_summary_pdf(report, texts, None, compress=False)
+    pdf = render_summary_pdf(report, texts, None, INSTRUMENTS, compress=False)
     assert pdf.startswith(b"%PDF")
     text = extract_text(pdf)
     for heading in (texts.title, texts.scores_heading, texts.question_heading):

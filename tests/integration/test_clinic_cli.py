@@ -55,7 +55,8 @@ async def test_the_clinic_commands_end_to_end(
         patient = Patient(runtime, "31")
         await patient.start(f"i_{token_of(link)}")
         await patient.answer_all()
-        data = json.loads((await patient.command("mydata")).attachments["mydata"].data)
+        await patient.command("mydata")
+        data = json.loads((await patient.attachment("mydata")).data)
     finally:
         await runtime.close()
     ref = data["patient"]["ref"]

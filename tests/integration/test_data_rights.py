@@ -27,7 +27,7 @@ async def test_mydata_sends_everything_as_json_with_a_summary(runtime: Runtime) 
     talker = await invited_patient(runtime)
     outcome = await talker.command("mydata")
     assert keys(outcome)[0] == "mydata.sent"
-    attachment = outcome.attachments["mydata"]
+    attachment = await talker.attachment("mydata")
     assert attachment.filename.endswith(".json")
     data = json.loads(attachment.data)
     assert data["patient"]["external_id"] == "4242"

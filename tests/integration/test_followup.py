@@ -7,16 +7,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.clock import FrozenClock
+from bot.delivery.sender import Blocked, RetryLater
 from bot.runtime import Runtime, build_runtime
-from bot.scheduler import Blocked, RetryLater, dispatch_due
-from bot.store.models import Episode, Reminder
+from bot.scheduler.dispatch import dispatch_due
+from bot.store.models import Episode, OutboxMessage, Reminder
 from tests.conftest import make_settings
 from tests.followup_helpers import (
     CHANNEL,
-    RecordingSender,
+    RecordingTransport,
     ServicePatient,
     only_checkins,
     patient_row,
@@ -80,11 +81,12 @@ async def test_two_dispatch_runs_send_once(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender()
+    transport = RecordingTransport(runtime)
+    sender = transport.sender()
     first = await dispatch_due(runtime, sender, CHANNEL)
     second = await dispatch_due(runtime, sender, CHANNEL)
     assert (first.sent, second.sent) == (1, 0)
-    assert [keys[0] for keys in sender.message_keys()] == ["reminder.checkin"]
+    assert transport.count("reminder.checkin") == 1
     rows = await reminders(runtime)
     checkin = by_kind(rows, "checkin")[0]
     assert (checkin.status, checkin.attempts) == ("sent", 1)
@@ -96,9 +98,10 @@ async def test_quiet_hours_at_dispatch_move_to_the_morning(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(datetime(2026, 3, 16, 21, 30, tzinfo=UTC))  # 22:30 in Brussels
-    sender = RecordingSender()
+    transport = RecordingTransport(runtime)
+    sender = transport.sender()
     report = await dispatch_due(runtime, sender, CHANNEL)
-    assert report.deferred == 1 and not sender.sent
+    assert report.deferred == 1 and not transport.sent
     morning = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)  # 10:00, the preferred time
     assert (await first_checkin(runtime)).due_at == morning
     clock.set(morning)
@@ -110,17 +113,18 @@ async def test_one_nudge_then_expiry_and_a_late_answer_counts(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender()
+    transport = RecordingTransport(runtime)
+    sender = transport.sender()
     await dispatch_due(runtime, sender, CHANNEL)
+    checkin = len(transport.sent)
     clock.advance(timedelta(hours=24))
     assert (await dispatch_due(runtime, sender, CHANNEL)).nudged == 1
     assert (await dispatch_due(runtime, sender, CHANNEL)).nudged == 0
-    assert sender.message_keys()[-1][0] == "reminder.nudge"
+    assert transport.count("reminder.nudge") == 1
     clock.advance(timedelta(hours=24))
     assert (await dispatch_due(runtime, sender, CHANNEL)).expired == 1
     assert (await first_checkin(runtime)).status == "expired"
-    assert len(sender.sent) == 2
-    patient.last = sender.sent[-1][1]  # the nudge asks the question again
+    patient.show(transport.sent[checkin:])  # the nudge asks the question again
     await patient.no_red_flags()
     await patient.tap("4")
     await patient.tap("Slechter")
@@ -132,9 +136,9 @@ async def test_answering_the_check_in_marks_it_answered(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender()
-    await dispatch_due(runtime, sender, CHANNEL)
-    patient.last = sender.sent[0][1]
+    transport = RecordingTransport(runtime)
+    await dispatch_due(runtime, transport.sender(), CHANNEL)
+    patient.show(transport.sent)
     await patient.no_red_flags()
     await patient.tap("5")
     await patient.tap("Beter")
@@ -147,9 +151,10 @@ async def test_snooze_tomorrow(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender()
+    transport = RecordingTransport(runtime)
+    sender = transport.sender()
     await dispatch_due(runtime, sender, CHANNEL)
-    patient.last = sender.sent[0][1]
+    patient.show(transport.sent)
     await patient.tap("Morgen")
     row = await first_checkin(runtime)
     tomorrow = CHECKIN_DUE + timedelta(days=1)
@@ -166,7 +171,7 @@ async def test_stop_and_restart(
     assert {r.status for r in await reminders(runtime)} == {"cancelled"}
     assert (await patient_row(runtime)).reminders_enabled is False
     clock.set(CHECKIN_DUE - timedelta(days=1))
-    sender = RecordingSender()
+    sender = RecordingTransport(runtime).sender()
     assert not await dispatch_due(runtime, sender, CHANNEL)
     await patient.command("restart")
     planned = [r for r in await reminders(runtime) if r.status == "planned"]
@@ -181,7 +186,7 @@ async def test_blocked_bot_stops_the_schedule(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender(fail_with=[Blocked()])
+    sender = RecordingTransport(runtime, fail_with=[Blocked()]).sender()
     assert (await dispatch_due(runtime, sender, CHANNEL)).blocked == 1
     assert (await patient_row(runtime)).blocked_at is not None
     assert {r.status for r in await reminders(runtime)} <= {"cancelled"}
@@ -194,34 +199,54 @@ async def test_failed_send_is_retried_later(
     runtime: Runtime, patient: ServicePatient, clock: FrozenClock
 ) -> None:
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender(fail_with=[RetryLater("NetworkError")])
+    transport = RecordingTransport(runtime, fail_with=[RetryLater("NetworkError")])
+    sender = transport.sender()
     assert (await dispatch_due(runtime, sender, CHANNEL)).retried == 1
     row = await first_checkin(runtime)
-    assert (row.status, row.attempts, row.last_error) == ("planned", 1, "NetworkError")
+    assert (row.status, row.attempts) == ("sending", 1)  # queued once, not delivered yet
+    async with runtime.db.session() as session:
+        query = select(OutboxMessage).where(OutboxMessage.reminder_id == row.id)
+        intro = (await session.execute(query.order_by(OutboxMessage.id))).scalars().first()
+    assert intro is not None and (intro.status, intro.attempts) == ("pending", 1)
+    assert intro.last_error == "NetworkError"
     assert not (await dispatch_due(runtime, sender, CHANNEL)).sent
-    clock.advance(timedelta(seconds=61))
-    assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 1
-    assert sender.message_keys()[0][0] == "reminder.checkin"  # the intro again, queued only once
-    assert (await first_checkin(runtime)).attempts == 2
+    assert not (await sender.drain(CHANNEL)).sent  # backing off
+    clock.advance(timedelta(seconds=6))
+    assert (await sender.drain(CHANNEL)).reminders == {row.id}
+    assert transport.count("reminder.checkin") == 1  # the intro once: queued only once
+    row = await first_checkin(runtime)
+    assert (row.status, row.attempts, row.sent_at) == ("sent", 1, clock.now())
 
 
 @pytest.mark.usefixtures("checkins_only")
-async def test_a_crash_after_the_claim_never_sends_twice(
-    runtime: Runtime, patient: ServicePatient, clock: FrozenClock
+async def test_a_crash_after_the_claim_still_delivers_once(
+    database_url: str, runtime: Runtime, patient: ServicePatient, clock: FrozenClock, tmp_path: Path
 ) -> None:
-    row = await first_checkin(runtime)
-    async with runtime.db.session() as session, session.begin():
-        await session.execute(
-            update(Reminder)
-            .where(Reminder.id == row.id)
-            .values(status="sending", sent_at=CHECKIN_DUE, attempts=1)
-        )
-    clock.set(CHECKIN_DUE + timedelta(minutes=11))
-    sender = RecordingSender()
-    report = await dispatch_due(runtime, sender, CHANNEL)
-    assert report.recovered == 1
-    assert sender.sent == []
-    assert (await first_checkin(runtime)).status == "sent"
+    """Issue #17: reminders claimed before a crash were marked sent though nothing went
+    out. The claim and the queued message now commit together; a sender that dies before
+    delivering leaves the message, which the next process delivers (after the lease)."""
+    clock.set(CHECKIN_DUE)
+
+    class Crash(Exception):
+        pass
+
+    dying = RecordingTransport(runtime, fail_with=[Crash()])
+    with pytest.raises(Crash):
+        await dispatch_due(runtime, dying.sender(), CHANNEL)
+    assert (await first_checkin(runtime)).status == "sending"
+    await runtime.close()
+    again = await build_runtime(make_settings(database_url, tmp_path), clock)
+    try:
+        transport = RecordingTransport(again)
+        sender = transport.sender()
+        assert not await dispatch_due(again, sender, CHANNEL)  # never queued twice
+        assert not (await sender.drain(CHANNEL)).sent  # the dead sender's lease holds it
+        clock.advance(timedelta(minutes=5))
+        assert (await sender.drain(CHANNEL)).sent == 3  # intro, red-flag intro, question
+        assert transport.count("reminder.checkin") == 1
+        assert (await first_checkin(again)).status == "sent"
+    finally:
+        await again.close()
 
 
 @pytest.mark.usefixtures("checkins_only")
@@ -232,7 +257,7 @@ async def test_schedule_survives_a_restart(
     again = await build_runtime(make_settings(database_url, tmp_path), clock)
     try:
         clock.set(CHECKIN_DUE)
-        sender = RecordingSender()
+        sender = RecordingTransport(again).sender()
         assert (await dispatch_due(again, sender, CHANNEL)).sent == 1
     finally:
         await again.close()
@@ -251,7 +276,8 @@ async def test_progress_chart(runtime: Runtime, clock: FrozenClock, language: st
     assert reply.attachment == "progress"
     # two ratings of the moment (/pain) are compared with each other, not with the weekly one
     assert patient.msgids()[:2] == ["progress.went_now", "progress.better"]
-    png = outcome.attachments["progress"]
+    png = await runtime.service.attachment(CHANNEL, "77", "progress", clock.now())
+    assert png is not None
     assert png.filename == "progress.png" and png.data.startswith(PNG)
     row = await patient_row(runtime, "77")
     async with runtime.db.session() as session:
@@ -267,9 +293,11 @@ async def test_concurrent_dispatchers_send_once(
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite runs one dispatcher process")
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender()
-    await asyncio.gather(*(dispatch_due(runtime, sender, CHANNEL) for _ in range(3)))
-    assert [k[0] for k in sender.message_keys()] == ["reminder.checkin"]
+    transport = RecordingTransport(runtime)
+    senders = [transport.sender() for _ in range(3)]
+    await asyncio.gather(*(dispatch_due(runtime, s, CHANNEL) for s in senders))
+    assert transport.count("reminder.checkin") == 1
+    assert len(transport.sent) == 3  # intro, red-flag intro, question: each once
 
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -286,8 +314,9 @@ async def test_one_job_run_sends_every_due_reminder_beyond_a_batch(
     await only_checkins(runtime)
     monkeypatch.setattr(claims, "BATCH", 2)
     clock.set(CHECKIN_DUE)
-    sender = RecordingSender()
+    transport = RecordingTransport(runtime)
+    sender = transport.sender()
     report = await dispatch_due(runtime, sender, CHANNEL)
     assert report.sent == 3
-    assert sorted(user for user, _ in sender.sent) == ["41", "42", "43"]
+    assert sorted({m.chat for m in transport.sent}) == ["41", "42", "43"]
     assert (await dispatch_due(runtime, sender, CHANNEL)).sent == 0

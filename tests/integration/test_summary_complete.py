@@ -51,7 +51,7 @@ async def invited_patient(runtime: Runtime, clinic_id: int, user: str = "77") ->
 
 
 async def test_an_invited_patients_summary_has_screen_episode_and_note(runtime: Runtime) -> None:
-    content = ReportContent(runtime.catalogs, runtime.engine.flows)
+    content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
     clinic_id = await clinic(runtime)
     patient = await invited_patient(runtime, clinic_id)
     async with runtime.db.session() as session, session.begin():
@@ -73,7 +73,7 @@ async def test_an_invited_patients_summary_has_screen_episode_and_note(runtime: 
 
 
 async def test_red_flags_reach_the_csv_and_fhir_linked_to_the_screen(runtime: Runtime) -> None:
-    content = ReportContent(runtime.catalogs, runtime.engine.flows)
+    content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
     clinic_id = await clinic(runtime)
     patient = await invited_patient(runtime, clinic_id)
     now = runtime.clock.now()
@@ -129,7 +129,7 @@ async def test_red_flags_reach_the_csv_and_fhir_linked_to_the_screen(runtime: Ru
 async def test_the_history_and_its_signals_are_on_the_summary(
     runtime: Runtime, language: Language
 ) -> None:
-    content = ReportContent(runtime.catalogs, runtime.engine.flows)
+    content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
     clinic_id = await clinic(runtime)
     patient = await invited_patient(runtime, clinic_id)
     talker = Talker(runtime, "77", "nl")

@@ -30,6 +30,7 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
         "bot/content/flows/redflags.yaml",
+        "bot/content/flows/instruments/startback.yaml",  # descriptors, beside the flows
         "bot/content/messages/nl/LC_MESSAGES/messages.po",
         "bot/content/messages/fr/LC_MESSAGES/messages.po",
         "bot/advice/library.yaml",

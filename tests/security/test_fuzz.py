@@ -41,14 +41,15 @@ from sqlalchemy import func, select
 
 from bot.chat import Options, parse_line, run_chat
 from bot.clock import FrozenClock
+from bot.delivery.outbox import Message
 from bot.engine import Event
 from bot.engine.callbacks import VERSION, kinds
 from bot.engine.model import Reply
 from bot.i18n.rendering import render_reply
 from bot.logging_setup import patient_text_filters
 from bot.runtime import Runtime, build_runtime
-from bot.scheduler import dispatch_due
-from bot.service import Incoming, Outcome
+from bot.scheduler.dispatch import dispatch_due
+from bot.service import Attachment, Incoming, Outcome
 from bot.store.models import Base, Conversation, Invitation, Patient, Sharing
 from tests.clinic_support import clinic, clinician, invite
 from tests.conftest import START, make_settings
@@ -234,17 +235,14 @@ async def _language(runtime: Runtime, channel: str, user: str) -> str | None:
         return (await session.execute(query)).scalar_one_or_none()
 
 
-def _buttons(outcome: Outcome | None) -> list[str]:
-    if outcome is None:
-        return []
+def _buttons(outcome: Outcome) -> list[str]:
     return [b.data for r in outcome.replies for row in r.buttons for b in row]
 
 
-def _event(data: st.DataObject, world: World, last: Outcome | None) -> Event | None:
+def _event(data: st.DataObject, world: World, real: list[str]) -> Event | None:
     """The next input: a real tap (often), hostile input, or None for "time passes"."""
     hint = data.draw(HINTS)
     kind = data.draw(KINDS)
-    real = _buttons(last)
     if kind == "tap" and real:
         return Event("choice", text=data.draw(st.sampled_from(real)), language_hint=hint)
     if kind == "time":
@@ -264,28 +262,39 @@ def _event(data: st.DataObject, world: World, last: Outcome | None) -> Event | N
     return Event("text", text=text, language_hint=hint)
 
 
-def _collect(outcomes: list[Outcome]) -> Any:
-    async def deliver(_user: str, outcome: Outcome) -> None:
-        outcomes.append(outcome)
+@dataclass
+class Collected:
+    """A transport that keeps the messages the scheduler delivers."""
 
-    return deliver
+    messages: list[Message] = field(default_factory=list)
+
+    async def send(self, message: Message, attachment: Attachment | None, /) -> int | None:
+        self.messages.append(message)
+        return None
+
+    async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
+        """Nothing is on a screen here."""
 
 
 async def _service_patient(data: st.DataObject, world: World) -> None:
     runtime, user = world.runtime, f"fuzz-{world.patients}"
     channel = data.draw(st.sampled_from(["telegram", "terminal"]))
-    last: Outcome | None = None
+    real: list[str] = []  # the button data on screen
     waiting: Options | None = None
     for _ in range(EVENTS_PER_PATIENT):
-        event = _event(data, world, last)
+        event = _event(data, world, real)
         world.inputs += 1
         if event is None:
             world.clock.advance(timedelta(hours=data.draw(st.integers(1, 24 * 20))))
-            outcomes: list[Outcome] = []
-            await dispatch_due(runtime, _collect(outcomes), channel, user=user)
-            for outcome in outcomes:
-                _check(world, outcome, await _language(runtime, channel, user))
-                last = outcome
+            collected = Collected()
+            await dispatch_due(runtime, runtime.sender(collected), channel, user=user)
+            language = await _language(runtime, channel, user)
+            said = [m for m in collected.messages if m.reminder_id is not None]
+            for message in said:  # what a reminder said renders, in the patient's language
+                assert message.rendered.text.strip() or message.attachment
+                assert language is None or message.language == language
+            if said:
+                real = [b.data for m in said for row in m.rendered.buttons for b in row]
             continue
         if channel == "terminal" and event.kind in ("text", "command"):
             line = event.text if event.kind == "text" else f"/{event.text} {event.arg}"
@@ -296,10 +305,10 @@ async def _service_patient(data: st.DataObject, world: World) -> None:
         drawn = data.draw(st.none() | st.integers(0, 30))
         update_id = None if drawn is None else world.patients * 100 + drawn
         outcome = await runtime.service.handle(Incoming(channel, user, event, update_id))
-        tap = event.kind == "choice" and event.text in _buttons(last)
+        tap = event.kind == "choice" and event.text in real
         _check(world, outcome, None if tap else await _language(runtime, channel, user))
         if outcome.replies:
-            last = outcome
+            real = _buttons(outcome)
             replies: tuple[Reply, ...] = outcome.replies
             waiting = Options(scale=any(r.expects == "scale" for r in replies))
             for reply in replies:  # numbered as `backpath chat` shows them

@@ -12,9 +12,9 @@ from babel.messages.pofile import read_po
 
 from bot.advice.selection import load_library
 from bot.config import PROJECT_ROOT
-from bot.engine import Engine, load_flows
+from bot.engine import Engine
 from bot.i18n.catalogs import CatalogError, Catalogs, placeholders
-from bot.instruments import CATEGORIES, SCORERS
+from bot.instruments.registry import load_content
 from bot.msgids import dynamic_msgids, missing_msgids
 from bot.runtime import check_built_msgids
 
@@ -60,18 +60,18 @@ def test_every_message_id_used_in_code_exists() -> None:
 
 def _engine() -> Engine:
     catalogs = Catalogs.load(MESSAGES)
-    flows = load_flows(PROJECT_ROOT / "flows", catalogs.has, SCORERS)
-    return Engine(flows, catalogs.render, SCORERS)
+    flows, instruments = load_content(PROJECT_ROOT / "flows", catalogs.has)
+    return Engine(flows, catalogs.render, instruments)
 
 
 def _built() -> list[tuple[str, frozenset[str]]]:
     engine = _engine()
-    return dynamic_msgids(engine.flows, load_library(), CATEGORIES, engine.commands)
+    return dynamic_msgids(engine.flows, load_library(), engine.instruments, engine.commands)
 
 
 def test_every_built_message_id_exists_in_both_languages() -> None:
     families = _built()
-    assert len(families) == 24 and all(ids for _, ids in families), families
+    assert len(families) == 26 and all(ids for _, ids in families), families
     nl, fr = _catalog("nl"), _catalog("fr")
     assert missing_msgids(families, lambda k: k in nl and k in fr) == []
 

@@ -60,10 +60,11 @@ class Talk:
 
 
 def no_red_flags(talk: Talk) -> StepResult:
-    """Answer "no" to every red-flag screen question."""
+    """Answer "no" to every red-flag screen question (and, at a check-in or /flare of a
+    back-pain episode, to the radicular re-check that follows it)."""
     assert talk.last is not None
     result = talk.last
-    while talk.state.top is not None and talk.state.top.flow == "redflags":
+    while talk.state.top is not None and talk.state.top.flow in ("redflags", "radicular_check"):
         result = talk.tap("Nee" if talk.state.language == "nl" else "Non")
     return result
 

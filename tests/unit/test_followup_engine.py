@@ -126,7 +126,12 @@ def test_checkin_reminder_when_idle_asks_nrs_then_change(
     assert ReminderClosed(5, "answered") in talk.last.effects
     reply = next(r for r in talk.last.replies if r.parts[0].key == "checkin.thanks")
     assert reply.attachment == "progress"  # two NRS points now
-    assert [p.key for p in reply.parts] == ["checkin.thanks", "progress.went", "progress.better"]
+    assert [p.key for p in reply.parts] == [
+        "checkin.thanks",
+        "progress.went",
+        "progress.better",
+        "upcoming.next_checkin",
+    ]
     assert "sinds 2 maart 2026" in talk.texts()[0]
     assert talk.state.memo["followup"]["changes"][-1][1] == "better"
     assert talk.state.memo["followup"]["pending"] == []
@@ -139,7 +144,7 @@ def test_reminder_never_interrupts_a_running_flow(engine: Engine, catalogs: Cata
     reminder(talk, "checkin")
     assert talk.msgids() == ["reminder.queued"]
     assert talk.state.stack == before
-    assert talk.state.agenda[-3:] == ("redflags", "nrs", "checkin")
+    assert talk.state.agenda[-4:] == ("redflags", "radicular_check", "nrs", "checkin")
     talk.type("5")  # the /pain question; then the check-in starts with the red-flag check
     assert talk.msgids()[-2:] == ["redflags.intro", "redflags.neuro_bladder"]
 
@@ -148,7 +153,7 @@ def test_the_red_flag_check_goes_first(engine: Engine, catalogs: Catalogs) -> No
     talk = with_episode(engine, catalogs)
     reminder(talk, "checkin")
     assert [f.flow for f in talk.state.stack] == ["redflags"]
-    assert talk.state.agenda == ("nrs", "checkin")
+    assert talk.state.agenda == ("radicular_check", "nrs", "checkin")  # back pain: re-checked
     assert "redflags.neuro_bladder" in talk.msgids()
 
 
@@ -161,7 +166,7 @@ def test_risk_moment_starts_startback(engine: Engine, catalogs: Catalogs) -> Non
 
 def test_missing_questionnaire_closes_the_reminder(engine: Engine, catalogs: Catalogs) -> None:
     flows = {k: v for k, v in engine.flows.items() if k != "startback"}
-    talk = with_episode(Engine(flows, engine.render, engine.scorers), catalogs)
+    talk = with_episode(Engine(flows, engine.render, engine.instruments), catalogs)
     reminder(talk, "risk_questionnaire", 8)
     assert talk.last is not None
     assert talk.last.effects == (ReminderClosed(8, "cancelled"),)
@@ -333,7 +338,8 @@ def test_an_urgent_hold_keeps_the_reminder_silent(engine: Engine, catalogs: Cata
     hold = {"flags": [], "raised": [], "hold": True}  # as the red-flag feature keeps it
     talk.state = replace(talk.state, memo={**talk.state.memo, "triage": hold})
     reminder(talk, "checkin")
-    assert talk.msgids() == [] and talk.state.agenda == ("redflags", "nrs", "checkin")
+    assert talk.msgids() == []
+    assert talk.state.agenda == ("redflags", "radicular_check", "nrs", "checkin")
     reminder(talk, "nudge")
     assert talk.msgids() == []
 

@@ -12,7 +12,7 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.instruments import ITEMS
+from tests.instrument_support import ITEMS
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUMENTS = ["startback", "orebro", "comi", "nrs"]

@@ -7,7 +7,9 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.instruments import ITEMS, SCORERS, comi, comi_change, orebro, startback
+from bot.instruments import comi, orebro, startback
+from bot.instruments.comi import comi_change
+from tests.instrument_support import ITEMS, SCORERS
 
 
 def forms(instrument: str) -> st.SearchStrategy[dict[str, int]]:

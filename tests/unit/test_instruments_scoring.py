@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.instruments import ITEMS, SCORERS, ScoringError, comi, comi_change, nrs, orebro, startback
+from bot.instruments import ScoringError, comi, nrs, orebro, startback
+from bot.instruments.comi import comi_change
+from tests.instrument_support import ITEMS, SCORERS
 
 SB_ORDER = list(startback.ITEMS)
 

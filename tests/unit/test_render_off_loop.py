@@ -43,7 +43,7 @@ async def _ticks_during(work: Awaitable[object]) -> tuple[int, float]:
 async def test_clinician_pdf_renders_without_blocking_the_loop(
     catalogs: Catalogs, engine: Engine
 ) -> None:
-    content = ReportContent(catalogs, engine.flows)
+    content = ReportContent(catalogs, engine.flows, engine.instruments)
     ticks, took = await _ticks_during(summary_pdf(content, report(), "nl"))
     assert took > 5 * TICK  # a real render with its chart, long enough to measure
     assert ticks >= 2, f"the loop ran {ticks} times during a {took:.3f} s render"

@@ -10,6 +10,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from bot.reports.fhir import export_bundle, questionnaire_response
+from tests.instrument_support import INSTRUMENTS
 from tests.unit.report_samples import COMI, NOW, NRS, STARTBACK, export_rows
 
 
@@ -29,7 +30,7 @@ def _items(response: QuestionnaireResponse) -> dict[str, object]:
 
 
 def test_questionnaire_response_carries_answers_and_scores() -> None:
-    response = questionnaire_response(STARTBACK, "P-7F3K-92QD")
+    response = questionnaire_response(STARTBACK, "P-7F3K-92QD", INSTRUMENTS)
 
     assert response.status == "completed"
     assert response.questionnaire == "https://backpath.be/fhir/Questionnaire/startback|1"
@@ -54,18 +55,18 @@ def test_questionnaire_response_carries_answers_and_scores() -> None:
 
 
 def test_nrs_refers_to_our_questionnaire() -> None:
-    response = questionnaire_response(NRS, "P-1")
+    response = questionnaire_response(NRS, "P-1", INSTRUMENTS)
 
     assert response.questionnaire == "https://backpath.be/fhir/Questionnaire/nrs|1"
     assert _items(response) == {"pain": 7, "score.total": 7}
 
 
 def test_decimal_scores_keep_their_value() -> None:
-    assert _items(questionnaire_response(COMI, "P-1"))["score.total"] == 5.875
+    assert _items(questionnaire_response(COMI, "P-1", INSTRUMENTS))["score.total"] == 5.875
 
 
 def test_response_round_trips_through_json() -> None:
-    response = questionnaire_response(COMI, "P-1")
+    response = questionnaire_response(COMI, "P-1", INSTRUMENTS)
     text = response.model_dump_json()
 
     again = QuestionnaireResponse.model_validate_json(text)
@@ -73,7 +74,7 @@ def test_response_round_trips_through_json() -> None:
 
 
 def test_bundle_is_a_json_ready_collection_that_validates() -> None:
-    data = export_bundle(export_rows(), generated_at=NOW)
+    data = export_bundle(export_rows(), INSTRUMENTS, generated_at=NOW)
 
     assert data == json.loads(json.dumps(data))
     assert data["resourceType"] == "Bundle"
@@ -87,8 +88,8 @@ def test_bundle_is_a_json_ready_collection_that_validates() -> None:
 
 
 def test_export_is_deterministic() -> None:
-    assert export_bundle(export_rows(), generated_at=NOW) == export_bundle(
-        export_rows(), generated_at=NOW
+    assert export_bundle(export_rows(), INSTRUMENTS, generated_at=NOW) == export_bundle(
+        export_rows(), INSTRUMENTS, generated_at=NOW
     )
 
 
@@ -96,4 +97,4 @@ def test_naive_datetimes_are_refused() -> None:
     naive = replace(STARTBACK, completed_at=datetime(2025, 3, 13, 18, 5))
 
     with pytest.raises(ValueError, match="timezone-aware"):
-        questionnaire_response(naive, "P-1")
+        questionnaire_response(naive, "P-1", INSTRUMENTS)

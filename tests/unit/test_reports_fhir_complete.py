@@ -14,9 +14,9 @@ from bot.clinic.exports import questionnaire_resource, questionnaires
 from bot.clinic.report import ReportContent
 from bot.engine.runner import Engine
 from bot.i18n import Catalogs
-from bot.instruments import ITEMS, SCORERS, SUBSCALES
 from bot.reports.fhir import export_bundle
 from bot.reports.model import ExportFlag, ExportResponse, FlowResponse, RedFlagAnswer
+from tests.instrument_support import ITEMS, SCORERS, SUBSCALES
 from tests.unit.report_samples import NOW, RED_FLAG, export_rows
 
 SCREEN = FlowResponse(
@@ -44,7 +44,7 @@ FREE_TEXT_FLAG = RED_FLAG.__class__(
 
 
 def _content(engine: Engine, catalogs: Catalogs) -> ReportContent:
-    return ReportContent(catalogs, engine.flows)
+    return ReportContent(catalogs, engine.flows, engine.instruments)
 
 
 def _bundle(engine: Engine, catalogs: Catalogs) -> dict[str, Any]:
@@ -52,6 +52,7 @@ def _bundle(engine: Engine, catalogs: Catalogs) -> dict[str, Any]:
     flows = [r.result.instrument for r in rows] + ["redflags"]
     return export_bundle(
         rows,
+        engine.instruments,
         generated_at=NOW,
         red_flags=[ExportFlag("P-7F3K-92QD", FLAG), ExportFlag("P-7F3K-92QD", FREE_TEXT_FLAG)],
         responses=[ExportResponse("P-7F3K-92QD", SCREEN)],

@@ -13,6 +13,7 @@ from bot.reports.model import EpisodeInfo, PatientReport, RedFlagScreen
 from bot.reports.pdf import render_summary_pdf
 from bot.reports.qr import qr_png
 from bot.reports.texts import ReportTexts
+from tests.instrument_support import INSTRUMENTS
 from tests.unit.pdf_text import extract_text
 from tests.unit.report_samples import DUTCH, FRENCH, NOW, RED_FLAG, report
 
@@ -20,7 +21,7 @@ from tests.unit.report_samples import DUTCH, FRENCH, NOW, RED_FLAG, report
 def _render(
     report: PatientReport, texts: ReportTexts = DUTCH, chart_png: bytes | None = None
 ) -> bytes:
-    return render_summary_pdf(report, texts, chart_png, compress=False)
+    return render_summary_pdf(report, texts, chart_png, INSTRUMENTS, compress=False)
 
 
 def _page_count(pdf: bytes) -> int:
@@ -28,7 +29,7 @@ def _page_count(pdf: bytes) -> int:
 
 
 def test_is_a_single_page_pdf() -> None:
-    pdf = render_summary_pdf(report(red_flags=(RED_FLAG,)), DUTCH, None)
+    pdf = render_summary_pdf(report(red_flags=(RED_FLAG,)), DUTCH, None, INSTRUMENTS)
 
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
@@ -137,9 +138,9 @@ def test_missing_labels_show_their_key() -> None:
 
 
 def test_same_input_same_bytes() -> None:
-    first = render_summary_pdf(report(), DUTCH, None)
+    first = render_summary_pdf(report(), DUTCH, None, INSTRUMENTS)
 
-    assert first == render_summary_pdf(report(), DUTCH, None)
+    assert first == render_summary_pdf(report(), DUTCH, None, INSTRUMENTS)
     assert NOW.strftime("%Y%m%d").encode() in first  # creation date from generated_at
 
 

@@ -132,6 +132,8 @@ def test_flare_checks_red_flags_then_pain(engine: Engine, catalogs: Catalogs) ->
     assert talk.msgids(result)[:3] == ["flare.intro", "redflags.intro", "redflags.neuro_bladder"]
     while talk.state.top is not None and talk.state.top.flow == "redflags":
         talk.tap("Nee")
+    assert talk.msgids() == ["radicular_check.below_knee"]  # a back-pain episode: re-checked
+    talk.tap("Nee")
     assert "nrs.pain_now" in talk.msgids()  # the pain of the moment
 
 

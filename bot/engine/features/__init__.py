@@ -58,6 +58,9 @@ class Feature:
         """Handle a scheduler event; True = handled."""
         return False
 
+    def after_command(self, turn: Turn, name: str) -> None:
+        """React to a command that has run (`name` without slash; /help starts a session)."""
+
     def menu(self, turn: Turn) -> list[tuple[str, str]]:
         """Idle-menu entries: (token, label msgid)."""
         return []

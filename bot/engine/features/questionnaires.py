@@ -1,9 +1,10 @@
 """Questionnaires: start them, stop them, and explain each result in plain words.
 
-The explanation is keyed on the instrument and its category
-(`result.startback.high`), and a COMI is compared with the episode's baseline (the
-first COMI since the episode's first contact) using the change thresholds of
-bot.instruments (`result.comi.improved`). Clinicians see the numbers in their report.
+Which questionnaires have a command, and what a result means, come from the instrument
+registry (bot/instruments/registry.py). The explanation is keyed on the instrument and
+its category (`result.<id>.<category>`); an instrument with a change rule (COMI) is also
+compared with the episode's baseline (its first result since the episode's first
+contact): `result.<id>.<outcome>`. Clinicians see the numbers in their report.
 """
 
 from __future__ import annotations
@@ -11,22 +12,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.features import Command, Feature
 from bot.engine.flows import Flow
 from bot.engine.model import Frame, Reply, Text
 from bot.engine.turn import Turn
-from bot.instruments import comi_change
+
+if TYPE_CHECKING:
+    from bot.instruments.registry import Instrument, Instruments
 
 SCORES_MEMO = "scores"
 HISTORY_LIMIT = 60
-STARTABLE = ("startback", "orebro", "comi", "nrs")
 
 
-def startable(flows: Mapping[str, Flow]) -> list[str]:
-    """The questionnaires with a command and a menu entry (the NRS has /pain)."""
-    return [f for f in STARTABLE if f in flows and f != "nrs"]
+def startable(flows: Mapping[str, Flow], instruments: Instruments | None) -> list[str]:
+    """The flows of the questionnaires with a command and a menu entry (descriptor
+    `startable`; the NRS has /pain instead)."""
+    found = instruments.startable() if instruments is not None else ()
+    return [i.flow for i in found if i.flow in flows]
 
 
 def start_questionnaire(turn: Turn, flow_id: str) -> None:
@@ -65,8 +69,8 @@ def score_history(turn: Turn, instrument: str) -> list[dict[str, Any]]:
     return list(history.get(instrument, []))
 
 
-def comi_baseline(turn: Turn, history: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The first COMI of the current episode (since its first contact), else the first."""
+def baseline(turn: Turn, history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first result of the current episode (since its first contact), else the first."""
     episode: Mapping[str, Any] = turn.memo("episode") or {}
     start = episode.get("first_contact")
     if start is not None:
@@ -76,21 +80,22 @@ def comi_baseline(turn: Turn, history: list[dict[str, Any]]) -> dict[str, Any] |
 
 
 def result_reply(
-    instrument: str, score: Mapping[str, Any], baseline: Mapping[str, Any] | None
+    instrument: Instrument, score: Mapping[str, Any], first: Mapping[str, Any] | None
 ) -> Reply:
+    """The result in words; `first`: the baseline to compare with (change rule only)."""
     total = score["total"]
     category = score.get("category")
-    key = f"result.{instrument}.{category}" if category else f"result.{instrument}"
+    key = f"result.{instrument.id}.{category}" if category else f"result.{instrument.id}"
     params: dict[str, Any] = {"score": total}
-    if instrument == "nrs":
+    if "pain" in instrument.descriptor.roles:
         params = {"pain": int(total)}
     parts = [Text(key, params)]
-    if instrument == "comi" and baseline is not None:
-        change = comi_change(float(baseline["total"]), float(total))
+    if instrument.change is not None and first is not None:
+        change = instrument.change(float(first["total"]), float(total))
         parts.append(
             Text(
-                f"result.comi.{change}",
-                {"previous": float(baseline["total"]), "score": float(total)},
+                f"result.{instrument.id}.{change}",
+                {"previous": float(first["total"]), "score": float(total)},
             )
         )
     return Reply(parts=tuple(parts))
@@ -99,8 +104,8 @@ def result_reply(
 class Questionnaires(Feature):
     name = "questionnaires"
 
-    def __init__(self, flows: Mapping[str, Flow]) -> None:
-        self._startable = startable(flows)
+    def __init__(self, flows: Mapping[str, Flow], instruments: Instruments | None = None) -> None:
+        self._startable = startable(flows, instruments)
 
     def commands(self) -> Mapping[str, Command]:
         return {**{f: _starter(f) for f in self._startable}, "cancel": cancel}
@@ -119,9 +124,10 @@ class Questionnaires(Feature):
     ) -> None:
         if flow.instrument is None or score is None:
             return
+        instrument = turn.engine.instruments[flow.instrument]
         history = score_history(turn, flow.instrument)
-        baseline = comi_baseline(turn, history) if flow.instrument == "comi" else None
-        turn.reply(result_reply(flow.instrument, score, baseline))
+        first = baseline(turn, history) if instrument.change is not None else None
+        turn.reply(result_reply(instrument, score, first))
         entry = {
             "at": turn.now.isoformat(),
             "total": score["total"],

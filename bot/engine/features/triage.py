@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import tzinfo
 from typing import Any
 
 from bot.engine.callbacks import Flag, FlagAction, pack, unpack_as
@@ -22,6 +23,7 @@ from bot.engine.features import Command, Feature
 from bot.engine.flows import Step
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
+from bot.pathway.config import load_config
 from bot.triage import Escalation, detect, evaluate
 from bot.triage.answers import screen_answer
 from bot.triage.rules import SCREENS, STABLE_FACTS
@@ -64,6 +66,16 @@ def flag_unseen(turn: Turn) -> bool:
     return any(not f["seen"] for f in _memo(turn)["flags"])
 
 
+def take_typed_yes_no(turn: Turn, step: Step, value: bool | None) -> None:
+    """A typed answer to a yes/no safety question (the screen, the radicular re-check):
+    taken when clear; unclear, asked again kindly with its buttons, never guessed."""
+    if value is None:
+        turn.say("redflags.unclear_answer")
+        turn.ask_again()
+    else:
+        turn.engine.accept(turn, step, value)
+
+
 def _button(key: str, action: FlagAction) -> Button:
     return Button(Text(key), pack(Flag(action)))  # valid on older messages too
 
@@ -99,8 +111,14 @@ def _escalation_reply(level: str, cluster: str) -> Reply:
 
 
 def raise_flag(
-    turn: Turn, escalation: Escalation, answers: Mapping[str, Any], run: int | None, source: str
+    turn: Turn,
+    escalation: Escalation,
+    answers: Mapping[str, Any],
+    run: int | None,
+    source: str,
+    today: str,
 ) -> None:
+    """Record the flag and show its message first; `today` is the patient's local day."""
     memo = _memo(turn)
     memo["flags"] = [
         *memo["flags"],
@@ -115,7 +133,7 @@ def raise_flag(
     turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
     # Never silent, and first: before anything else this step had to say.
     turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
-    memo["shown_on"] = turn.now.date().isoformat()
+    memo["shown_on"] = today
     if escalation.level == "note":
         turn.remember(MEMO, memo)
         return
@@ -176,6 +194,13 @@ class Triage(Feature):
     name = "triage"
     first = True  # a red flag is never hidden behind another feature
 
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        """`tz`: the patients' time zone, where a new day (a new session) begins."""
+        self.tz = tz or load_config().tz
+
+    def _today(self, turn: Turn) -> str:
+        return turn.now.astimezone(self.tz).date().isoformat()
+
     def commands(self) -> Mapping[str, Command]:
         return {"seen": seen, "flare": flare}
 
@@ -221,12 +246,8 @@ class Triage(Feature):
             if value is None and others:
                 self._ask_about(turn, others)  # another symptom: its questions first
                 return True
-            if value is None:  # unclear: asked again kindly, with the buttons; never guessed
-                turn.say("redflags.unclear_answer")
-                turn.ask_again()
-                return True
             # other symptoms the message states are asked next (after_answer)
-            turn.engine.accept(turn, step, value)
+            take_typed_yes_no(turn, step, value)
             return True
         if not clusters:
             return False
@@ -241,17 +262,18 @@ class Triage(Feature):
 
     def _show_unacknowledged(self, turn: Turn, session_start: bool = False) -> None:
         """An escalation the patient has not confirmed reading is shown again, first, once
-        per session (the first message of a new day, or a reminder): the earlier message may
-        never have reached them. Not before every question: one warning, kept visible."""
+        per session (the first message of a new day, a reminder, or /help): the earlier
+        message may never have reached them. Not before every question: one warning, kept
+        visible."""
         memo = _memo(turn)
         open_flags = [
             f for f in memo["flags"] if f["level"] != "note" and not f["ack"] and not f["seen"]
         ]
-        today = turn.now.date().isoformat()
+        today = self._today(turn)
         new_session = session_start or memo.get("shown_on") != today
-        if open_flags and not turn.replies and new_session:
-            turn.replies.append(
-                _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
+        if open_flags and new_session:
+            turn.replies.insert(
+                0, _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
             )
             turn.remember(MEMO, {**memo, "shown_on": today})
 
@@ -261,6 +283,12 @@ class Triage(Feature):
         if not self.holds(turn):
             self._show_unacknowledged(turn, session_start=True)
         return False
+
+    def after_command(self, turn: Turn, name: str) -> None:
+        """/help starts a session too: an unread escalation comes before the help text.
+        While on hold the engine repeats the numbers after it instead (remind_hold)."""
+        if name == "help" and not self.holds(turn):
+            self._show_unacknowledged(turn, session_start=True)
 
     def _ask_about(self, turn: Turn, clusters: frozenset[str], now: bool = True) -> None:
         """Push the matching red-flag questions; ask the first one now unless the engine will."""
@@ -302,7 +330,8 @@ class Triage(Feature):
                 memo["raised"] = [*memo["raised"], key][-200:]
                 turn.remember(MEMO, memo)
                 answers = {i: frame.answers.get(i) for i in escalation.items}
-                raise_flag(turn, escalation, answers, frame.run if frame.started else None, source)
+                run = frame.run if frame.started else None
+                raise_flag(turn, escalation, answers, run, source, self._today(turn))
                 memo = _memo(turn)
             if turn.event.kind == "text" and not self.holds(turn):
                 others = detect(turn.event.text, turn.language) - {step.group}

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from bot.engine.features.followup.effects import (
     EpisodeStarted,
+    EpisodeTrackChanged,
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
@@ -55,10 +56,39 @@ async def episode_started(ctx: WriteContext, effect: EpisodeStarted) -> None:
     await ctx.session.flush()
 
 
+@writes(EpisodeTrackChanged)
+async def episode_track_changed(ctx: WriteContext, effect: EpisodeTrackChanged) -> None:
+    """The current episode is on another track from now on (back pain became radicular);
+    the RemindersPlanned that follows it replaces the planned moments."""
+    episode = await _active_episode(ctx)
+    if episode is not None:
+        episode.pain_type = effect.pain_type
+
+
 @writes(RemindersPlanned)
 async def reminders_planned(ctx: WriteContext, effect: RemindersPlanned) -> None:
-    """The plan replaces whatever was still planned (a new time of day, a restart)."""
-    await _cancel(ctx, ("planned",), "replanned")
+    """The plan replaces whatever was still planned (a new time of day, a restart), except
+    the snoozed reminders it keeps, which move to their new due time."""
+    kept = dict(effect.kept)
+    await ctx.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.patient_id == ctx.patient.id,
+            Reminder.status == "planned",
+            Reminder.id.not_in(kept),
+        )
+        .values(status="cancelled", last_error="replanned")
+    )
+    for reminder_id, due in kept.items():
+        await ctx.session.execute(
+            update(Reminder)
+            .where(
+                Reminder.id == reminder_id,
+                Reminder.patient_id == ctx.patient.id,
+                Reminder.status == "planned",
+            )
+            .values(due_at=due)
+        )
     episode = await _active_episode(ctx)
     for kind, due in effect.moments:
         ctx.session.add(

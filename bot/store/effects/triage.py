@@ -27,8 +27,9 @@ async def flag_raised(ctx: WriteContext, effect: FlagRaised) -> None:
         answers=dict(effect.answers),
         source=effect.source,
         raised_at=ctx.now,
-        # the message (a note's "tell your doctor" too) is sent right after this commit
-        shown_at=ctx.now,
+        # shown means delivered: set by the sender when the message carrying it is
+        # delivered (bot/delivery/sender.py), not at this commit
+        shown_at=None,
     )
     ctx.session.add(flag)
     if effect.level == "note":

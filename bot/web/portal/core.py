@@ -51,7 +51,7 @@ class Portal:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
-        self.content = ReportContent(runtime.catalogs, runtime.engine.flows)
+        self.content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
 
     def text(self, language: Language, key: str, **params: Any) -> str:
         return self.runtime.catalogs.render(language, Text(key, params))

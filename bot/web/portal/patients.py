@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from starlette.responses import Response
@@ -18,14 +19,14 @@ from bot.clinic.exports import ExportFormat, export_clinic
 from bot.clinic.report import build_report, clinician_summary, report_chart
 from bot.clinic.report_texts import report_texts
 from bot.clinic.roster import (
-    LISTED,
     SORT_ORDERS,
     RosterRow,
     planned_moments,
     roster,
     shared_patient,
 )
-from bot.reports.key_items import TOTAL_MAX, key_items
+from bot.instruments.registry import Instruments
+from bot.reports.key_items import key_items, total_max
 from bot.store.models import Clinic
 from bot.web.portal.core import Ctx, Endpoint, Portal
 
@@ -46,23 +47,26 @@ SORTS: dict[str, Callable[[RosterRow], Any]] = dict(
 )
 
 
-def _filtered(rows: list[RosterRow], query: dict[str, str]) -> list[RosterRow]:
+def _filtered(
+    rows: list[RosterRow], query: dict[str, str], instruments: Instruments
+) -> list[RosterRow]:
     text = query.get("q", "").strip().upper()
     if text:
         rows = [r for r in rows if text in r.ref]
     if query.get("flags") == "open":
         rows = [r for r in rows if r.open_flags]
     instrument = query.get("instrument", "")
-    if instrument in LISTED:
+    if instrument in instruments:
         rows = [r for r in rows if instrument in r.latest]
     return sorted(rows, key=SORTS.get(query.get("sort", "flags"), SORTS["flags"]))
 
 
 def patient_list(portal: Portal) -> Endpoint:
     async def view(ctx: Ctx) -> Response:
-        rows = await roster(ctx.session, portal.content.flows, ctx.who.clinic_id, ctx.now)
+        instruments = portal.content.instruments
+        rows = await roster(ctx.session, portal.content, ctx.who.clinic_id, ctx.now)
         query = dict(ctx.request.query_params)
-        shown = _filtered(rows, query)
+        shown = _filtered(rows, query, instruments)
         audit(
             ctx.session,
             ctx.now,
@@ -80,9 +84,9 @@ def patient_list(portal: Portal) -> Endpoint:
                 "rows": shown,
                 "total": len(rows),
                 "query": query,
-                "listed": LISTED,
+                "listed": instruments.ids(),
                 "sorts": SORT_ORDERS,
-                "total_max": TOTAL_MAX,
+                "total_max": total_max(instruments),
             },
             who=ctx.who,
         )
@@ -101,9 +105,9 @@ def patient_page(portal: Portal) -> Endpoint:
             ctx.session, portal.content, patient, clinic, who.language, ctx.now
         )
         chart = report_chart(portal.content, report, who.language)
-        row = (
-            await roster(ctx.session, portal.content.flows, who.clinic_id, ctx.now, only=patient.id)
-        )[0]
+        row = (await roster(ctx.session, portal.content, who.clinic_id, ctx.now, only=patient.id))[
+            0
+        ]
         audit(
             ctx.session,
             ctx.now,
@@ -122,8 +126,8 @@ def patient_page(portal: Portal) -> Endpoint:
                 "report": report,
                 "row": row,
                 "texts": report_texts(portal.runtime.catalogs, who.language),
-                "key_items": key_items,
-                "total_max": TOTAL_MAX,
+                "key_items": partial(key_items, instruments=portal.content.instruments),
+                "total_max": total_max(portal.content.instruments),
                 "chart": base64.b64encode(chart).decode() if chart else None,
                 "moments": await planned_moments(ctx.session, patient.id),
             },

@@ -1,7 +1,9 @@
 """Follow-up on the KCE care pathway: episodes, check-ins, reminders, progress.
 
 Modules: memo (what is remembered per patient), episode (the pathway clock and plan),
-reminders (scheduler events, snooze and settings), progress (/progress, summaries).
+reminders (scheduler events, snooze and settings), progress (/progress, summaries),
+track (radicular signs re-checked at check-ins and /flare: back pain that becomes
+radicular moves the episode to the radicular track).
 Effects are written by bot/store/effects/followup.py.
 """
 
@@ -11,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.features import Command, Feature
-from bot.engine.features.followup import episode, progress, reminders
+from bot.engine.features.followup import episode, progress, reminders, track
 from bot.engine.features.followup.memo import current_phase, episode_of
 from bot.engine.model import Frame
 from bot.pathway.config import PathwayConfig, load_config
@@ -43,7 +45,15 @@ class FollowUp(Feature):
         }
 
     def intercept(self, turn: Turn) -> bool:
-        return reminders.on_button(turn, self.config) or episode.typed_onset(turn, self.config)
+        return (
+            reminders.on_button(turn, self.config)
+            or episode.typed_onset(turn, self.config)
+            or track.typed_answer(turn)
+        )
+
+    def after_command(self, turn: Turn, name: str) -> None:
+        if name == "flare":
+            track.queue_on_flare(turn)
 
     def after_finish(
         self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
@@ -53,6 +63,8 @@ class FollowUp(Feature):
             episode.finished(turn, frame, self.config)
         if flow.id == CHECKIN_FLOW:
             progress.checkin_finished(turn, frame, self.config)
+        if flow.id == track.FLOW:
+            track.finished(turn, frame, self.config)
         reminders.close_answered(turn, frame)
 
     def on_reminder(self, turn: Turn) -> bool:

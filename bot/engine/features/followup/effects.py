@@ -20,10 +20,24 @@ class EpisodeStarted(Effect):
 
 
 @dataclass(frozen=True)
+class EpisodeTrackChanged(Effect):
+    """The current episode moves to another track: back pain that now goes below the knee
+    (or into the front of the thigh) is radicular pain from `at` on."""
+
+    pain_type: Literal["radicular"]
+    at: datetime
+
+
+@dataclass(frozen=True)
 class RemindersPlanned(Effect):
-    """Replace the still-planned reminders of the current episode by these (kind, due UTC)."""
+    """Replace the still-planned reminders of the current episode by these (kind, due UTC).
+
+    `kept`: reminders the patient snoozed, (reminder id, due UTC): they stay planned, at
+    that due time, instead of being replaced (a new time of day keeps their day).
+    """
 
     moments: tuple[tuple[str, datetime], ...]
+    kept: tuple[tuple[int, datetime], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, cast
 
-from bot.engine.features.followup import memo
+from bot.engine.features.followup import asks, memo, snoozes
 from bot.engine.features.followup.effects import EpisodeStarted, RemindersPlanned
 from bot.engine.model import Text
 from bot.pathway.config import PainType, PathwayConfig
-from bot.pathway.schedule import PlannedMoment, plan_episode
+from bot.pathway.schedule import PlannedMoment, plan_episode, plan_switched_to_radicular
 
 if TYPE_CHECKING:
     from bot.engine.model import Frame
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 FLOW = "episode"
 ONSET_STEP = "onset"
 MAX_YEARS_BACK = 10
-# Pathway moments due at the first contact are part of the intake: their flow is queued
-# at once (when it exists) instead of becoming a reminder row.
-INTAKE_FLOWS = {"risk_questionnaire": "startback", "comi": "comi"}
+# Pathway moments due at the first contact are part of the intake: the flow of the
+# instrument they ask (followup/asks.py) is queued at once (when it exists) instead of
+# becoming a reminder row.
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
@@ -69,34 +69,75 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     turn.remember(memo.EPISODE, episode.to_json())
     turn.effect(EpisodeStarted(onset, pain_type, recurrent, turn.now))
     moments = plan(turn, config)
-    turn.effect(RemindersPlanned(tuple((m.kind, m.due) for m in moments if m.due > turn.now)))
-    intake = [INTAKE_FLOWS.get(m.kind) for m in moments if m.due <= turn.now]
+    planned(turn, [(m.kind, m.due) for m in moments if m.due > turn.now])
+    asked = (asks.moment_instrument(turn.engine.instruments, m.kind) for m in moments)
+    intake = [i.flow for i, m in zip(asked, moments, strict=True) if i and m.due <= turn.now]
     waiting = {*turn.state.agenda, *(f.flow for f in turn.state.stack)}
-    queued = [f for f in intake if f is not None and f in turn.engine.flows and f not in waiting]
+    queued = [f for f in intake if f in turn.engine.flows and f not in waiting]
     turn.state = replace(turn.state, agenda=(*turn.state.agenda, *queued))
     turn.say("episode.saved")
 
 
-def plan(turn: Turn, config: PathwayConfig) -> list[PlannedMoment]:
-    """The whole plan of the remembered episode at the patient's preferred time."""
+def plan(turn: Turn, config: PathwayConfig, chosen: str | None = None) -> list[PlannedMoment]:
+    """The whole plan of the remembered episode at the patient's preferred time (or at
+    `chosen`, "HH:MM")."""
     episode = memo.episode_of(turn)
     if episode is None:
         return []
-    chosen = memo.preferred_time(turn)
+    chosen = chosen or memo.preferred_time(turn)
+    preferred = time.fromisoformat(chosen) if chosen else None
+    if episode.radicular_from is not None:  # back pain that became radicular (track.py)
+        return plan_switched_to_radicular(
+            episode.onset,
+            episode.first_contact,
+            episode.radicular_from,
+            episode.recurrent,
+            config,
+            preferred,
+        )
     return plan_episode(
         episode.onset,
         episode.first_contact,
         episode.pain_type,
         episode.recurrent,
         config,
-        time.fromisoformat(chosen) if chosen else None,
+        preferred,
     )
 
 
-def replan(turn: Turn, config: PathwayConfig) -> bool:
-    """Replace the planned reminders by the moments still ahead; False without episode."""
+def replan(
+    turn: Turn, config: PathwayConfig, previous: str | None = None
+) -> list[PlannedMoment] | None:
+    """Replace the planned reminders by the moments still ahead (returned); None without
+    an episode.
+
+    `previous`: the time of day the reminders were planned at ("HH:MM"; default the
+    current one). A moment is still ahead when it was under the previous plan: one that
+    has already come (sent, answered, snoozed) is never planned again because a later
+    hour of the same day is chosen; one still to come whose new hour has passed today
+    comes now. Snoozed reminders keep their day (`snoozes.moved`).
+    """
     if memo.episode_of(turn) is None:
-        return False
-    ahead = [m for m in plan(turn, config) if m.due > turn.now]
-    turn.effect(RemindersPlanned(tuple((m.kind, m.due) for m in ahead)))
-    return True
+        return None
+    before: dict[str, list[PlannedMoment]] = {}
+    for moment in plan(turn, config, previous):
+        before.setdefault(moment.kind, []).append(moment)
+    ahead: list[PlannedMoment] = []
+    seen = dict.fromkeys(before, 0)
+    for new in plan(turn, config):
+        # the n-th moment of a kind is the n-th of that kind under the previous plan
+        n = seen.get(new.kind, 0)
+        seen[new.kind] = n + 1
+        old = before.get(new.kind, [])[n : n + 1]
+        if (old[0].due if old else new.due) > turn.now:
+            ahead.append(replace(new, due=max(new.due, turn.now)))
+    planned(turn, [(m.kind, m.due) for m in ahead], snoozes.moved(turn, config))
+    return ahead
+
+
+def planned(
+    turn: Turn, moments: list[tuple[str, datetime]], kept: tuple[tuple[int, datetime], ...] = ()
+) -> None:
+    """Plan these moments (the reminder rows), and remember them for `upcoming`."""
+    turn.effect(RemindersPlanned(tuple(moments), kept))
+    memo.update(turn, planned=[[kind, due.isoformat()] for kind, due in moments])

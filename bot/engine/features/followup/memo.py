@@ -2,11 +2,17 @@
 
 memo["episode"] (read by other features too; shape documented in docs/contracts.md):
     {"onset": "2026-02-20", "pain_type": "back" | "radicular", "recurrent": false,
-     "first_contact": "2026-03-02T09:00:00+00:00"}
+     "first_contact": "2026-03-02T09:00:00+00:00",
+     "radicular_from": "2026-03-16T09:00:00+00:00"}  # only after a switch (track.py)
 memo["followup"]:
     {"changes": [[iso, "better" | "same" | "worse"], ...],
      "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
-     "time": "10:00" | null, "enabled": true}
+     "snoozed": [{"id": 12, "kind": "checkin", "day": "2026-03-17",
+                  "until": "2026-03-17T09:00:00+00:00"}, ...],
+     "time": "10:00" | null, "enabled": true,
+     "planned": [["checkin", "2026-03-16T09:00:00+00:00"], ...]}
+("snoozed": reminders the patient put off, so a new time of day keeps their day;
+"planned": the moments last planned as reminder rows, shown as what comes next.)
 
 NRS (with its recall period, "week" or "now") and COMI totals are read from the score
 history the questionnaires feature keeps (memo["scores"], bot/engine/features/questionnaires.py).
@@ -37,42 +43,46 @@ class EpisodeMemo:
     pain_type: PainType
     recurrent: bool
     first_contact: datetime
+    #: when an episode begun as back pain moved to the radicular track (new radicular
+    #: signs at a check-in or /flare); None for an episode still on the track it began on
+    radicular_from: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "onset": self.onset.isoformat(),
             "pain_type": self.pain_type,
             "recurrent": self.recurrent,
             "first_contact": self.first_contact.isoformat(),
         }
+        if self.radicular_from is not None:
+            data["radicular_from"] = self.radicular_from.isoformat()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EpisodeMemo:
+        switched = data.get("radicular_from")
         return cls(
             onset=date.fromisoformat(data["onset"]),
             pain_type=cast(PainType, data["pain_type"]),
             recurrent=bool(data["recurrent"]),
             first_contact=datetime.fromisoformat(data["first_contact"]),
+            radicular_from=datetime.fromisoformat(switched) if switched else None,
         )
 
 
-RISK_OF = {
-    "low": "low",
-    "medium": "medium",
-    "high": "high",
-    "not_elevated": "low",
-    "elevated": "high",
-}
-
-
 def latest_risk(turn: Turn) -> str | None:
-    """low / medium / high from the latest STarT Back or Örebro result, None before one."""
+    """low / medium / high from the latest result of a risk screen (an instrument whose
+    categories carry a risk level: STarT Back, Örebro), None before one."""
     latest = [
-        (h[-1]["at"], h[-1].get("category"))
-        for h in (score_history(turn, "startback"), score_history(turn, "orebro"))
-        if h
+        (h[-1]["at"], instrument, h[-1].get("category"))
+        for instrument in turn.engine.instruments.risk_screens()
+        if (h := score_history(turn, instrument.id))
     ]
-    return RISK_OF.get(str(max(latest)[1])) if latest else None
+    if not latest:
+        return None
+    _, instrument, category = max(latest, key=lambda entry: entry[0])
+    found = instrument.category(category)
+    return found.risk if found is not None else None
 
 
 def episode_of(turn: Turn) -> EpisodeMemo | None:
@@ -95,7 +105,7 @@ def current_phase(turn: Turn, config: PathwayConfig) -> Phase | None:
 def followup(turn: Turn) -> dict[str, Any]:
     """A copy of the follow-up memo with every key present."""
     data = dict(turn.memo(FOLLOWUP) or {})
-    for key in ("changes", "pending"):
+    for key in ("changes", "pending", "snoozed"):
         data[key] = list(data.get(key, []))
     data.setdefault("time", None)
     data.setdefault("enabled", True)
@@ -114,7 +124,7 @@ def append_change(turn: Turn, change: str) -> None:
 def points(
     turn: Turn, instrument: str, since: date | None = None, recall: str | None = None
 ) -> list[tuple[datetime, float]]:
-    """Totals of an instrument (nrs, comi), from day `since` on when given.
+    """Totals of an instrument, from day `since` on when given.
 
     `recall` keeps only pain ratings of that recall period ("week": intake and check-ins;
     "now": /pain and /flare), so trends compare like with like. Ratings stored before the
@@ -128,6 +138,14 @@ def points(
     return [p for p in result if since is None or p[0].date() >= since]
 
 
+def pain_points(
+    turn: Turn, since: date | None = None, recall: str | None = None
+) -> list[tuple[datetime, float]]:
+    """`points` of the pain rating (the instrument with role `pain`: the NRS)."""
+    pain = turn.engine.instruments.with_role("pain")
+    return points(turn, pain.id, since, recall) if pain is not None else []
+
+
 def changes(turn: Turn, since: date | None = None) -> list[tuple[datetime, GlobalChange]]:
     result = [
         (datetime.fromisoformat(t), cast(GlobalChange, v)) for t, v in followup(turn)["changes"]
@@ -137,6 +155,16 @@ def changes(turn: Turn, since: date | None = None) -> list[tuple[datetime, Globa
 
 def pending(turn: Turn) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], followup(turn)["pending"])
+
+
+def planned(turn: Turn) -> list[tuple[str, datetime]] | None:
+    """The moments last planned (None for an episode planned before they were kept)."""
+    data = followup(turn).get("planned")
+    return None if data is None else [(kind, datetime.fromisoformat(due)) for kind, due in data]
+
+
+def snoozed(turn: Turn) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], followup(turn)["snoozed"])
 
 
 def preferred_time(turn: Turn) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.engine.features.followup import memo
+from bot.engine.features.followup import memo, upcoming
 from bot.engine.model import Frame, Reply, Text
 from bot.pathway.config import PathwayConfig
 from bot.pathway.progress import trend_summary
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
 ATTACHMENT = "progress"
-SERIES = ("nrs", "comi")
 
 
 def _number(value: float) -> int | float:
@@ -32,10 +31,10 @@ def summary(turn: Turn, config: PathwayConfig) -> tuple[Text, ...]:
     ratings of the moment (/pain, /flare), never one of each.
     """
     recall = "week"
-    trend = trend_summary(memo.points(turn, "nrs", recall="week"))
+    trend = trend_summary(memo.pain_points(turn, recall="week"))
     if trend is None:
         recall = "now"
-        trend = trend_summary(memo.points(turn, "nrs", recall="now"))
+        trend = trend_summary(memo.pain_points(turn, recall="now"))
     if trend is None:
         return (Text("progress.few_points"),)
     since = trend.first_at.astimezone(config.tz).date()
@@ -48,7 +47,8 @@ def summary(turn: Turn, config: PathwayConfig) -> tuple[Text, ...]:
 
 
 def _point_count(turn: Turn) -> int:
-    return sum(len(memo.points(turn, s)) for s in SERIES)
+    """The points the chart would draw (the charted instruments', bot/charts.py)."""
+    return sum(len(memo.points(turn, i.id)) for i in turn.engine.instruments.charted())
 
 
 def progress_command(turn: Turn, config: PathwayConfig) -> None:
@@ -69,5 +69,7 @@ def checkin_finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     if isinstance(change, str):
         memo.append_change(turn, change)
     parts = (Text("checkin.thanks"), *summary(turn, config))
+    coming = upcoming.next_checkin(turn, config)  # the patient knows when we ask again
+    parts = (*parts, coming) if coming is not None else parts
     attachment = ATTACHMENT if _point_count(turn) >= 2 else None
     turn.reply(Reply(parts=parts, attachment=attachment))

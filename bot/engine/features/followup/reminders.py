@@ -9,16 +9,17 @@ are not tied to a question, so never stale.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
-from bot.engine.features.followup import episode, memo
+from bot.engine.features.followup import asks, episode, memo, snoozes, track, upcoming
 from bot.engine.features.followup.effects import (
     ReminderClosed,
     ReminderSettings,
     ReminderSnoozed,
 )
+from bot.engine.features.questionnaires import score_history
 from bot.engine.model import Button, Frame, Reply, Text
 from bot.pathway.config import PathwayConfig
 from bot.pathway.progress import assess_progress
@@ -28,12 +29,24 @@ from bot.pathway.reminders import SnoozeOption, snooze_until
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
-# What each kind asks, in order; flows that do not exist (yet) are left out at runtime.
-QUESTIONS: dict[str, tuple[str, ...]] = {
-    "checkin": ("redflags", "nrs", "checkin"),
-    "risk_questionnaire": ("startback",),
-    "comi": ("comi",),
-}
+# Questionnaire moments besides the check-in (the instrument comes from the registry by
+# its role, followup/asks.py); the check-in asks the red flags, the radicular re-check
+# (left out when the episode is radicular already, track.py), the pain rating and
+# "better or worse?". Flows that do not exist (yet) are left out at runtime; a moment's
+# questions are skipped when one of asks.done_by was completed shortly before it
+# (config.reminders.done_within_days).
+CHECKIN = "checkin"
+
+
+def questions(turn: Turn, kind: str) -> tuple[str, ...]:
+    """What a questionnaire moment asks, in order (flow ids)."""
+    instruments = turn.engine.instruments
+    if kind == CHECKIN:
+        return ("redflags", track.FLOW, *asks.pain_flow(instruments), CHECKIN)
+    found = asks.moment_instrument(instruments, kind)
+    return (found.flow,) if found is not None else ()
+
+
 INTROS = {
     "checkin": "reminder.checkin",
     "risk_questionnaire": "reminder.risk",
@@ -61,12 +74,14 @@ def on_reminder(turn: Turn, config: PathwayConfig) -> bool:
         return True  # not ours to guess: nothing to say
     if turn.state.consent != "given":
         return True
+    if kind not in ("nudge", "expired"):
+        snoozes.forget(turn, reminder_id)  # a snoozed reminder has come
     if kind == "nudge":
         _nudge(turn, reminder_id)
     elif kind == "expired":
         _expired(turn, reminder_id)
-    elif kind in QUESTIONS:
-        _ask(turn, reminder_id, kind)
+    elif kind == CHECKIN or kind in asks.MOMENT_ROLES:
+        _ask(turn, reminder_id, kind, config)
     elif kind == "review_severe_pain":
         _severe_pain_review(turn, reminder_id, config)
     elif kind in REVIEWS:
@@ -88,12 +103,19 @@ def _find(turn: Turn, reminder_id: int) -> dict[str, Any] | None:
     return next((p for p in memo.pending(turn) if p["id"] == reminder_id), None)
 
 
-def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
-    if _find(turn, reminder_id) is not None:  # sent again after a failed delivery
-        turn.reply(_intro(INTROS[kind], reminder_id))
-        turn.ask_again()
+def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None:
+    if _find(turn, reminder_id) is not None:
+        # Already asked: its messages are in the outbox, which delivers (and retries) them
+        # once (bot/delivery); saying the intro again would repeat it.
         return
-    flows = [f for f in QUESTIONS[kind] if f in turn.engine.flows]
+    if _done_recently(turn, kind, config):
+        turn.effect(ReminderClosed(reminder_id, "answered"))  # never asked twice
+        return
+    flows = [
+        f
+        for f in questions(turn, kind)
+        if f in turn.engine.flows and (f != track.FLOW or track.applies(turn))
+    ]
     if not flows:
         turn.effect(ReminderClosed(reminder_id, "cancelled"))
         return
@@ -113,10 +135,28 @@ def _ask(turn: Turn, reminder_id: int, kind: str) -> None:
         turn.reply(_intro("reminder.queued", reminder_id))
 
 
+def _done_recently(turn: Turn, kind: str, config: PathwayConfig) -> bool:
+    """One of the moment's instruments was completed within its window before now."""
+    days = config.reminders.done_within_days.get(kind)
+    if days is None:
+        return False
+    since = turn.now - timedelta(days=days)
+    return any(
+        datetime.fromisoformat(entry["at"]) >= since
+        for instrument in asks.done_by(turn.engine.instruments, kind)
+        for entry in score_history(turn, instrument)
+    )
+
+
 def _nudge(turn: Turn, reminder_id: int) -> None:
-    if _find(turn, reminder_id) is None or turn.engine.holding(turn) is not None:
+    entry = _find(turn, reminder_id)
+    if entry is None or turn.engine.holding(turn) is not None:
         return
-    turn.say("reminder.nudge")
+    # a check-in is "your short follow-up"; the other reminders ask a questionnaire
+    if entry["kind"] == "checkin":
+        turn.say("reminder.nudge")
+    else:
+        turn.say("reminder.nudge_questionnaire")
     turn.ask_again()
 
 
@@ -162,7 +202,7 @@ def _review(turn: Turn, reminder_id: int, kind: str) -> None:
     turn.effect(ReminderClosed(reminder_id, "answered"))
     ep = memo.episode_of(turn)
     since = ep.onset if ep else None
-    weekly = memo.points(turn, "nrs", since, recall="week")
+    weekly = memo.pain_points(turn, since, recall="week")
     progress = assess_progress(weekly, memo.changes(turn, since))
     if kind == "review_chronic":
         turn.say("review.chronic_phase")  # 001 l.956: a condition to manage, not to cure
@@ -185,7 +225,7 @@ def _severe_pain_review(turn: Turn, reminder_id: int, config: PathwayConfig) -> 
     epidural with the GP (seed 003 l.544-546, 002 l.322); otherwise nothing to add."""
     turn.effect(ReminderClosed(reminder_id, "answered"))
     ep = memo.episode_of(turn)
-    pain = memo.points(turn, "nrs", ep.onset if ep else None)
+    pain = memo.pain_points(turn, ep.onset if ep else None)
     if pain and pain[-1][1] > config.reviews.severe_pain_nrs_above:  # the latest score
         turn.say(REVIEWS["review_severe_pain"])
 
@@ -210,13 +250,17 @@ def settings_command(turn: Turn, config: PathwayConfig) -> None:
     else:
         text = Text("reminders.status_off")
         rows.append((Button(Text("reminders.turn_on"), pack(Reminders("on"))),))
-    turn.reply(Reply(parts=(text,), buttons=tuple(rows)))
+    coming = upcoming.listing(turn, config)
+    parts = (text,) if coming is None else (text, coming)
+    turn.reply(Reply(parts=parts, buttons=tuple(rows)))
 
 
 def withdraw_all(turn: Turn) -> None:
-    """Withdraw every pending reminder's flows (reminders stopped, or a new episode)."""
+    """Withdraw every pending reminder's flows (reminders stopped, or a new episode); the
+    snoozed ones are cancelled too (by the same effect's writer)."""
     for entry in memo.pending(turn):
         _withdraw(turn, entry)
+    snoozes.forget(turn)
 
 
 def stop(turn: Turn) -> None:
@@ -233,7 +277,7 @@ def restart(turn: Turn, config: PathwayConfig) -> None:
     memo.update(turn, enabled=True)
     turn.effect(ReminderSettings(True, memo.preferred_time(turn)))
     turn.say("reminders.restarted")
-    if not episode.replan(turn, config):
+    if episode.replan(turn, config) is None:
         turn.say("followup.no_episode")
     turn.ask_again()
 
@@ -270,6 +314,7 @@ def _snooze(turn: Turn, reminder_id: int, option: SnoozeOption, config: PathwayC
     until = snooze_until(turn.now, option, time.fromisoformat(chosen) if chosen else None, config)
     _withdraw(turn, entry)
     turn.effect(ReminderSnoozed(reminder_id, until))
+    snoozes.record(turn, reminder_id, str(entry["kind"]), until, config)
     local = until.astimezone(config.tz)
     turn.say("reminder.snoozed", day=local.date(), time=local.strftime("%H:%M"))
     turn.ask_again()
@@ -281,10 +326,11 @@ def _set_time(turn: Turn, chosen: str, config: PathwayConfig) -> None:
         turn.say("error.stale_button")
         turn.ask_again()
         return
+    previous = memo.preferred_time(turn) or config.preferred_time.strftime("%H:%M")
     memo.update(turn, time=chosen)
     enabled = bool(memo.followup(turn)["enabled"])
     turn.effect(ReminderSettings(enabled, chosen))
     if enabled:
-        episode.replan(turn, config)
+        episode.replan(turn, config, previous)
     turn.say("reminders.time_set", time=chosen)
     turn.ask_again()

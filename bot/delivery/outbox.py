@@ -1,0 +1,345 @@
+"""The outbox rows: queue an event's replies in its transaction; claim, confirm, retry.
+
+Order: a chat's rows are delivered in id order. The id is taken at insert, and one
+patient's events are serialized (the patient row lock on PostgreSQL, the single writer on
+SQLite), so a chat's ids follow the order of its commits. A later row never overtakes an
+earlier undelivered one: a claim always starts at the chat's oldest pending row (its
+head) and takes the run after it, and a chat whose head waits (a retry's backoff, another
+sender's lease) waits as a whole.
+
+Claims: the head is locked with FOR UPDATE SKIP LOCKED on PostgreSQL (a second sender
+skips the chat instead of queueing behind it) and the claimed rows get a lease
+(`claimed_until`) and a claim token. A sender that dies keeps the rows until the lease
+ends; then another sender takes them again. The row whose call Telegram accepted just
+before the crash is then sent a second time: at most once more per crash, never lost.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.engine.model import Language, Reply
+from bot.i18n import Catalogs
+from bot.i18n.rendering import Rendered, RenderedButton, render_reply
+from bot.store import Database
+from bot.store.models import OutboxMessage
+
+LEASE = timedelta(minutes=5)
+BATCH = 50  # rows one claim takes from a chat
+URGENT, NORMAL = 0, 1  # priorities: a red-flag escalation goes out first
+ESCALATION = "escalation."  # message ids of flag messages: escalation.<level>[...]
+FLAG_KEYS = {
+    "escalation.urgent": "urgent",
+    "escalation.semi_urgent": "semi_urgent",
+    "escalation.semi_urgent_weakness": "semi_urgent",
+    "escalation.note": "note",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A claimed row, as a transport sends it (one Bot API call)."""
+
+    id: int
+    channel: str
+    chat: str
+    language: Language
+    rendered: Rendered
+    attachment: str | None
+    priority: int
+    reminder_id: int | None
+    red_flag_id: int | None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A red flag raised in the event, to link to the message that shows it."""
+
+    id: int
+    level: str
+    cluster: str
+
+
+def flag_of(reply: Reply) -> tuple[str, str] | None:
+    """(level, cluster) of a flag's escalation message, else None."""
+    if not reply.parts or reply.parts[0].key not in FLAG_KEYS:
+        return None
+    symptoms = reply.parts[0].params.get("symptoms")
+    cluster = getattr(symptoms, "key", "").removeprefix(f"{ESCALATION}cluster.")
+    return FLAG_KEYS[reply.parts[0].key], cluster
+
+
+def _priority(reply: Reply) -> int:
+    found = flag_of(reply)
+    return URGENT if found is not None and found[0] != "note" else NORMAL
+
+
+def _keyboard(rendered: Rendered) -> list[list[list[str]]] | None:
+    if not rendered.buttons:
+        return None
+    return [[[b.label, b.data] for b in row] for row in rendered.buttons]
+
+
+def queue(
+    session: AsyncSession,
+    catalogs: Catalogs,
+    channel: str,
+    chat: str,
+    language: Language,
+    replies: Sequence[Reply],
+    now: datetime,
+    *,
+    reminder_id: int | None = None,
+    flags: Iterable[Flag] = (),
+) -> int:
+    """Add the replies as rows (an attachment is a row of its own: one call each), the
+    red-flag escalations first; returns how many rows were added."""
+    unlinked = list(flags)
+    count = 0
+    for reply in sorted(replies, key=_priority):  # stable: the engine's order otherwise
+        found = flag_of(reply)
+        flag = next((f for f in unlinked if found == (f.level, f.cluster)), None)
+        if flag is not None:
+            unlinked.remove(flag)
+        rendered = render_reply(catalogs, language, reply)
+        rows: list[tuple[str, Any, str | None]] = [(rendered.text, _keyboard(rendered), None)]
+        if reply.attachment:
+            rows.append(("", None, reply.attachment))
+        for text, keyboard, attachment in rows:
+            session.add(
+                OutboxMessage(
+                    channel=channel,
+                    chat=chat,
+                    language=language,
+                    priority=_priority(reply),
+                    text=text,
+                    keyboard=keyboard,
+                    expects=rendered.expects if attachment is None else None,
+                    attachment=attachment,
+                    reminder_id=reminder_id,
+                    red_flag_id=flag.id if flag is not None and attachment is None else None,
+                    status="pending",
+                    created_at=now,
+                    attempts=0,
+                    keyboard_live=False,
+                )
+            )
+            count += 1
+    return count
+
+
+async def forget_chat(session: AsyncSession, channel: str, chat: str) -> None:
+    """/delete: the chat's rows go (undelivered texts are about the patient too)."""
+    await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.channel == channel, OutboxMessage.chat == chat)
+    )
+
+
+async def keyboard_settled(session: AsyncSession, channel: str, chat: str, message_id: int) -> None:
+    """The channel removed the keyboard of this message itself (a tap on it)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat == chat,
+            OutboxMessage.message_id == message_id,
+            OutboxMessage.keyboard_live.is_(True),
+        )
+        .values(keyboard_live=False)
+    )
+
+
+def _message(row: OutboxMessage) -> Message:
+    buttons = tuple(
+        tuple(RenderedButton(label, data) for label, data in line) for line in row.keyboard or ()
+    )
+    language: Language = "fr" if row.language == "fr" else "nl"
+    return Message(
+        row.id,
+        row.channel,
+        row.chat,
+        language,
+        Rendered(row.text, buttons, row.expects),
+        row.attachment,
+        row.priority,
+        row.reminder_id,
+        row.red_flag_id,
+    )
+
+
+def _pending(channel: str, chat: str) -> Any:
+    return (
+        OutboxMessage.status == "pending",
+        OutboxMessage.channel == channel,
+        OutboxMessage.chat == chat,
+    )
+
+
+async def claim(db: Database, channel: str, chat: str, now: datetime) -> tuple[str, list[Message]]:
+    """Take the chat's oldest pending rows (up to BATCH) for LEASE; ([]) when the chat has
+    none, another sender holds them, or its head waits for a retry."""
+    token = secrets.token_hex(8)
+    where = _pending(channel, chat)
+    async with db.transaction() as session:
+        query = select(OutboxMessage).where(*where).order_by(OutboxMessage.id).limit(BATCH)
+        rows = list((await session.execute(query.with_for_update(skip_locked=True))).scalars())
+        if not rows or _busy(rows[0], now):
+            return token, []
+        if not db.is_sqlite:  # a head locked by another claim was skipped: not ours
+            head = select(func.min(OutboxMessage.id)).where(*where)
+            if (await session.execute(head)).scalar() != rows[0].id:
+                return token, []
+        taken = [rows[0]]
+        for row in rows[1:]:
+            if _busy(row, now):
+                break  # keep the order: nothing after a row we cannot take
+            taken.append(row)
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([r.id for r in taken]))
+            .values(claimed_until=now + LEASE, claim=token)
+            .execution_options(synchronize_session=False)
+        )
+        return token, [_message(r) for r in taken]
+
+
+def _busy(row: OutboxMessage, now: datetime) -> bool:
+    leased = row.claimed_until is not None and row.claimed_until > now
+    return leased or (row.next_attempt_at is not None and row.next_attempt_at > now)
+
+
+async def sent(
+    session: AsyncSession, message: Message, token: str, now: datetime, message_id: int | None
+) -> bool:
+    """Confirm one delivered row (text and keyboard blanked); False when the claim was lost
+    meanwhile (the lease ended and another sender took the row)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim == token)
+        .values(
+            status="sent",
+            sent_at=now,
+            message_id=message_id,
+            keyboard_live=bool(message.rendered.buttons) and message_id is not None,
+            text="",
+            keyboard=None,
+            claim=None,
+            claimed_until=None,
+            last_error=None,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def live_keyboards(session: AsyncSession, channel: str, chat: str, before: int) -> list[int]:
+    """Message ids of the chat's delivered keyboards older than row `before`; they are
+    taken as removed from here on."""
+    ids = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat == chat,
+            OutboxMessage.keyboard_live.is_(True),
+            OutboxMessage.id < before,
+        )
+        .values(keyboard_live=False)
+        .returning(OutboxMessage.message_id)
+    )
+    return [i for i in ids.scalars() if i is not None]
+
+
+async def failed(db: Database, message: Message, token: str, reason: str) -> None:
+    """A row the channel refuses for good (a bad request): kept as failed, the chat goes on."""
+    async with db.transaction() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.claim == token)
+            .values(status="failed", last_error=reason[:64], claim=None, claimed_until=None)
+        )
+
+
+async def retry(
+    db: Database, message: Message, token: str, now: datetime, reason: str, after: float | None
+) -> int:
+    """Put the row back with a backoff and release the rest of the claim; returns the
+    row's attempts so far."""
+    async with db.transaction() as session:
+        row = await session.get(OutboxMessage, message.id)
+        attempts = 0
+        if row is not None and row.claim == token:
+            row.attempts = attempts = row.attempts + 1
+            backoff = after if after is not None else min(5 * 2 ** (row.attempts - 1), 3600)
+            row.next_attempt_at = now + timedelta(seconds=backoff)
+            row.last_error = reason[:64]
+        await _release(session, token)
+        return attempts
+
+
+async def release(db: Database, token: str) -> None:
+    async with db.transaction() as session:
+        await _release(session, token)
+
+
+async def _release(session: AsyncSession, token: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claim == token, OutboxMessage.status == "pending")
+        .values(claim=None, claimed_until=None)
+    )
+
+
+async def give_up_chat(session: AsyncSession, channel: str, chat: str, reason: str) -> None:
+    """The patient blocked the bot: nothing pending can reach them any more."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(*_pending(channel, chat))
+        .values(status="failed", last_error=reason, claim=None, claimed_until=None)
+    )
+
+
+async def release_all(db: Database, channel: str) -> int:
+    """At start-up on SQLite (one serving process holds the file): every lease left is a
+    dead process's, so its rows are free again at once."""
+    async with db.transaction() as session:
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.channel == channel, OutboxMessage.claim.is_not(None))
+            .values(claim=None, claimed_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def waiting_chats(db: Database, channel: str, now: datetime, limit: int = 500) -> list[str]:
+    """Chats with a deliverable head, the ones with a pending escalation first."""
+    free = (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until <= now)
+    due = (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now)
+    query = (
+        select(OutboxMessage.chat)
+        .where(OutboxMessage.status == "pending", OutboxMessage.channel == channel, free, due)
+        .group_by(OutboxMessage.chat)
+        .order_by(func.min(OutboxMessage.priority), func.min(OutboxMessage.id))
+        .limit(limit)
+    )
+    async with db.session() as session:
+        return list((await session.execute(query)).scalars())
+
+
+async def backlog(db: Database) -> int:
+    """Rows not delivered yet (all channels)."""
+    query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+    async with db.session() as session:
+        return int((await session.execute(query)).scalar_one())
+
+
+async def pending(db: Database, channel: str, chat: str) -> list[Message]:
+    """The chat's undelivered rows in order (the terminal numbers a screen's options)."""
+    query = select(OutboxMessage).where(*_pending(channel, chat)).order_by(OutboxMessage.id)
+    async with db.session() as session:
+        return [_message(r) for r in (await session.execute(query)).scalars()]
