@@ -18,7 +18,7 @@ from bot.advice.selection import AdviceItem, PatientProfile, load_library, selec
 from bot.engine.features import Command, Feature
 from bot.engine.features.followup.memo import current_phase, episode_of, latest_risk
 from bot.engine.features.intake import standard_intake
-from bot.engine.features.triage import PAIN_NOW, advice_withheld, flag_unseen
+from bot.engine.features.triage import PAIN_NOW, FlarePending, advice_withheld, flag_unseen
 from bot.engine.flows import Flow
 from bot.engine.model import Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
@@ -108,8 +108,8 @@ class Advice(Feature):
         busy = turn.state.top is not None or bool(turn.state.agenda)
         if advice_withheld(turn) or busy:  # advice waits until no question is queued
             return
-        if flow.id == PAIN_NOW and turn.memo("flare"):
-            turn.remember("flare", None)
+        if flow.id == PAIN_NOW and (flare := turn.part(FlarePending)) is not None and flare.root:
+            turn.forget(FlarePending)
             self.give(turn, "flare", limit=2)
         elif flow.id == "checkin":
             self.give(turn, "checkin")

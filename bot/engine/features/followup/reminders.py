@@ -9,7 +9,7 @@ are not tied to a question, so never stale.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
@@ -142,7 +142,7 @@ def _done_recently(turn: Turn, kind: str, config: PathwayConfig) -> bool:
         return False
     since = turn.now - timedelta(days=days)
     return any(
-        datetime.fromisoformat(entry["at"]) >= since
+        entry.at >= since
         for instrument in asks.done_by(turn.engine.instruments, kind)
         for entry in score_history(turn, instrument)
     )
