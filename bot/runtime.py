@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.charts import PROGRESS, Charts
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, FileClock, SystemClock
 from bot.config import Settings
 from bot.delivery.limits import Limiter, LocalLimiter
 from bot.delivery.sender import Sender, Transport
@@ -85,7 +85,9 @@ async def build_runtime(
         if lock is not None:
             lock.release()
         raise
-    clock = clock or SystemClock()
+    if clock is None:  # the file clock is for tests that drive another process's time
+        file = settings.backpath_clock_file
+        clock = FileClock(file) if file is not None else SystemClock()
     charts = Charts(catalogs, pathway)
     files = PatientFiles(settings.backpath_data_dir / "charts")
     service = Service(

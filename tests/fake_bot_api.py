@@ -262,6 +262,44 @@ class FakeBotApi(httpx.AsyncBaseTransport):
         return params, files
 
 
+async def serve_http(api: FakeBotApi, host: str = "127.0.0.1") -> asyncio.Server:
+    """Serve the fake Bot API over HTTP on a free local port, for bots in other processes
+    (`TELEGRAM_API_BASE_URL=http://host:port/bot`). HTTP/1.1 with keep-alive and
+    Content-Length bodies, as httpx sends them; the port is `server.sockets[0]`. Use it as
+    `async with await serve_http(api) as server:` (closed at the end)."""
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                line, *fields = head.decode("latin-1").split("\r\n")
+                method, target, _ = line.split(" ", 2)
+                headers = [tuple(f.split(":", 1)) for f in fields if ":" in f]
+                length = next((int(v) for k, v in headers if k.lower() == "content-length"), 0)
+                body = await reader.readexactly(length)
+                request = httpx.Request(
+                    method,
+                    f"http://{host}{target}",
+                    headers=[(k.strip(), v.strip()) for k, v in headers],
+                    content=body,
+                )
+                response = await api.handle_async_request(request)
+                payload = await response.aread()
+                writer.write(
+                    f"HTTP/1.1 {response.status_code} OK\r\n"
+                    "Content-Type: application/json\r\n"
+                    f"Content-Length: {len(payload)}\r\n\r\n".encode()
+                    + payload
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the bot closed the connection (or was killed)
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(connection, host, 0)
+
+
 def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:
     markup = message.get("reply_markup") or {}
     return [
