@@ -6,17 +6,18 @@ engine, database transaction and rendering cost on top of PTB itself.
 
     .venv/bin/python -m bench.conversations [--patients 50] [--database-url URL] [--smoke]
 
-BackPath is measured twice: as deployed (AIORateLimiter keeps it within Telegram's ~30
-calls a second, so throughput is capped by design) and without the limiter (what the
-engine, the database transaction and rendering cost).
+BackPath is measured twice: as deployed (PTB's AIORateLimiter and the outbox sender's
+limiter keep it within Telegram's ~30 calls a second, so throughput is capped by design)
+and with both limiters off (what the engine, the database transactions, delivery and
+rendering cost).
 
 Each simulated patient sends /start and then answers whatever the bot asks, by meaning
 (consent yes, no red flags, pain since today, back pain, a 7 on a 0-10 scale, else the first
 button) until the bot stops asking, so the benchmark follows the intake as it changes. The
 echo bot gets as many updates per patient. Figures: updates a second, CPU milliseconds per
 update (this process: bot, fake API and patients together, the same for both bots), Bot API
-calls per update and latency percentiles. Prints a JSON summary and writes it to
-bench/results/ (see bench/results.py).
+calls per update, SQL statements and commits per update (BackPath) and latency percentiles.
+Prints a JSON summary and writes it to bench/results/ (see bench/results.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
@@ -85,6 +87,39 @@ SMOKE_PATIENTS = 3
 MAX_UPDATES = 60  # a conversation that never ends means the benchmark no longer fits the bot
 
 
+class Unlimited:
+    """The outbox sender's limiter, off: the run measures the bot's own cost."""
+
+    async def acquire(self, chat: str) -> None:
+        return None
+
+
+class Counts:
+    """SQL statements and commits the bot's database engine runs."""
+
+    def __init__(self) -> None:
+        self.statements = self.commits = 0
+
+    def listen(self, engine: Any) -> None:
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, *_: Any) -> None:
+        self.statements += 1
+
+    def _commit(self, *_: Any) -> None:
+        self.commits += 1
+
+
+def last_message(api: FakeBotApi, chat: int) -> dict[str, Any]:
+    """The chat's last sent message, from the end of the calls (the fake API's own lookup
+    reads them all, which would make the harness quadratic in the run's length)."""
+    for call in reversed(api.calls):
+        if call.method == "sendMessage" and int(call.params.get("chat_id", 0)) == chat:
+            return call.params["_result"]  # type: ignore[no-any-return]
+    raise LookupError(f"no message to chat {chat}")
+
+
 class Patient:
     """Sends one update at a time and waits until the bot has handled it."""
 
@@ -101,7 +136,7 @@ class Patient:
         await self._timed(self.api.send_text(user, text, "nl"))
 
     async def tap(self, user: int, label: str) -> None:
-        message = self.api.last_message(user)
+        message = last_message(self.api, user)
         await self._timed(self.api.tap(user, message, dict(buttons_of(message))[label], "nl"))
 
 
@@ -117,7 +152,7 @@ async def intake(driver: Patient, user: int, preferred: list[str], menu: str) ->
     """/start, then answer whatever is asked until the bot offers its menu."""
     await driver.say(user, "/start")
     for _ in range(MAX_UPDATES):
-        labels = [label for label, _ in buttons_of(driver.api.last_message(user))]
+        labels = [label for label, _ in buttons_of(last_message(driver.api, user))]
         if not labels or menu in labels:
             return
         await driver.tap(user, choose(labels, preferred))
@@ -136,6 +171,10 @@ async def backpath(
         backpath_data_dir=data,
     )
     runtime = await build_runtime(settings)
+    if not rate_limit:
+        runtime.limiter = Unlimited()
+    counts = Counts()
+    counts.listen(runtime.db.engine.sync_engine)
     app = build_application(settings, runtime=runtime, request=_request(api), rate_limit=rate_limit)
     latencies: list[float] = []
     driver = Patient(api, latencies)
@@ -148,7 +187,10 @@ async def backpath(
     result = await _drive(app, api, conversation, patients)
     await runtime.close()
     name = "backpath" if rate_limit else "backpath_without_rate_limiter"
-    return _summary(name, result, latencies, api.calls)
+    summary = _summary(name, result, latencies, api.calls)
+    summary["sql_statements_per_update"] = round(counts.statements / len(latencies), 2)
+    summary["commits_per_update"] = round(counts.commits / len(latencies), 2)
+    return summary
 
 
 async def echo(patients: int, updates_each: int) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The "progress" reply attachment: the patient's NRS and COMI totals over time.
+"""The "progress" reply attachment: the totals of the charted instruments over time
+(the descriptors' `chart`: NRS and COMI today).
 
 Drawn in the event's transaction from the scores of completed responses (so the score
 just given is in it), with the phase boundaries of the current episode and labels in
@@ -16,22 +17,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.engine.model import Language, Text
 from bot.i18n import Catalogs
 from bot.i18n.formatting import format_short_day
+from bot.instruments.registry import Instruments
 from bot.pathway.config import PathwayConfig
 from bot.pathway.phase import phase_boundaries
 from bot.pathway.quiet_hours import local_to_utc
-from bot.reports.chart import ChartLabels, ChartResult, progress_chart
+from bot.reports.chart import ChartLabels, ChartResult, Series, progress_chart, series_of
 from bot.store.models import Episode, Patient, Response, Score
 
 PROGRESS = "progress"
 FILENAME = "progress.png"
-SERIES = ("nrs", "comi")
-NRS_NOW = "nrs_now"  # pain ratings of the moment: drawn apart from the weekly ones
 
 
 class Charts:
-    def __init__(self, catalogs: Catalogs, config: PathwayConfig) -> None:
+    def __init__(self, catalogs: Catalogs, config: PathwayConfig, instruments: Instruments) -> None:
         self.catalogs = catalogs
         self.config = config
+        self.instruments = instruments
 
     async def attachment(
         self, session: AsyncSession, patient: Patient, now: datetime
@@ -44,21 +45,24 @@ class Charts:
     async def progress(
         self, session: AsyncSession, patient_id: int, language: Language
     ) -> ChartResult | None:
+        charted = self.instruments.charted()
         rows = await session.execute(
             select(Score.instrument, Score.recall, Score.total, Response.completed_at)
             .join(Response, Score.response_id == Response.id)
             .where(
                 Response.patient_id == patient_id,
                 Response.status == "completed",
-                Score.instrument.in_(SERIES),
+                Score.instrument.in_([i.id for i in charted]),
             )
             .order_by(Response.completed_at)
         )
-        series: dict[str, list[tuple[datetime, float]]] = {s: [] for s in (*SERIES, NRS_NOW)}
+        # (instrument, a rating of the moment drawn apart) -> points
+        points: dict[tuple[str, bool], list[tuple[datetime, float]]] = {}
         for instrument, recall, total, completed_at in rows:
-            if completed_at is not None:
-                name = NRS_NOW if instrument == "nrs" and recall == "now" else instrument
-                series[name].append((completed_at, float(total)))
+            chart = self.instruments[instrument].descriptor.chart
+            if completed_at is not None and chart is not None:
+                apart = recall == "now" and chart.now_color is not None
+                points.setdefault((instrument, apart), []).append((completed_at, float(total)))
         onset = (
             await session.execute(
                 select(Episode.onset)
@@ -67,7 +71,7 @@ class Charts:
                 .limit(1)
             )
         ).scalar_one_or_none()
-        if not any(series.values()):
+        if not points:
             return None
         tz = self.config.tz
         boundaries = (
@@ -75,16 +79,36 @@ class Charts:
             if onset is not None
             else []
         )
-        labels = self._labels(language)
+        series = self._series(language, points)
         return await asyncio.to_thread(
-            progress_chart,
-            series["nrs"],
-            series["comi"],
-            boundaries,
-            labels,
-            tz,
-            series[NRS_NOW],
+            progress_chart, series, boundaries, self._labels(language), tz
         )
+
+    def _series(
+        self, language: Language, points: dict[tuple[str, bool], list[tuple[datetime, float]]]
+    ) -> list[Series]:
+        """Each charted instrument's line, then its ratings of the moment (label
+        `chart.<id>`, `chart.<id>_now`; `chart.<id>_note` under the chart when the
+        descriptor says the instrument needs explaining)."""
+        out = []
+        for instrument in self.instruments.charted():
+            chart = instrument.descriptor.chart
+            assert chart is not None
+            for apart, key in ((False, instrument.id), (True, f"{instrument.id}_now")):
+                if not apart or chart.now_color is not None:
+                    label = self.catalogs.render(language, Text(f"chart.{key}"))
+                    # what the instrument is (COMI), under the chart
+                    note = f"chart.{instrument.id}_note" if chart.explained and not apart else None
+                    out.append(
+                        series_of(
+                            chart,
+                            label,
+                            points.get((instrument.id, apart), []),
+                            now=apart,
+                            note=self.catalogs.render(language, Text(note)) if note else "",
+                        )
+                    )
+        return out
 
     def _labels(self, language: Language) -> ChartLabels:
         def text(key: str) -> str:
@@ -94,9 +118,6 @@ class Charts:
             title=text("chart.title"),
             y_axis=text("chart.y_axis"),
             x_axis=text("chart.x_axis"),
-            nrs=text("chart.nrs"),
-            comi=text("chart.comi"),
-            nrs_now=text("chart.nrs_now"),
             phase_names={
                 p: text(f"phase.{p}") for p in ("hyperacute", "acute", "subacute", "chronic")
             },

@@ -7,24 +7,32 @@ scale is shown as its numbers; type the number (other options then start at 11).
 ends the session cleanly.
 
 Reminders of this terminal patient that are due are dispatched whenever the patient
-types a line (there is no background job here). A chart is saved as a PNG file under
-the data folder and its path is shown. Replies go through the outbox like Telegram's
-(bot/delivery): what a killed session committed but never printed is printed at the
-next start.
+types a line (there is no background job here). At start, the reminder job is replayed
+for this patient up to the clock's moment (bot/catch_up.py): each screen it brings is
+shown under its local date and time, as the messages would have arrived. The clock may
+be moved (`backpath chat --now`): then every stored time follows it. A chart is saved as
+a PNG file under the data folder and its path is shown. Replies go through the outbox
+like Telegram's (bot/delivery): what a killed session committed but never printed is
+printed at the next start.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
+from bot.catch_up import catch_up
+from bot.clock import ShiftedClock
 from bot.delivery import outbox
 from bot.delivery.outbox import Message
 from bot.engine import Event
 from bot.engine.callbacks import Option, unpack_as
 from bot.engine.inputs import whole_number
 from bot.engine.model import Text
+from bot.i18n.formatting import format_minute
 from bot.i18n.rendering import Rendered
 from bot.runtime import Runtime
 from bot.scheduler.dispatch import dispatch_due
@@ -34,6 +42,7 @@ PROMPT = "> "
 CHANNEL = "terminal"
 
 
+NOON = time(12, 0)  # `--now` with a date alone: after the default reminder time (10:00)
 SCALE_TOP = 10  # options shown next to a 0-10 scale are numbered after it: never ambiguous
 
 
@@ -93,6 +102,18 @@ def _save_image(runtime: Runtime, user: str, attachment: Attachment) -> Path:
     return runtime.service.files.write(CHANNEL, user, name, attachment.data).resolve()
 
 
+def parse_now(value: str, tz: ZoneInfo) -> datetime:
+    """`--now`: "YYYY-MM-DD" (at NOON) or "YYYY-MM-DDTHH:MM", local time in `tz`."""
+    try:
+        if "T" in value:
+            moment = datetime.strptime(value, "%Y-%m-%dT%H:%M")
+        else:
+            moment = datetime.combine(date.fromisoformat(value), NOON)
+    except ValueError as exc:
+        raise ValueError(f"--now wants YYYY-MM-DD or YYYY-MM-DDTHH:MM, not {value!r}") from exc
+    return moment.replace(tzinfo=tz)
+
+
 class TerminalTransport:
     """The terminal's side of the outbox: a message is delivered when it is printed.
 
@@ -104,10 +125,14 @@ class TerminalTransport:
         self.options = Options()
         self.screen: set[int] = set()  # outbox ids of the screen being printed
         self.waiting: Options | None = None  # the options the next typed line answers
+        self.stamped = False  # replaying the reminder job: each screen under its moment
 
     async def _next_screen(self, message: Message) -> None:
         waiting = await outbox.pending(self.runtime.db, CHANNEL, message.chat)
         self.screen = {m.id for m in waiting}
+        if self.stamped:
+            moment = format_minute(self.runtime.clock.now(), message.language)
+            self.stdout.write(f"[{moment}]\n")
         # numbers unique on the screen; after 10 when a scale is on it
         self.options = Options(scale=any(m.rendered.expects == "scale" for m in waiting))
 
@@ -127,6 +152,8 @@ class TerminalTransport:
                 path = _save_image(self.runtime, message.chat, attachment)
                 saved = Text("progress.saved", {"path": str(path)})
                 out.write(catalogs.render(message.language, saved) + "\n\n")
+            elif attachment.filename.endswith(".txt"):  # a text to read (/mydata): shown
+                out.write(attachment.data.decode() + "\n")
             else:
                 out.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
         out.flush()
@@ -137,8 +164,15 @@ class TerminalTransport:
 
 
 async def run_chat(
-    runtime: Runtime, user: str, language: str | None, stdin: TextIO, stdout: TextIO
+    runtime: Runtime,
+    user: str,
+    language: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    clock: ShiftedClock | None = None,
 ) -> None:
+    """`clock`: the runtime's clock, when it can be moved: the reminder job is then
+    replayed up to its moment before the conversation starts."""
     interactive = stdin.isatty()
     transport = TerminalTransport(runtime, stdout)
     sender = runtime.sender(transport)
@@ -150,6 +184,10 @@ async def run_chat(
         await sender.deliver(CHANNEL, user)
 
     await sender.deliver(CHANNEL, user)  # what a previous session committed, never printed
+    if clock is not None:
+        transport.stamped = True
+        await catch_up(runtime, sender, CHANNEL, user, clock.now(), clock.set)
+        transport.stamped = False
     await send(Event("start", language_hint=language))
     while True:
         stdout.write(PROMPT)

@@ -26,12 +26,20 @@ def _settings(db_path: str | None = None) -> Settings:
 
 
 async def _chat(args: argparse.Namespace) -> int:
-    from bot.chat import run_chat
+    from bot.chat import parse_now, run_chat
+    from bot.clock import ShiftedClock, SystemClock
+    from bot.pathway.config import load_config
     from bot.runtime import build_runtime
 
-    runtime = await build_runtime(_settings(args.db), serving=True)
     try:
-        await run_chat(runtime, args.user, args.lang, sys.stdin, sys.stdout)
+        start = parse_now(args.now, load_config().tz) if args.now else SystemClock().now()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    clock = ShiftedClock(start)  # `--now`: the conversation (and what it stores) at that moment
+    runtime = await build_runtime(_settings(args.db), clock, serving=True)
+    try:
+        await run_chat(runtime, args.user, args.lang, sys.stdin, sys.stdout, clock)
     finally:
         await runtime.close()
     return 0
@@ -132,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["nl", "fr"], help="language to start in")
     chat.add_argument("--db", help="SQLite file to use (default: DATABASE_URL or data/backpath.db)")
     chat.add_argument("--user", default="local", help="terminal patient id (default: local)")
+    chat.add_argument(
+        "--now",
+        metavar="YYYY-MM-DD[THH:MM]",
+        help="talk as if it were this local moment (a date alone: 12:00); reminders due by "
+        "then are sent first, as the patient would have got them",
+    )
     sub.add_parser("migrate", help="apply database migrations (a release step, locked)")
     portal = sub.add_parser("portal", help="serve the clinic portal (web) on this machine")
     portal.add_argument("--host", default="127.0.0.1", help="address to listen on")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -55,3 +56,21 @@ class FileClock:
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(moment.astimezone(UTC).isoformat())
         temporary.replace(self.path)
+
+
+class ShiftedClock:
+    """The system clock moved to another moment: it starts at `start` and runs on in real
+    time (`backpath chat --now`), so stored times follow the chosen moment. `set` moves it
+    again (the chat's catch-up replays the reminder job at each moment)."""
+
+    def __init__(self, start: datetime, real: Callable[[], datetime] | None = None) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware datetime")
+        self._real = real or SystemClock().now
+        self._offset = start - self._real()
+
+    def now(self) -> datetime:
+        return (self._real() + self._offset).astimezone(UTC)
+
+    def set(self, moment: datetime) -> None:
+        self._offset = moment - self._real()

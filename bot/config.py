@@ -56,6 +56,23 @@ class Settings(BaseSettings):
         default=5, ge=1, description="tries to reach the database and the Bot API at start"
     )
 
+    # the inbox (bot/delivery) and the bot-wide send rate
+    backpath_send_rate: float = Field(
+        default=30.0, gt=0, description="Bot API sends a second for the whole bot"
+    )
+    backpath_inbox_lease: float = Field(
+        default=60.0, gt=0, description="seconds a worker holds a claimed update"
+    )
+    backpath_inbox_retention_hours: float = Field(
+        default=48.0,
+        ge=24,  # Telegram delivers an update again for up to 24 h
+        lt=168,  # after a week of silence Telegram may reuse update ids
+        description="hours a processed update id is kept to recognise a duplicate",
+    )
+    backpath_inbox_concurrency: int = Field(
+        default=16, ge=1, description="patients a worker processes at once"
+    )
+
     @field_validator(
         "telegram_bot_token",
         "telegram_webhook_url",

@@ -42,6 +42,7 @@ def dynamic_msgids(
     `instruments`: the registry; only those asked by one of `flows` count.
     """
     from bot.clinic.invitations import EXPIRY_CHOICES
+    from bot.clinic.mydata_readable import EPISODE_KINDS, LEVELS, PAIN_TYPES, STATUSES
     from bot.clinic.portal_auth import LinkProblem
     from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
     from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
@@ -86,8 +87,29 @@ def dynamic_msgids(
             "engine/features/followup/upcoming.py: moment names",
             frozenset(label(kind) for kind in MOMENT_KINDS),
         ),
+        (
+            "clinic/mydata_readable.py: languages, pain types, red-flag levels, states",
+            _ids("language.{}", ("nl", "fr"))
+            | _ids("mydata.readable.pain_{}", PAIN_TYPES)
+            | _ids("mydata.readable.level_{}", LEVELS)
+            | _ids("mydata.readable.{}", (*STATUSES, *EPISODE_KINDS)),
+        ),
         ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
-        ("charts.py: phases", _ids("phase.{}", get_args(Phase))),
+        (
+            "charts.py: phases and series",
+            _ids("phase.{}", get_args(Phase))
+            | frozenset(
+                key
+                for i in instruments.charted()
+                if i.id in asked and i.descriptor.chart is not None
+                for key in (
+                    [f"chart.{i.id}", f"chart.{i.id}_now"]
+                    if i.descriptor.chart.now_color
+                    else [f"chart.{i.id}"]
+                )
+                + ([f"chart.{i.id}_note"] if i.descriptor.chart.explained else [])
+            ),
+        ),
         ("pathway_cli.py: headers", _ids("pathway.header.{}", get_args(PainType))),
         ("pathway_cli.py: moments", _ids("pathway.moment.{}", MOMENT_KINDS)),
         ("advice: titles", frozenset(item.title_msgid for item in advice)),

@@ -24,7 +24,7 @@ from bot.engine.flows import Flow
 from bot.engine.model import Language, Text
 from bot.i18n import BRUSSELS, Catalogs
 from bot.instruments.registry import Instruments
-from bot.reports.chart import progress_chart
+from bot.reports.chart import progress_chart, series_of
 from bot.reports.history import HISTORY_FLOW, history_signals
 from bot.reports.model import (
     EpisodeInfo,
@@ -41,8 +41,6 @@ from bot.reports.model import (
 )
 from bot.reports.pdf import render_summary_pdf
 from bot.store.models import Answer, Clinic, Episode, Invitation, Patient, RedFlag, Response
-
-FOLLOWED = ("nrs", "comi")  # scores drawn over time
 
 
 class ReportDenied(LookupError):
@@ -74,10 +72,11 @@ async def build_report(
 ) -> PatientReport:
     results = [r for _, r in await completed_results(session, content.flows, [patient.id])]
     latest = {r.instrument: r for r in results}  # the newest per instrument
+    charted = {i.id for i in content.instruments.charted()}  # scores drawn over time
     history = tuple(
-        HistoryPoint(r.instrument, r.completed_at, r.total)
+        HistoryPoint(r.instrument, r.completed_at, r.total, r.recall)
         for r in results
-        if r.instrument in FOLLOWED
+        if r.instrument in charted
     )
     instruments = {f.instrument: f for f in content.flows.values() if f.instrument}
     notices = tuple(
@@ -267,11 +266,24 @@ def report_chart(content: ReportContent, report: PatientReport, language: Langua
     """The NRS/COMI chart (PNG) of the report, or None with fewer than two values."""
     if not report.history:
         return None
-    series = {
-        name: [(p.at, p.value) for p in report.history if p.instrument == name] for name in FOLLOWED
-    }
+    series = []
+    for instrument in content.instruments.charted():
+        chart = instrument.descriptor.chart
+        assert chart is not None
+        mine = [p for p in report.history if p.instrument == instrument.id]
+        label = content.catalogs.render(language, Text(f"report.instrument.{instrument.id}"))
+        # like with like: ratings of the moment (/pain, /flare) apart from the weekly line
+        apart = chart.now_color is not None
+        line = [(p.at, p.value) for p in mine if not (apart and p.recall == "now")]
+        series.append(series_of(chart, label, line))
+        if apart:
+            now = Text(f"report.instrument.{instrument.id}_now")
+            moments = [(p.at, p.value) for p in mine if p.recall == "now"]
+            series.append(
+                series_of(chart, content.catalogs.render(language, now), moments, now=True)
+            )
     labels = chart_labels(content.catalogs, language)
-    return progress_chart(series["nrs"], series["comi"], [], labels, BRUSSELS).png
+    return progress_chart(series, [], labels, BRUSSELS).png
 
 
 def render_pdf(

@@ -79,8 +79,6 @@ def chart_labels(catalogs: Catalogs, language: Language) -> ChartLabels:
         title=text("report.chart_title"),
         y_axis=text("report.chart_y"),
         x_axis=text("report.chart_x"),
-        nrs=text("report.instrument.nrs"),
-        comi=text("report.instrument.comi"),
         phase_names={},
         format_date=lambda day: format_day(day, language),
     )

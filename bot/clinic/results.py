@@ -31,7 +31,7 @@ async def completed_results(
     """(patient id, result) of every scored questionnaire, oldest first.
 
     Answers are the latest value per item (a changed answer replaces the earlier one)
-    in the order first asked.
+    in the order first asked; a yes/no item keeps its stored True/False (scored as 1/0).
     """
     query = (
         select(Response, Score)
@@ -49,7 +49,7 @@ async def completed_results(
         )
         for answer in stored.scalars():
             value = answer.value
-            if isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(value, int):  # a number, or a yes/no (True/False) as stored
                 answers[answer.response_id][answer.item] = value
     results = []
     for response, score in rows:
@@ -64,6 +64,7 @@ async def completed_results(
             validated_in_language=_validated(flows, response.flow, response.language),
             answers=tuple(answers[response.id].items()),
             subscales={k: float(v) for k, v in score.subscales.items()},
+            recall=score.recall,
         )
         results.append((response.patient_id, result))
     return results

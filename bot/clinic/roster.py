@@ -85,8 +85,12 @@ def _trends(results: Sequence[QuestionnaireResult], instruments: Instruments) ->
     trends: dict[str, Trend] = {}
     pain = instruments.with_role("pain")
     if pain is not None:
-        points = [(r.completed_at, r.total) for r in results if r.instrument == pain.id]
-        summary = trend_summary(points)
+        # like with like: the weekly ratings, else the ratings of the moment (/pain, /flare)
+        mine = [r for r in results if r.instrument == pain.id]
+        weekly = [(r.completed_at, r.total) for r in mine if r.recall in (None, "week")]
+        summary = trend_summary(weekly) or trend_summary(
+            [(r.completed_at, r.total) for r in mine if r.recall == "now"]
+        )
         if summary is not None:
             trends[pain.id] = summary.direction
     for instrument in instruments:

@@ -51,13 +51,23 @@ class Change(_Strict):
     trends: dict[str, Literal["better", "same", "worse"]]
 
 
+_COLOR = r"^#[0-9a-fA-F]{6}$"
+
+
 class Chart(_Strict):
     """A line on the progress charts (patient: label `chart.<id>`; clinician:
     `report.instrument.<id>`). Every charted total shares the 0-10 axis."""
 
-    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    color: str = Field(pattern=_COLOR)
     marker: str = "o"
     order: int = 0  # drawing and legend order
+    # Ratings of the moment (recall "now"), drawn apart as markers without a line on the
+    # patient's chart (label `chart.<id>_now`); without it they join the line.
+    now_color: str | None = Field(default=None, pattern=_COLOR)
+    now_marker: str = "^"
+    # A name patients do not know (COMI): the patient's chart says what it is, in a line
+    # under the chart (`chart.<id>_note`).
+    explained: bool = False
 
 
 class Codes(_Strict):

@@ -52,8 +52,9 @@ def export_csv(
       `red_flag_seen_by_doctor_at` (ISO 8601 UTC, empty when it did not happen): filled
       on red-flag rows only, whose `instrument` is `red_flag` and whose questionnaire
       columns are empty.
-    - `item:<instrument>.<item id>`: the stored answer value, empty when that item was not
-      answered (another instrument, or a skipped conditional item). One column per item
+    - `item:<instrument>.<item id>`: the stored answer value (a yes/no as 1/0, as scored),
+      empty when that item was not answered (another instrument, or a skipped
+      conditional item). One column per item
       seen in `rows`, sorted. Qualified by instrument because item ids repeat across
       instruments with different scales (`leg_pain` is 0/1 in STarT Back, 0-10 in COMI).
 
@@ -74,7 +75,7 @@ def export_csv(
     for row in rows:
         result = row.result
         answers = {
-            _item_column(result.instrument, item_id): str(value)
+            _item_column(result.instrument, item_id): str(int(value))  # yes/no: 1/0
             for item_id, value in result.answers
         }
         writer.writerow(

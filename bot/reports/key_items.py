@@ -29,7 +29,8 @@ def key_items(result: QuestionnaireResult, instruments: Instruments) -> list[Key
     driver = instrument.driver if instrument is not None else None
     if driver is None:
         return []
-    drivers = ((item_id, value, driver(item_id, value)) for item_id, value in result.answers)
+    answers = [(item_id, int(value)) for item_id, value in result.answers]  # yes/no: 1/0
+    drivers = ((item_id, value, driver(item_id, value)) for item_id, value in answers)
     return [KeyItem(item_id, value, pts) for item_id, value, pts in drivers if pts is not None]
 
 

@@ -18,9 +18,9 @@ class QuestionnaireResult:
     """One completed questionnaire, scored.
 
     `answers` are the stored answer values keyed by item id (docs/contracts.md,
-    "Stored answer values"), in the order asked. `category` is the scorer's category
-    id (`"low"`, `"medium"`, `"high"`, `"elevated"` ...) or None for instruments
-    without one (NRS, COMI).
+    "Stored answer values"), in the order asked; a yes/no item is True/False.
+    `category` is the scorer's category id (`"low"`, `"medium"`, `"high"`,
+    `"elevated"` ...) or None for instruments without one (NRS, COMI).
     """
 
     instrument: str
@@ -32,6 +32,7 @@ class QuestionnaireResult:
     validated_in_language: bool
     answers: tuple[tuple[str, int], ...]
     subscales: Mapping[str, float] = field(default_factory=dict)
+    recall: str | None = None  # pain ratings: "week" or "now" (None: stored before, a week)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,13 @@ class HistoryPoint:
     instrument: str
     at: datetime
     value: float
+    recall: str | None = None  # NRS: "week" or "now" (None: stored before, a week)
+
+    @property
+    def series(self) -> str:
+        """What the value is listed with: "<instrument>_now" for ratings of the moment
+        (/pain, /flare), else the instrument: like with like, never mixed."""
+        return f"{self.instrument}_now" if self.recall == "now" else self.instrument
 
 
 @dataclass(frozen=True)

@@ -243,10 +243,10 @@ class _Summary:
             return
         series: dict[str, list[HistoryPoint]] = {}
         for point in sorted(points, key=lambda p: p.at):
-            series.setdefault(point.instrument, []).append(point)
-        for instrument, values in series.items():
+            series.setdefault(point.series, []).append(point)  # recall periods apart
+        for name, values in series.items():
             steps = "  →  ".join(f"{self.number(p.value)} ({self.when(p.at)})" for p in values)
-            self.line(f"{_label(t.instruments, instrument)}: {steps}")
+            self.line(f"{_label(t.instruments, name)}: {steps}")
 
     def background(self, history: PatientHistory) -> None:
         """The pre-consultation history: signals (bold, with why) first, then the answers."""

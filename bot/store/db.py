@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.files import private_file
 from bot.store.migrate import upgrade
+from bot.store.sqlite_driver import one_hop_dbapi
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -58,8 +59,10 @@ class Database:
             self.sqlite_path = private_file(Path(parsed.database))
         # hide_parameters: errors (and so logs) never show the values of a statement,
         # which would include answers and conversation state
+        # aiosqlite with one thread hop per statement (bot/store/sqlite_driver.py)
+        driver = {"module": one_hop_dbapi()} if parsed.get_driver_name() == "aiosqlite" else {}
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_pre_ping=not self.is_sqlite, hide_parameters=True
+            url, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **driver
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

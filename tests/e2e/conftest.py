@@ -64,14 +64,16 @@ def _request(api: FakeBotApi) -> HTTPXRequest:
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotApi, database_url: str, clock: FrozenClock, tmp_path: Path
+    api: FakeBotApi, database_url: str, clock: FrozenClock, tmp_path: Path, **extra: object
 ) -> AsyncIterator[Harness]:
-    """Start the bot (runtime + Application polling the fake API); stop it on exit."""
+    """Start the bot (runtime + Application polling the fake API); stop it on exit.
+    `extra`: further settings (`backpath_content_dir=...`)."""
     settings = make_settings(
         database_url,
         tmp_path,
         telegram_bot_token=TOKEN,
         telegram_api_base_url="http://fake-telegram/bot",
+        **extra,
     )
     runtime = await build_runtime(settings, clock)
     app = build_application(settings, runtime=runtime, request=_request(api))

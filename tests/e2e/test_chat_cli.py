@@ -14,12 +14,19 @@ EPISODE = ["1", "2", "2"]  # started today, back pain, not recurrent
 
 
 def chat(
-    db: Path, lines: list[str], *args: str, data_dir: Path | None = None
+    db: Path,
+    lines: list[str],
+    *args: str,
+    data_dir: Path | None = None,
+    content: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `backpath chat` with these input lines, as a user at a terminal would."""
+    """Run `backpath chat` with these input lines, as a user at a terminal would
+    (`content`: another content directory, BACKPATH_CONTENT_DIR)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
     if data_dir is not None:
         env["BACKPATH_DATA_DIR"] = str(data_dir)
+    if content is not None:
+        env["BACKPATH_CONTENT_DIR"] = str(content)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", "--db", str(db), *args],
         input="".join(f"{line}\n" for line in lines),

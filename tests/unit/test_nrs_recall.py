@@ -3,7 +3,6 @@ week; the period is stored with every score and trends compare like with like.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -67,11 +66,11 @@ def test_progress_sums_up_weekly_ratings_only(engine: Engine, catalogs: Catalogs
 
 
 def test_the_chart_draws_ratings_of_the_moment_apart() -> None:
-    from tests.unit.test_reports_chart import BOUNDARIES, BRU, COMI, NRS, T0, labels
+    from tests.unit.test_reports_chart import BOUNDARIES, BRU, COMI, NRS, T0, labels, series
 
     now = [(T0 + timedelta(days=3), 9.0), (T0 + timedelta(days=20), 2.0)]
-    named = replace(labels(), nrs_now="pijn nu")
-    result = progress_chart(NRS, COMI, BOUNDARIES, named, BRU, now)
+    named = labels()
+    result = progress_chart(series(NRS, COMI, now), BOUNDARIES, named, BRU)
     assert result.points == len(NRS) + len(COMI) + len(now)
-    only_now = progress_chart([], [], BOUNDARIES, named, BRU, now)
+    only_now = progress_chart(series([], [], now), BOUNDARIES, named, BRU)
     assert only_now.points == 2

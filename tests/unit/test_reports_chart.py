@@ -9,7 +9,8 @@ from matplotlib import image
 from bot.pathway.config import load_config
 from bot.pathway.phase import phase_boundaries
 from bot.pathway.quiet_hours import local_to_utc
-from bot.reports.chart import ChartLabels, progress_chart
+from bot.reports.chart import ChartLabels, Series, progress_chart, series_of
+from tests.instrument_support import INSTRUMENTS
 
 BRU = ZoneInfo("Europe/Brussels")
 T0 = datetime(2026, 3, 3, 9, tzinfo=UTC)
@@ -32,8 +33,6 @@ def labels(formatted: list[date] | None = None) -> ChartLabels:
         title="Verloop van je pijn",
         y_axis="pijn 0-10",
         x_axis="datum",
-        nrs="NRS",
-        comi="COMI",
         phase_names={
             "hyperacute": "hyperacuut",
             "acute": "acuut",
@@ -44,6 +43,22 @@ def labels(formatted: list[date] | None = None) -> ChartLabels:
     )
 
 
+def series(
+    nrs: list[tuple[datetime, float]],
+    comi: list[tuple[datetime, float]],
+    nrs_now: list[tuple[datetime, float]] | None = None,
+) -> list[Series]:
+    """The series as the descriptors style them: the weekly NRS line, the NRS ratings of
+    the moment apart, the COMI line."""
+    nrs_chart, comi_chart = (INSTRUMENTS[i].descriptor.chart for i in ("nrs", "comi"))
+    assert nrs_chart is not None and comi_chart is not None
+    return [
+        series_of(nrs_chart, "NRS", nrs),
+        series_of(nrs_chart, "pijn nu", nrs_now or [], now=True),
+        series_of(comi_chart, "COMI", comi),
+    ]
+
+
 def ihdr_size(png: bytes) -> tuple[int, int]:
     assert png[12:16] == b"IHDR"
     width, height = struct.unpack(">II", png[16:24])
@@ -52,7 +67,7 @@ def ihdr_size(png: bytes) -> tuple[int, int]:
 
 def test_png_of_fixed_size_with_every_point() -> None:
     formatted: list[date] = []
-    result = progress_chart(NRS, COMI, BOUNDARIES, labels(formatted), BRU)
+    result = progress_chart(series(NRS, COMI), BOUNDARIES, labels(formatted), BRU)
 
     assert result.png.startswith(PNG_SIGNATURE)
     assert ihdr_size(result.png) == (800, 500) == (result.width, result.height)
@@ -65,18 +80,18 @@ def test_png_of_fixed_size_with_every_point() -> None:
 
 
 def test_output_is_deterministic() -> None:
-    first = progress_chart(NRS, COMI, BOUNDARIES, labels(), BRU)
-    second = progress_chart(NRS, COMI, BOUNDARIES, labels(), BRU)
+    first = progress_chart(series(NRS, COMI), BOUNDARIES, labels(), BRU)
+    second = progress_chart(series(NRS, COMI), BOUNDARIES, labels(), BRU)
     assert first.png == second.png
 
 
 def test_one_series_and_a_single_point() -> None:
-    assert progress_chart([], COMI[:1], BOUNDARIES, labels(), BRU).points == 1
-    assert progress_chart(NRS, [], [], labels(), BRU).points == len(NRS)
+    assert progress_chart(series([], COMI[:1]), BOUNDARIES, labels(), BRU).points == 1
+    assert progress_chart(series(NRS, []), [], labels(), BRU).points == len(NRS)
 
 
 def test_no_points_or_naive_times_are_rejected() -> None:
     with pytest.raises(ValueError, match="nothing"):
-        progress_chart([], [], BOUNDARIES, labels(), BRU)
+        progress_chart(series([], []), BOUNDARIES, labels(), BRU)
     with pytest.raises(ValueError, match="aware"):
-        progress_chart([(datetime(2026, 3, 3, 9), 5.0)], [], [], labels(), BRU)
+        progress_chart(series([(datetime(2026, 3, 3, 9), 5.0)], []), [], labels(), BRU)

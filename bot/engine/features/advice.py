@@ -17,8 +17,8 @@ from typing import Any
 from bot.advice.selection import AdviceItem, PatientProfile, load_library, select_advice
 from bot.engine.features import Command, Feature
 from bot.engine.features.followup.memo import current_phase, episode_of, latest_risk
-from bot.engine.features.intake import STANDARD_INTAKE
-from bot.engine.features.triage import PAIN_NOW, advice_withheld, flag_unseen
+from bot.engine.features.intake import standard_intake
+from bot.engine.features.triage import PAIN_NOW, FlarePending, advice_withheld, flag_unseen
 from bot.engine.flows import Flow
 from bot.engine.model import Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
@@ -108,8 +108,8 @@ class Advice(Feature):
         busy = turn.state.top is not None or bool(turn.state.agenda)
         if advice_withheld(turn) or busy:  # advice waits until no question is queued
             return
-        if flow.id == PAIN_NOW and turn.memo("flare"):
-            turn.remember("flare", None)
+        if flow.id == PAIN_NOW and (flare := turn.part(FlarePending)) is not None and flare.root:
+            turn.forget(FlarePending)
             self.give(turn, "flare", limit=2)
         elif flow.id == "checkin":
             self.give(turn, "checkin")
@@ -121,4 +121,4 @@ class Advice(Feature):
 
     @staticmethod
     def _intake_complete(turn: Turn, flow: Flow) -> bool:
-        return flow.id in STANDARD_INTAKE and not turn.memo(INTAKE_DONE_MEMO)
+        return flow.id in standard_intake(turn) and not turn.memo(INTAKE_DONE_MEMO)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, cast
 
-from bot.engine.features.followup import memo, snoozes
+from bot.engine.features.followup import asks, memo, snoozes
 from bot.engine.features.followup.effects import EpisodeStarted, RemindersPlanned
 from bot.engine.model import Text
 from bot.pathway.config import PainType, PathwayConfig
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 FLOW = "episode"
 ONSET_STEP = "onset"
 MAX_YEARS_BACK = 10
-# Pathway moments due at the first contact are part of the intake: their flow is queued
-# at once (when it exists) instead of becoming a reminder row.
-INTAKE_FLOWS = {"risk_questionnaire": "startback", "comi": "comi"}
+# Pathway moments due at the first contact are part of the intake: the flow of the
+# instrument they ask (followup/asks.py) is queued at once (when it exists) instead of
+# becoming a reminder row.
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
@@ -65,14 +65,18 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
         onset = today - timedelta(days=int(raw_onset or 0))
     pain_type = cast(PainType, answers["pain_type"])
     recurrent = answers["recurrent"] is True
-    episode = memo.EpisodeMemo(onset, pain_type, recurrent, turn.now)
-    turn.remember(memo.EPISODE, episode.to_json())
+    turn.keep(
+        memo.EpisodeMemo(
+            onset=onset, pain_type=pain_type, recurrent=recurrent, first_contact=turn.now
+        )
+    )
     turn.effect(EpisodeStarted(onset, pain_type, recurrent, turn.now))
     moments = plan(turn, config)
     planned(turn, [(m.kind, m.due) for m in moments if m.due > turn.now])
-    intake = [INTAKE_FLOWS.get(m.kind) for m in moments if m.due <= turn.now]
+    asked = (asks.moment_instrument(turn.engine.instruments, m.kind) for m in moments)
+    intake = [i.flow for i, m in zip(asked, moments, strict=True) if i and m.due <= turn.now]
     waiting = {*turn.state.agenda, *(f.flow for f in turn.state.stack)}
-    queued = [f for f in intake if f is not None and f in turn.engine.flows and f not in waiting]
+    queued = [f for f in intake if f in turn.engine.flows and f not in waiting]
     turn.state = replace(turn.state, agenda=(*turn.state.agenda, *queued))
     turn.say("episode.saved")
 

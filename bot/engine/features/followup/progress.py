@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
 ATTACHMENT = "progress"
-SERIES = ("nrs", "comi")
 
 
 def _number(value: float) -> int | float:
@@ -32,10 +31,10 @@ def summary(turn: Turn, config: PathwayConfig) -> tuple[Text, ...]:
     ratings of the moment (/pain, /flare), never one of each.
     """
     recall = "week"
-    trend = trend_summary(memo.points(turn, "nrs", recall="week"))
+    trend = trend_summary(memo.pain_points(turn, recall="week"))
     if trend is None:
         recall = "now"
-        trend = trend_summary(memo.points(turn, "nrs", recall="now"))
+        trend = trend_summary(memo.pain_points(turn, recall="now"))
     if trend is None:
         return (Text("progress.few_points"),)
     since = trend.first_at.astimezone(config.tz).date()
@@ -48,7 +47,8 @@ def summary(turn: Turn, config: PathwayConfig) -> tuple[Text, ...]:
 
 
 def _point_count(turn: Turn) -> int:
-    return sum(len(memo.points(turn, s)) for s in SERIES)
+    """The points the chart would draw (the charted instruments', bot/charts.py)."""
+    return sum(len(memo.points(turn, i.id)) for i in turn.engine.instruments.charted())
 
 
 def progress_command(turn: Turn, config: PathwayConfig) -> None:

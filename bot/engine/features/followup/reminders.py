@@ -9,11 +9,11 @@ are not tied to a question, so never stale.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
-from bot.engine.features.followup import episode, memo, snoozes, track, upcoming
+from bot.engine.features.followup import asks, episode, memo, snoozes, track, upcoming
 from bot.engine.features.followup.effects import (
     ReminderClosed,
     ReminderSettings,
@@ -29,19 +29,24 @@ from bot.pathway.reminders import SnoozeOption, snooze_until
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
-# What each kind asks, in order; flows that do not exist (yet) are left out at runtime,
-# and so is the radicular re-check when the episode is radicular already (track.py).
-QUESTIONS: dict[str, tuple[str, ...]] = {
-    "checkin": ("redflags", track.FLOW, "nrs", "checkin"),
-    "risk_questionnaire": ("startback",),
-    "comi": ("comi",),
-}
-# Instruments that count as done for a moment when completed shortly before it
-# (config.reminders.done_within_days): the reminder then asks nothing.
-DONE_BY: dict[str, tuple[str, ...]] = {
-    "risk_questionnaire": ("startback", "orebro"),
-    "comi": ("comi",),
-}
+# Questionnaire moments besides the check-in (the instrument comes from the registry by
+# its role, followup/asks.py); the check-in asks the red flags, the radicular re-check
+# (left out when the episode is radicular already, track.py), the pain rating and
+# "better or worse?". Flows that do not exist (yet) are left out at runtime; a moment's
+# questions are skipped when one of asks.done_by was completed shortly before it
+# (config.reminders.done_within_days).
+CHECKIN = "checkin"
+
+
+def questions(turn: Turn, kind: str) -> tuple[str, ...]:
+    """What a questionnaire moment asks, in order (flow ids)."""
+    instruments = turn.engine.instruments
+    if kind == CHECKIN:
+        return ("redflags", track.FLOW, *asks.pain_flow(instruments), CHECKIN)
+    found = asks.moment_instrument(instruments, kind)
+    return (found.flow,) if found is not None else ()
+
+
 INTROS = {
     "checkin": "reminder.checkin",
     "risk_questionnaire": "reminder.risk",
@@ -75,7 +80,7 @@ def on_reminder(turn: Turn, config: PathwayConfig) -> bool:
         _nudge(turn, reminder_id)
     elif kind == "expired":
         _expired(turn, reminder_id)
-    elif kind in QUESTIONS:
+    elif kind == CHECKIN or kind in asks.MOMENT_ROLES:
         _ask(turn, reminder_id, kind, config)
     elif kind == "review_severe_pain":
         _severe_pain_review(turn, reminder_id, config)
@@ -99,19 +104,16 @@ def _find(turn: Turn, reminder_id: int) -> dict[str, Any] | None:
 
 
 def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None:
-    entry = _find(turn, reminder_id)
-    if entry is not None:  # sent again after a failed delivery
-        if any(_ours(f, entry) and f.started for f in turn.state.stack):
-            return  # the patient is already answering it: the question is in front of them
-        turn.reply(_intro(INTROS[kind], reminder_id))
-        turn.ask_again()
+    if _find(turn, reminder_id) is not None:
+        # Already asked: its messages are in the outbox, which delivers (and retries) them
+        # once (bot/delivery); saying the intro again would repeat it.
         return
     if _done_recently(turn, kind, config):
         turn.effect(ReminderClosed(reminder_id, "answered"))  # never asked twice
         return
     flows = [
         f
-        for f in QUESTIONS[kind]
+        for f in questions(turn, kind)
         if f in turn.engine.flows and (f != track.FLOW or track.applies(turn))
     ]
     if not flows:
@@ -140,16 +142,21 @@ def _done_recently(turn: Turn, kind: str, config: PathwayConfig) -> bool:
         return False
     since = turn.now - timedelta(days=days)
     return any(
-        datetime.fromisoformat(entry["at"]) >= since
-        for instrument in DONE_BY.get(kind, ())
+        entry.at >= since
+        for instrument in asks.done_by(turn.engine.instruments, kind)
         for entry in score_history(turn, instrument)
     )
 
 
 def _nudge(turn: Turn, reminder_id: int) -> None:
-    if _find(turn, reminder_id) is None or turn.engine.holding(turn) is not None:
+    entry = _find(turn, reminder_id)
+    if entry is None or turn.engine.holding(turn) is not None:
         return
-    turn.say("reminder.nudge")
+    # a check-in is "your short follow-up"; the other reminders ask a questionnaire
+    if entry["kind"] == "checkin":
+        turn.say("reminder.nudge")
+    else:
+        turn.say("reminder.nudge_questionnaire")
     turn.ask_again()
 
 
@@ -195,7 +202,7 @@ def _review(turn: Turn, reminder_id: int, kind: str) -> None:
     turn.effect(ReminderClosed(reminder_id, "answered"))
     ep = memo.episode_of(turn)
     since = ep.onset if ep else None
-    weekly = memo.points(turn, "nrs", since, recall="week")
+    weekly = memo.pain_points(turn, since, recall="week")
     progress = assess_progress(weekly, memo.changes(turn, since))
     if kind == "review_chronic":
         turn.say("review.chronic_phase")  # 001 l.956: a condition to manage, not to cure
@@ -218,7 +225,7 @@ def _severe_pain_review(turn: Turn, reminder_id: int, config: PathwayConfig) -> 
     epidural with the GP (seed 003 l.544-546, 002 l.322); otherwise nothing to add."""
     turn.effect(ReminderClosed(reminder_id, "answered"))
     ep = memo.episode_of(turn)
-    pain = memo.points(turn, "nrs", ep.onset if ep else None)
+    pain = memo.pain_points(turn, ep.onset if ep else None)
     if pain and pain[-1][1] > config.reviews.severe_pain_nrs_above:  # the latest score
         turn.say(REVIEWS["review_severe_pain"])
 
