@@ -152,6 +152,8 @@ class TerminalTransport:
                 path = _save_image(self.runtime, message.chat, attachment)
                 saved = Text("progress.saved", {"path": str(path)})
                 out.write(catalogs.render(message.language, saved) + "\n\n")
+            elif attachment.filename.endswith(".txt"):  # a text to read (/mydata): shown
+                out.write(attachment.data.decode() + "\n")
             else:
                 out.write(f"[{attachment.filename}, {len(attachment.data)} bytes]\n\n")
         out.flush()

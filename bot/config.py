@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     backpath_portal_url: str = Field(
         default=DEFAULT_PORTAL_URL, description="public address of the clinic portal"
     )
+    # test-only: read "now" from this file (bot.clock.FileClock) instead of the system clock
+    backpath_clock_file: Path | None = None
     backpath_reminder_interval: int = Field(
         default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
     )
@@ -52,6 +54,23 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     backpath_startup_attempts: int = Field(
         default=5, ge=1, description="tries to reach the database and the Bot API at start"
+    )
+
+    # the inbox (bot/delivery) and the bot-wide send rate
+    backpath_send_rate: float = Field(
+        default=30.0, gt=0, description="Bot API sends a second for the whole bot"
+    )
+    backpath_inbox_lease: float = Field(
+        default=60.0, gt=0, description="seconds a worker holds a claimed update"
+    )
+    backpath_inbox_retention_hours: float = Field(
+        default=48.0,
+        ge=24,  # Telegram delivers an update again for up to 24 h
+        lt=168,  # after a week of silence Telegram may reuse update ids
+        description="hours a processed update id is kept to recognise a duplicate",
+    )
+    backpath_inbox_concurrency: int = Field(
+        default=16, ge=1, description="patients a worker processes at once"
     )
 
     @field_validator(

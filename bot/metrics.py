@@ -73,3 +73,23 @@ def bot_api_call(method: str, status: int) -> None:
 def red_flags_raised(levels: Iterable[str]) -> None:
     for level in levels:
         RED_FLAGS.labels(level).inc()
+
+
+INBOX = Counter(
+    "backpath_inbox_updates_total",
+    "Updates through the inbox (bot/delivery/inbox.py), by step",
+    ["step"],  # stored | duplicate | claimed | processed | retried | given_up | pruned
+)
+INBOX_LEASE_EXPIRIES = Counter(
+    "backpath_inbox_lease_expiries_total",
+    "Updates claimed again after the lease of a worker that died or hung ran out",
+)
+INBOX_BACKLOG = Gauge(
+    "backpath_inbox_backlog",
+    "Updates stored and not processed yet, by all workers (read when /metrics is scraped)",
+)
+SEND_WAIT_SECONDS = Histogram(
+    "backpath_send_wait_seconds",
+    "Time a Bot API send waited for the bot-wide send rate (bot/delivery/shared_limit.py)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)

@@ -42,6 +42,7 @@ def dynamic_msgids(
     `instruments`: the registry; only those asked by one of `flows` count.
     """
     from bot.clinic.invitations import EXPIRY_CHOICES
+    from bot.clinic.mydata_readable import EPISODE_KINDS, LEVELS, PAIN_TYPES, STATUSES
     from bot.clinic.portal_auth import LinkProblem
     from bot.clinic.report_texts import FIELDS, RECURRENCE, TEMPLATES
     from bot.clinic.roster import SORT_ORDERS, InvitationStatus, Trend
@@ -85,6 +86,13 @@ def dynamic_msgids(
         (
             "engine/features/followup/upcoming.py: moment names",
             frozenset(label(kind) for kind in MOMENT_KINDS),
+        ),
+        (
+            "clinic/mydata_readable.py: languages, pain types, red-flag levels, states",
+            _ids("language.{}", ("nl", "fr"))
+            | _ids("mydata.readable.pain_{}", PAIN_TYPES)
+            | _ids("mydata.readable.level_{}", LEVELS)
+            | _ids("mydata.readable.{}", (*STATUSES, *EPISODE_KINDS)),
         ),
         ("telegram/app.py: command descriptions", _ids("command.{}", commands)),
         (

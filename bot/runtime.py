@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from bot.charts import PROGRESS, Charts
-from bot.clock import Clock, SystemClock
+from bot.clinic.mydata_readable import ReadableData
+from bot.clock import Clock, FileClock, SystemClock
 from bot.config import Settings
+from bot.delivery.inbox import Inbox
 from bot.delivery.limits import Limiter, LocalLimiter
 from bot.delivery.sender import Sender, Transport
+from bot.delivery.shared_limit import SharedLimiter
+from bot.delivery.worker import worker_name
 from bot.engine import Engine
+from bot.engine.features.data_rights import MYDATA_READABLE
 from bot.engine.features.registry import default_features
 from bot.files import PatientFiles
 from bot.i18n import CatalogError, Catalogs
@@ -45,7 +51,7 @@ class Runtime:
     pathway: PathwayConfig  # follow-up timing (bot/pathway/config.yaml)
     charts: Charts  # the progress chart (a reply attachment)
     lock: SqliteLock | None = None  # held while this process serves a SQLite file
-    # paces every Bot API send of this process; workers sharing one bot replace it
+    # paces every Bot API send: this process's own pace, or on PostgreSQL the bot-wide one
     limiter: Limiter = field(default_factory=LocalLimiter)
 
     def sender(self, transport: Transport) -> Sender:
@@ -58,6 +64,12 @@ class Runtime:
         await self.db.dispose()
         if self.lock is not None:
             self.lock.release()
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        """Telegram updates from their arrival until processed (bot/delivery/inbox.py)."""
+        lease = timedelta(seconds=self.settings.backpath_inbox_lease)
+        return Inbox(self.db, self.clock, lease, worker_name())
 
 
 async def build_runtime(
@@ -85,7 +97,9 @@ async def build_runtime(
         if lock is not None:
             lock.release()
         raise
-    clock = clock or SystemClock()
+    if clock is None:  # the file clock is for tests that drive another process's time
+        file = settings.backpath_clock_file
+        clock = FileClock(file) if file is not None else SystemClock()
     charts = Charts(catalogs, pathway, instruments)
     files = PatientFiles(settings.backpath_data_dir / "charts")
     service = Service(
@@ -94,9 +108,25 @@ async def build_runtime(
         catalogs,
         clock,
         files,
-        {PROGRESS: charts.attachment},
+        {PROGRESS: charts.attachment, MYDATA_READABLE: ReadableData(catalogs, flows).attachment},
         settings.backpath_portal_url,
     )
     return Runtime(
-        settings, catalogs, engine, instruments, db, service, clock, pathway, charts, lock
+        settings,
+        catalogs,
+        engine,
+        instruments,
+        db,
+        service,
+        clock,
+        pathway,
+        charts,
+        lock,
+        send_limiter(db, settings.backpath_send_rate),
     )
+
+
+def send_limiter(db: Database, rate: float) -> Limiter:
+    """The bot-wide send rate: shared through the database by all PostgreSQL workers
+    (bot/delivery/shared_limit.py); on SQLite one process serves and paces itself."""
+    return LocalLimiter(rate=rate) if db.is_sqlite else SharedLimiter(db, rate)

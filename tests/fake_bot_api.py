@@ -292,3 +292,37 @@ class WebhookDelivery:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+async def serve_http(api: FakeBotApi, host: str = "127.0.0.1") -> asyncio.Server:
+    """The fake Bot API over real HTTP/1.1 (keep-alive, Content-Length bodies), for bots in
+    other processes: `TELEGRAM_API_BASE_URL=http://<host>:<port>/bot`. Returns the server,
+    already listening on a free port; `async with` it closes it."""
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while line := await reader.readline():
+                method, target, _ = line.decode("latin-1").split(" ", 2)
+                headers: list[tuple[str, str]] = []
+                while (header := await reader.readline()).strip():
+                    name, _, value = header.decode("latin-1").partition(":")
+                    headers.append((name.strip(), value.strip()))
+                length = next((int(v) for k, v in headers if k.lower() == "content-length"), 0)
+                body = await reader.readexactly(length)
+                request = httpx.Request(
+                    method, f"http://fake-telegram{target}", headers=headers, content=body
+                )
+                response = await api.handle_async_request(request)
+                content = await response.aread()
+                head = (
+                    f"HTTP/1.1 {response.status_code} {response.reason_phrase}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(content)}\r\n\r\n"
+                )
+                writer.write(head.encode("latin-1") + content)
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass  # the bot's process went away (a SIGKILL, for example)
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(connection, host, 0)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -130,7 +131,7 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime]
+    processed_at: Mapped[datetime] = mapped_column(index=True)  # pruned after the retention
 
 
 class AuditEntry(Base):
@@ -385,3 +386,58 @@ class PortalSession(Base):
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]  # absolute end; idle sessions end sooner (bot/clinic/portal)
     ended_at: Mapped[datetime | None]  # signed out
+
+
+class InboxUpdate(Base):
+    """A Telegram update as it arrived, stored before Telegram is told we have it (the
+    webhook's 200, the next getUpdates offset), then processed from here
+    (bot/delivery/inbox.py).
+
+    `chat` is the patient's key (the Telegram user id): one chat's rows are processed one
+    at a time in update_id order, by whichever worker claims the chat's oldest pending row
+    (its head). A claim holds the row until `claimed_until` (its lease). Once processed,
+    the payload is dropped (no message text stays longer than needed); the row itself
+    stays for the retention, so a late duplicate delivery is recognised, then is pruned.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        Index(
+            "ix_inbox_pending",
+            "chat",
+            "update_id",
+            postgresql_where=text("processed_at IS NULL"),
+            sqlite_where=text("processed_at IS NULL"),
+        ),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat: Mapped[str | None] = mapped_column(String(64))  # None: orders with no other update
+    payload: Mapped[dict[str, Any] | None]  # the update's JSON; None once processed
+    received_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # worker id, for the logs
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(String(64))  # exception type, never text
+
+
+class SendSlot(Base):
+    """The bot-wide send rate shared by PostgreSQL workers (bot/delivery/shared_limit.py):
+    `next_at` is the earliest moment the next Bot API send may start."""
+
+    __tablename__ = "send_slots"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[datetime]
+
+
+class SignInFailure(Base):
+    """A failed portal sign-in: a hash of the client address, kept for the limit's window
+    (bot/clinic/sign_in_failures.py)."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)

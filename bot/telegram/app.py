@@ -20,6 +20,7 @@ from bot.i18n import LANGUAGES
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler.dispatch import dispatch_due
 from bot.telegram.convert import CHANNEL, to_incoming
+from bot.telegram.intake import InboxApplication, InboxRequest
 from bot.telegram.metered import MeteredRequest
 from bot.telegram.outbox import send_pending
 from bot.telegram.processor import PerUserUpdateProcessor
@@ -117,7 +118,7 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     rate_limit: bool = True,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+) -> InboxApplication:
     """The Application; the runtime is built in post_init when not given.
 
     `rate_limit` keeps within Telegram's limits (about 30 calls a second overall) and
@@ -126,15 +127,19 @@ def build_application(
     assert settings.telegram_bot_token is not None
     builder: Any = (  # the builder's type parameters change with the rate limiter
         Application.builder()
+        .application_class(InboxApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .concurrent_updates(PerUserUpdateProcessor())
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if rate_limit:  # 429 retries; the pace itself is the sender's limiter (Runtime.limiter)
+        rate = settings.backpath_send_rate
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=rate, max_retries=3))
     # every Bot API answer is counted (bot/metrics.py)
     builder = builder.request(MeteredRequest(request or HTTPXRequest(connection_pool_size=64)))
-    builder = builder.get_updates_request(MeteredRequest(request or HTTPXRequest()))
+    # a polled batch is in the inbox before the next offset acknowledges it
+    polled = MeteredRequest(request or HTTPXRequest())
+    builder = builder.get_updates_request(InboxRequest(polled, lambda u: application.intake(u)))
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if RUNTIME_KEY not in application.bot_data:
@@ -159,13 +164,15 @@ def build_application(
         if runtime is None and built is not None:
             await built.close()
 
-    application: Application[Any, Any, Any, Any, Any, Any] = (
+    application: InboxApplication = (
         builder.post_init(post_init).post_shutdown(post_shutdown).build()
     )
     if runtime is not None:
         application.bot_data[RUNTIME_KEY] = runtime
         application.bot_data[SENDER_KEY] = telegram_sender(runtime, application.bot)
-    application.add_handler(TypeHandler(Update, handle_update))
+    application.handler = handle_update  # what the inbox worker runs for each update
+    application.runtime = lambda: application.bot_data[RUNTIME_KEY]
+    application.add_handler(TypeHandler(Update, application.wait_processed))
     application.add_error_handler(log_error)
     return application
 

@@ -1,4 +1,5 @@
-"""A Bot API request that counts every answer (bot/metrics.py) around another request."""
+"""Bot API requests wrapped around another request: `WrappedRequest` is the seam (a hook
+after each call), `MeteredRequest` counts every answer (bot/metrics.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from telegram.request import BaseRequest, RequestData
 from bot import metrics
 
 
-class MeteredRequest(BaseRequest):
-    """Delegates to `inner` and counts each call by method and HTTP status. Only the last
-    path segment of the URL (the method) is kept: the rest holds the token."""
+def method_of(url: str) -> str:
+    """The Bot API method of a call: only the URL's last segment (the rest holds the token)."""
+    return url.rsplit("/", 1)[-1]
+
+
+class WrappedRequest(BaseRequest):
+    """Delegates to `inner`, with an `after` hook once each call has answered."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
@@ -25,6 +30,9 @@ class MeteredRequest(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
+    async def after(self, method: str, status: int, payload: bytes) -> None:
+        """Runs after the call answered (nothing here)."""
+
     async def do_request(
         self,
         url: str,
@@ -38,5 +46,12 @@ class MeteredRequest(BaseRequest):
         status, payload = await self.inner.do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )
-        metrics.bot_api_call(url.rsplit("/", 1)[-1], status)
+        await self.after(method_of(url), status, payload)
         return status, payload
+
+
+class MeteredRequest(WrappedRequest):
+    """Counts each call by method and HTTP status."""
+
+    async def after(self, method: str, status: int, payload: bytes) -> None:
+        metrics.bot_api_call(method, status)

@@ -1,8 +1,10 @@
 """The ASGI app of a worker (`backpath serve`, Starlette on uvicorn).
 
 - POST BACKPATH_WEBHOOK_PATH: Telegram's webhook. The secret header is compared in constant
-  time; the answer is 200 only once the update is stored durably, so Telegram delivers
-  again whatever did not get its 200 (a worker that died, a database away).
+  time; the answer is 200 only once the update is committed to the inbox
+  (bot/delivery/inbox.py), so Telegram delivers again whatever did not get its 200 (a
+  worker that died, a database away). Any worker then processes it from there, each
+  patient's updates one at a time and in update_id order.
 - GET /healthz: the process is up. GET /readyz: the database answers and its schema is
   the one this code needs (a load balancer sends nothing to a worker that is not ready).
 - GET /metrics: Prometheus metrics of this process (bot/metrics.py).
@@ -11,7 +13,8 @@
   QuestionnaireResponses refer to, at its canonical URL (bot/clinic/exports.py).
 
 The python-telegram-bot Application runs inside (started and stopped by the app's
-lifespan) without an Updater, as in PTB's custom-webhook example.
+lifespan, and with it the inbox worker) without an Updater, as in PTB's custom-webhook
+example.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import DBAPIError
@@ -29,19 +31,18 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from telegram import Update
-from telegram.ext import Application
 
 from bot.clinic.exports import questionnaire_resource
 from bot.clinic.report import ReportContent
+from bot.metrics import INBOX_BACKLOG
 from bot.runtime import Runtime
 from bot.store.release import SchemaNotCurrent, check_schema
+from bot.telegram.intake import InboxApplication
 from bot.web.portal import routes
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def portal_routes(runtime: Runtime) -> list[BaseRoute]:
@@ -50,13 +51,7 @@ def portal_routes(runtime: Runtime) -> list[BaseRoute]:
     return routes(runtime)
 
 
-async def store_update(application: PTBApplication, payload: dict[str, object]) -> None:
-    """Make the update durable before Telegram gets its 200: it is handled to the end (one
-    committed transaction; a duplicate stops at its update id)."""
-    await application.process_update(Update.de_json(payload, application.bot))
-
-
-def build_app(runtime: Runtime, application: PTBApplication) -> Starlette:
+def build_app(runtime: Runtime, application: InboxApplication) -> Starlette:
     settings = runtime.settings
     if settings.telegram_webhook_secret is None:
         raise ValueError("TELEGRAM_WEBHOOK_SECRET is not set")
@@ -73,8 +68,8 @@ def build_app(runtime: Runtime, application: PTBApplication) -> Starlette:
             return Response(status_code=400)
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return Response(status_code=400)
-        try:
-            await store_update(application, payload)
+        try:  # committed to the inbox (a duplicate: nothing new), processed from there
+            await application.intake([payload])
         except (OSError, DBAPIError) as error:  # not stored: Telegram will deliver it again
             log.error("update %s not stored: %s", payload["update_id"], type(error).__name__)
             return Response(status_code=503)
@@ -101,6 +96,10 @@ def build_app(runtime: Runtime, application: PTBApplication) -> Starlette:
         return JSONResponse(data, media_type="application/fhir+json")
 
     async def metrics(_: Request) -> Response:
+        try:  # the whole bot's backlog, read now (every worker reports the same number)
+            INBOX_BACKLOG.set(await runtime.inbox.backlog())
+        except (OSError, DBAPIError) as error:
+            log.warning("inbox backlog not read: %s", type(error).__name__)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @asynccontextmanager

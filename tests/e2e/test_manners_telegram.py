@@ -4,6 +4,7 @@ copy of the current question is taken as the answer (nl and fr)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -99,3 +100,19 @@ async def test_the_patient_hears_when_the_next_check_in_comes(
         if lang == "nl"
         else "Le prochain court suivi arrive le 6 avril 2026."
     ) in summary
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+async def test_mydata_sends_a_text_to_read_then_the_json(harness: Harness, lang: str) -> None:
+    await at_the_pain_question(harness, lang)
+    await harness.tap(PATIENT, "6", lang)
+    await harness.say(PATIENT, "/mydata", lang)
+    readable, machines = [c for c in harness.api.sent(PATIENT) if c.method == "sendDocument"]
+    text = readable.files["document"].decode()
+    title = {"nl": "UW GEGEVENS BIJ BACKPATH", "fr": "VOS DONNÉES CHEZ BACKPATH"}[lang]
+    assert text.startswith(title) and "→ 6" in text
+    assert readable.params["caption"] == harness.runtime.catalogs.message(
+        lang,  # type: ignore[arg-type]
+        "mydata.readable.caption",
+    )
+    assert json.loads(machines.files["document"])["responses"]

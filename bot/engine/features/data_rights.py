@@ -16,11 +16,14 @@ from bot.engine.model import DataExported, ErasureRequested, Reply, State, Text
 from bot.engine.turn import Turn
 
 MYDATA_ATTACHMENT = "mydata"
+MYDATA_READABLE = "mydata_readable"  # the same in plain words (bot/clinic/mydata_readable.py)
 
 
 def mydata(turn: Turn) -> None:
+    """Two files: a text the patient reads, in their language, then the JSON for machines."""
     turn.effect(DataExported())
-    turn.reply(Reply(parts=(Text("mydata.sent"),), attachment=MYDATA_ATTACHMENT))
+    turn.reply(Reply(parts=(Text("mydata.sent"),), attachment=MYDATA_READABLE))
+    turn.reply(Reply(parts=(Text("mydata.machines"),), attachment=MYDATA_ATTACHMENT))
     turn.ask_again()
 
 

@@ -1,0 +1,163 @@
+"""The process side of the inbox: claim heads, process them, one task per chat.
+
+A dispatcher claims the oldest head nobody holds (bot/delivery/inbox.py) whenever one of
+`concurrency` slots is free, and hands it to a task that processes it and then the same
+chat's next updates, until the chat has nothing pending (or its head is held elsewhere).
+It sleeps when there is nothing to claim until `wake()` (an update stored by this
+process) or `poll` seconds (updates stored by other workers, leases that ran out,
+retries). The same loop prunes old rows now and then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.delivery.inbox import Claimed, Inbox
+
+log = logging.getLogger(__name__)
+
+Process = Callable[[dict[str, Any]], Awaitable[None]]
+PRUNE_EVERY = timedelta(minutes=10)
+STOP_GRACE = 10.0  # seconds running updates get to finish at stop
+
+
+def worker_name() -> str:
+    """Which process holds a claim (kept in the inbox row, for people reading it)."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+class InboxWorker:
+    def __init__(
+        self,
+        inbox: Inbox,
+        process: Process,
+        *,
+        concurrency: int = 16,
+        poll: float = 1.0,
+        retention: timedelta = timedelta(hours=48),
+    ) -> None:
+        self.inbox, self.process = inbox, process
+        self.poll, self.retention = poll, retention
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._chats: set[asyncio.Task[None]] = set()
+        self._waiters: dict[int, asyncio.Event] = {}
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._next_prune: datetime | None = None
+
+    def start(self) -> None:
+        self._dispatcher = asyncio.create_task(self._dispatch(), name="inbox-dispatcher")
+
+    def wake(self) -> None:
+        """Something was stored: look for work now rather than at the next poll."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Claim nothing more; let the updates being processed finish (their claims
+        otherwise wait for the lease)."""
+        self._stopping = True
+        self.wake()
+        if self._dispatcher is not None:
+            await self._dispatcher
+        if self._chats:
+            _, late = await asyncio.wait(self._chats, timeout=STOP_GRACE)
+            for task in late:
+                task.cancel()
+        for update_id in list(self._waiters):  # left for the next start to process
+            self._processed(update_id)
+
+    async def wait_processed(self, update_id: int) -> None:
+        """Return once this update is processed (polling mode: one process, this one), or
+        the worker stops."""
+        event = self._waiters.setdefault(update_id, asyncio.Event())
+        if await self.inbox.processed(update_id):  # checked after registering
+            self._processed(update_id)  # also for a waiter that checked a moment before
+        await event.wait()
+
+    # --- the loop ---------------------------------------------------------------
+
+    async def _dispatch(self) -> None:
+        while True:
+            await self._slots.acquire()
+            if self._stopping:
+                self._slots.release()
+                return
+            claimed = None
+            try:
+                await self._housekeeping()
+                claimed = await self.inbox.claim()
+            except Exception as error:  # the database away, most likely: again later
+                log.warning("inbox claim failed: %s", type(error).__name__)
+            if claimed is None:
+                self._slots.release()
+                await self._idle()
+                continue
+            task = asyncio.create_task(self._chat(claimed))
+            self._chats.add(task)
+            task.add_done_callback(self._chats.discard)
+
+    async def _idle(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.poll):
+                await self._wake.wait()
+        self._wake.clear()
+
+    async def _housekeeping(self) -> None:
+        now = self.inbox.clock.now()
+        if self._next_prune is None or now >= self._next_prune:
+            self._next_prune = now + PRUNE_EVERY
+            pruned = await self.inbox.prune(self.retention)
+            if pruned:
+                log.info("inbox pruned %d processed rows and ids", pruned)
+
+    async def _chat(self, claimed: Claimed | None) -> None:
+        """Process a claimed head, then the same chat's next updates in order."""
+        try:
+            while claimed is not None and await self._one(claimed):
+                if self._stopping or claimed.chat is None:
+                    break
+                claimed = await self.inbox.claim(claimed.chat)
+        except Exception as error:  # the database away: the claim's lease keeps the order
+            log.warning("inbox step failed: %s", type(error).__name__)
+        finally:
+            self._slots.release()
+
+    async def _one(self, claimed: Claimed) -> bool:
+        """Process one update; False when it failed (it is tried again later)."""
+        renewing = asyncio.create_task(self._renew(claimed.update_id))
+        try:
+            await self.process(claimed.payload)
+        except Exception as error:
+            kind = type(error).__name__
+            log.error("update %s failed (%s)", claimed.update_id, kind, exc_info=error)
+            if await self.inbox.failed(claimed, kind):
+                log.error("update %s given up after %d tries", claimed.update_id, claimed.attempts)
+                self._processed(claimed.update_id)
+            return False
+        finally:
+            renewing.cancel()
+        await self.inbox.done(claimed.update_id)
+        self._processed(claimed.update_id)
+        return True
+
+    async def _renew(self, update_id: int) -> None:
+        """Renew the lease every third of it while the update is being processed."""
+        while True:
+            await asyncio.sleep(self.inbox.lease.total_seconds() / 3)
+            try:
+                await self.inbox.renew(update_id)
+            except Exception as error:  # the database away: the lease may run out
+                log.warning("inbox lease not renewed: %s", type(error).__name__)
+
+    def _processed(self, update_id: int) -> None:
+        event = self._waiters.pop(update_id, None)
+        if event is not None:
+            event.set()
