@@ -94,9 +94,12 @@ def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
 
 
 async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
-    """True when the chat has no undelivered row: an event's new rows may be held."""
+    """True when the chat has no undelivered row: an event's new rows may be held.
+    Asked without flushing the event's other writes (they do not touch the outbox): they
+    go in the commit's one flush."""
     query = select(OutboxMessage.id).where(*_pending(channel, chat)).limit(1)
-    return (await session.execute(query)).first() is None
+    with session.no_autoflush:
+        return (await session.execute(query)).first() is None
 
 
 def flag_of(reply: Reply) -> tuple[str, str] | None:
