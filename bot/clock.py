@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 
@@ -34,6 +35,27 @@ class FrozenClock:
 
     def set(self, moment: datetime) -> None:
         self._now = moment.astimezone(UTC)
+
+
+class FileClock:
+    """A clock read from a file holding one ISO datetime (test-only: BACKPATH_CLOCK_FILE).
+
+    Lets a test move the time of a bot running in another process (the chaos test makes
+    reminders due without waiting); read at every call, written by the test atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def now(self) -> datetime:
+        moment = datetime.fromisoformat(self.path.read_text().strip())
+        if moment.tzinfo is None:
+            raise ValueError(f"{self.path} must hold an aware datetime")
+        return moment.astimezone(UTC)
+
+    def set(self, moment: datetime) -> None:
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(moment.astimezone(UTC).isoformat())
+        temporary.replace(self.path)
 
 
 class ShiftedClock:

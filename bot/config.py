@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     backpath_portal_url: str = Field(
         default=DEFAULT_PORTAL_URL, description="public address of the clinic portal"
     )
+    # test-only: read "now" from this file (bot.clock.FileClock) instead of the system clock
+    backpath_clock_file: Path | None = None
     backpath_reminder_interval: int = Field(
         default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
     )

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from bot.charts import PROGRESS, Charts
 from bot.clinic.mydata_readable import ReadableData
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, FileClock, SystemClock
 from bot.config import Settings
 from bot.delivery.inbox import Inbox
 from bot.delivery.limits import Limiter, LocalLimiter
@@ -97,7 +97,9 @@ async def build_runtime(
         if lock is not None:
             lock.release()
         raise
-    clock = clock or SystemClock()
+    if clock is None:  # the file clock is for tests that drive another process's time
+        file = settings.backpath_clock_file
+        clock = FileClock(file) if file is not None else SystemClock()
     charts = Charts(catalogs, pathway, instruments)
     files = PatientFiles(settings.backpath_data_dir / "charts")
     service = Service(

@@ -31,8 +31,11 @@ from bot.i18n.rendering import Rendered, RenderedButton, render_reply
 from bot.store import Database
 from bot.store.models import OutboxMessage
 
-LEASE = timedelta(minutes=5)
-BATCH = 50  # rows one claim takes from a chat
+# How long a claim holds its rows; renewed at every confirmed row of the claim, so it only
+# has to cover one call (with PTB's own 429 retries). A dead sender's rows wait this long
+# on PostgreSQL (on SQLite a start frees them at once).
+LEASE = timedelta(seconds=60)
+BATCH = 20  # rows one claim takes from a chat
 URGENT, NORMAL = 0, 1  # priorities: a red-flag escalation goes out first
 ESCALATION = "escalation."  # message ids of flag messages: escalation.<level>[...]
 FLAG_KEYS = {
@@ -236,6 +239,15 @@ async def sent(
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def renew(session: AsyncSession, token: str, now: datetime) -> None:
+    """The claim is alive: its remaining rows are held for another LEASE."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claim == token, OutboxMessage.status == "pending")
+        .values(claimed_until=now + LEASE)
+    )
 
 
 async def live_keyboards(session: AsyncSession, channel: str, chat: str, before: int) -> list[int]:

@@ -114,8 +114,8 @@ class Sender:
             token, batch = await outbox.claim(self.db, channel, chat, self.clock.now())
             if not batch:
                 return done
-            for message in batch:
-                if not await self._one(message, token, done):
+            for number, message in enumerate(batch, 1):
+                if not await self._one(message, token, done, more=number < len(batch)):
                     await outbox.release(self.db, token)
                     return done
 
@@ -128,14 +128,14 @@ class Sender:
         metrics.OUTBOX_BACKLOG.set(await outbox.backlog(self.db))
         return done
 
-    async def _one(self, message: Message, token: str, done: Delivery) -> bool:
+    async def _one(self, message: Message, token: str, done: Delivery, more: bool) -> bool:
         """Send one row; False when the chat must stop here (retry later, blocked)."""
         now = self.clock.now()
         attachment = None
         if message.attachment is not None:
             made = await self.attachments(message.channel, message.chat, message.attachment, now)
             if made is None:  # nothing to attach any more (erased, no chart): done
-                await self._confirm(message, token, None)
+                await self._confirm(message, token, None, more)
                 return True
             attachment = made
         await self.limiter.acquire(message.chat)
@@ -157,7 +157,7 @@ class Sender:
             log.error("outbox=%s refused by the channel", message.id)
             done.failed += 1
             return True
-        old_keyboards = await self._confirm(message, token, message_id)
+        old_keyboards = await self._confirm(message, token, message_id, more)
         done.sent += 1
         if message.reminder_id is not None:
             done.reminders.add(message.reminder_id)
@@ -165,13 +165,18 @@ class Sender:
             await self.transport.remove_keyboard(message.chat, old)
         return True
 
-    async def _confirm(self, message: Message, token: str, message_id: int | None) -> list[int]:
-        """Record the delivery and what it means; returns the keyboards to remove now."""
+    async def _confirm(
+        self, message: Message, token: str, message_id: int | None, more: bool
+    ) -> list[int]:
+        """Record the delivery and what it means (and hold the claim's other rows for
+        another lease); returns the keyboards to remove now."""
         now = self.clock.now()
         async with self.db.transaction() as session:
             if not await outbox.sent(session, message, token, now, message_id):
                 log.warning("outbox=%s delivered after its claim was lost", message.id)
                 return []
+            if more:
+                await outbox.renew(session, token, now)
             metrics.OUTBOX_DELIVERED.labels(message.channel).inc()
             if message.red_flag_id is not None:  # shown means delivered (issue #17)
                 await session.execute(

@@ -156,7 +156,9 @@ class Engine:
             return
         parsed = parse_text(step, text, turn.language, self.render)
         if parsed.error is not None:
-            turn.reply_error(FREE_TEXT if is_free_text(text) else parsed.error)
+            # before consent the commands it points to (/flare, /advice) do not work yet
+            kind = is_free_text(text) and turn.state.consent == "given"
+            turn.reply_error(FREE_TEXT if kind else parsed.error)
             turn.ask_again()
             return
         assert parsed.value is not None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from bot.engine.callbacks import Back, MenuPick, Option, pack
 from bot.engine.flows import Flow, Step
 from bot.engine.inputs import option_labels, option_values
+from bot.engine.memo import Mapped, Part, Record, read_part, write_part
 from bot.engine.model import (
     AnswerGiven,
     AnswerValue,
@@ -76,6 +77,18 @@ class Turn:
 
     def remember(self, key: str, value: Any) -> None:
         self.state = replace(self.state, memo={**self.state.memo, key: value})
+
+    def part(self, part: type[Part]) -> Part | None:
+        """A typed part of the patient's memory (bot/engine/memo.py); None when absent."""
+        return read_part(self.state.memo, part)
+
+    def keep(self, value: Record | Mapped) -> None:
+        """Store a typed part of the patient's memory, with its schema version."""
+        self.state = replace(self.state, memo=write_part(self.state.memo, value))
+
+    def forget(self, part: type[Record | Mapped]) -> None:
+        """Drop a typed part of the patient's memory (`part` then reads as None)."""
+        self.state = replace(self.state, memo={**self.state.memo, part.KEY: None})
 
     # --- flows ----------------------------------------------------------------
 

@@ -430,3 +430,14 @@ class SendSlot(Base):
 
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     next_at: Mapped[datetime]
+
+
+class SignInFailure(Base):
+    """A failed portal sign-in: a hash of the client address, kept for the limit's window
+    (bot/clinic/sign_in_failures.py)."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)

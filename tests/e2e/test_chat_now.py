@@ -106,3 +106,13 @@ def test_a_bad_now_is_refused_by_the_command(tmp_path: Path) -> None:
     result = chat(tmp_path / "c.db", [], "--now", "morgen")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
     assert not (tmp_path / "c.db").exists()
+
+
+def test_the_command_runs_at_the_chosen_moments(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    first = chat(db, INTAKE, "--lang", "nl", "--now", "2026-03-02T09:30", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    second = chat(db, [], "--now", "2026-03-16T10:30", data_dir=tmp_path)
+    assert second.returncode == 0, second.stderr
+    stamps = [line for line in second.stdout.splitlines() if line.startswith("[")]
+    assert stamps == ["[6 mrt 2026 10:00]", "[7 mrt 2026 10:00]", "[16 mrt 2026 10:00]"]

@@ -48,16 +48,22 @@ async def answer_with_first_buttons(patient: ServicePatient) -> None:
         await patient.send(Event("choice", text=reply.buttons[0][0].data))
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-async def test_after_a_check_in_the_patient_hears_when_the_next_one_comes(
-    runtime: Runtime, clock: FrozenClock, language: str
-) -> None:
+async def checkin_delivered(runtime: Runtime, clock: FrozenClock, language: str) -> ServicePatient:
+    """A patient whose only reminders are check-ins, the first one just delivered."""
     patient = await patient_in(runtime, language)
     await only_checkins(runtime)
     clock.set(CHECKIN_DUE)
     sender = RecordingSender()
     await sender.dispatch(runtime)
     patient.last = sender.sent[-1][1]
+    return patient
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_after_a_check_in_the_patient_hears_when_the_next_one_comes(
+    runtime: Runtime, clock: FrozenClock, language: str
+) -> None:
+    patient = await checkin_delivered(runtime, clock, language)
     await patient.no_red_flags()
     await patient.tap("4")
     await patient.tap("Beter" if language == "nl" else "Mieux")
@@ -110,12 +116,7 @@ async def test_a_risk_questionnaire_done_an_hour_before_is_not_asked_again(
 async def test_a_new_time_of_day_keeps_a_tomorrow_snooze(
     runtime: Runtime, clock: FrozenClock, language: str
 ) -> None:
-    patient = await patient_in(runtime, language)
-    await only_checkins(runtime)
-    clock.set(CHECKIN_DUE)
-    sender = RecordingSender()
-    await sender.dispatch(runtime)
-    patient.last = sender.sent[-1][1]
+    patient = await checkin_delivered(runtime, clock, language)
     first = min((r for r in await reminders(runtime) if r.status == "sent"), key=lambda r: r.id)
     await patient.tap("Morgen" if language == "nl" else "Demain")
     await patient.command("reminders")

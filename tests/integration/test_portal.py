@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.clinic.sign_in_failures import MAX_FAILURES
 from bot.clock import FrozenClock
 from bot.engine.model import Event
 from bot.runtime import Runtime
 from bot.service import Incoming
 from bot.store.models import AuditEntry, Invitation, Sharing
-from bot.web.portal.security import MAX_FAILURES, SESSION_COOKIE
+from bot.web.portal.security import SESSION_COOKIE
 from tests.clinic_support import QUESTION, keys
 from tests.portal_support import Scenario, build_scenario, client, hidden, sign_in, sign_in_link
 

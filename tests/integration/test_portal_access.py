@@ -3,14 +3,18 @@ another clinic's clinician gets 404. (More portal tests: test_portal.py, on SQLi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
+from bot.clinic.sign_in_failures import MAX_FAILURES, WINDOW, address_hash
 from bot.clock import FrozenClock
-from bot.runtime import Runtime
-from bot.store.models import AuditEntry, Invitation
+from bot.runtime import Runtime, build_runtime
+from bot.store.models import AuditEntry, Invitation, SignInFailure
 from bot.web.portal.security import SESSION_COOKIE
 from tests.clinic_support import QUESTION
+from tests.conftest import make_settings
 from tests.portal_support import Scenario, build_scenario, client, hidden, sign_in, sign_in_link
 
 
@@ -76,3 +80,32 @@ async def test_another_clinics_clinician_gets_404_for_the_patient_and_files(
     async with runtime.db.session() as session:
         invitation = await session.get(Invitation, 1)
     assert invitation is not None and invitation.revoked_at is None
+
+
+async def test_failed_sign_ins_count_across_workers_and_are_forgotten_after_the_window(
+    runtime: Runtime, scenario: Scenario, clock: FrozenClock, database_url: str, tmp_path: Path
+) -> None:
+    """Two workers on one database: the failures counted by one block the other, the
+    database keeps only a hash of the address, and nothing after the window."""
+    other_worker = await build_runtime(make_settings(database_url, tmp_path / "w2"), clock)
+    try:
+        async with client(runtime) as web:
+            for n in range(MAX_FAILURES):
+                refused = await sign_in(web, f"https://testserver/portal/signin#wrong{n}")
+                assert refused.status_code == 403
+        good = await sign_in_link(runtime, scenario.doctor)
+        async with client(other_worker) as web:
+            assert (await sign_in(web, good)).status_code == 429
+        async with runtime.db.session() as session:
+            stored = set((await session.execute(select(SignInFailure.address_hash))).scalars())
+        assert stored == {address_hash("127.0.0.1")} and "127.0.0.1" not in stored
+        clock.advance(WINDOW)
+        good = await sign_in_link(runtime, scenario.doctor)  # links last 15 minutes too
+        async with client(other_worker) as web:
+            assert (await sign_in(web, good)).status_code == 303
+            assert (await sign_in(web, "https://testserver/portal/signin#wrong")).status_code == 403
+        async with runtime.db.session() as session:
+            left = (await session.execute(select(SignInFailure.failed_at))).scalars().all()
+        assert left == [clock.now()]  # the old window's failures are gone
+    finally:
+        await other_worker.close()

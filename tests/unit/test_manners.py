@@ -10,7 +10,7 @@ from bot.engine.manners import is_free_text
 from bot.engine.model import AnswerGiven
 from bot.engine.serial import state_from_json, state_to_json
 from bot.i18n import Catalogs
-from tests.unit.test_engine import onboarded
+from tests.unit.test_engine import Talk, onboarded
 
 SENTENCE = {
     "nl": "Ik heb zo'n pijn… Kan ik morgen gaan werken?",
@@ -118,3 +118,11 @@ def test_a_tap_on_a_question_left_behind_is_stale(engine: Engine, catalogs: Cata
     result = talk.send(Event("choice", text=nrs["3"]))
     assert result.effects == () and talk.msgids(result)[0] == "error.stale_button"
     assert talk.send(Event("choice", text=next(iter(comi.values())))).effects != ()
+
+
+def test_before_consent_a_sentence_gets_the_plain_error(engine: Engine, catalogs: Catalogs) -> None:
+    talk = Talk(engine, catalogs)
+    talk.start("nl")
+    result = talk.type("Wat gebeurt er met mijn gegevens?")
+    assert "manners.free_text" not in talk.msgids(result)  # /flare and /advice need consent
+    assert talk.msgids(result)[-1] == "onboarding.privacy"

@@ -43,12 +43,12 @@ def test_result_reply_keys_and_parameters(engine: Engine) -> None:
     assert high.parts == (Text("result.startback.high", {"score": 7}),)
     nrs = result_reply(nrs_, {"total": 4.0, "category": None}, None)
     assert nrs.parts == (Text("result.nrs", {"pain": 4}),)
-    worse = result_reply(comi, {"total": 5.7, "category": None}, {"total": 4.5})
+    worse = result_reply(comi, {"total": 5.7, "category": None}, 4.5)
     assert worse.parts[1] == Text("result.comi.worse", {"previous": 4.5, "score": 5.7})
     # +0.3 (Mannion's individual cut-off) is far below the measurement error: the same
-    same = result_reply(comi, {"total": 4.8, "category": None}, {"total": 4.5})
+    same = result_reply(comi, {"total": 4.8, "category": None}, 4.5)
     assert same.parts[1].key == "result.comi.unchanged"
-    almost = result_reply(comi, {"total": 5.65, "category": None}, {"total": 4.5})
+    almost = result_reply(comi, {"total": 5.65, "category": None}, 4.5)
     assert almost.parts[1].key == "result.comi.unchanged"
 
 

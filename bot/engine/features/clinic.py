@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.engine.features import Command, Feature
 from bot.engine.features.confirm import ask_confirmation, confirmation
 from bot.engine.features.core import ONBOARDING, begin
 from bot.engine.flows import Flow
+from bot.engine.memo import Mapped, Record
 from bot.engine.model import (
     Frame,
     InvitationAccepted,
@@ -38,8 +39,31 @@ QUESTION_FLOW = "clinic_question"
 REDFLAG_FLOW = "redflags"
 HISTORY_OFFER_FLOW = "history_offer"  # the optional history (bot/engine/features/history.py)
 EPISODE = "episode"  # the flow, and the memo key it sets (docs/contracts.md)
-INVITE_MEMO = "clinic.invite"  # the invitation being filled in
-SHARED_MEMO = "clinic.shared"  # [[clinic id, clinic name], ...] shared with now
+
+
+class OpenInvitation(Record):
+    """Memo "clinic.invite" (this feature's; intake and history ask whether there is one):
+    the invitation being filled in."""
+
+    KEY: ClassVar[str] = "clinic.invite"
+
+    invitation: int
+    clinic: int
+    clinic_name: str
+    instruments: tuple[str, ...]
+
+
+class SharedClinics(Mapped):
+    """Memo "clinic.shared" (this feature's; history reads it): the clinics the patient
+    shares with now, as [[clinic id, clinic name], ...]."""
+
+    KEY: ClassVar[str] = "clinic.shared"
+    root: tuple[tuple[int, str], ...]
+
+
+def shared_clinics(turn: Turn) -> tuple[tuple[int, str], ...]:
+    shared = turn.part(SharedClinics)
+    return shared.root if shared is not None else ()
 
 
 def invite_agenda(
@@ -66,30 +90,27 @@ def invite_agenda(
     return tuple(seen)
 
 
-def _agenda(turn: Turn, invite: Mapping[str, Any]) -> tuple[str, ...]:
+def _agenda(turn: Turn, invite: OpenInvitation) -> tuple[str, ...]:
     return invite_agenda(
-        turn.engine.flows, invite["instruments"], ask_episode=turn.memo(EPISODE) is None
+        turn.engine.flows, invite.instruments, ask_episode=turn.memo(EPISODE) is None
     )
 
 
 def _open(turn: Turn, invite: VerifiedInvite) -> None:
     turn.effect(InvitationAccepted(invite.invitation))
-    turn.remember(
-        INVITE_MEMO,
-        {
-            "invitation": invite.invitation,
-            "clinic": invite.clinic,
-            "clinic_name": invite.clinic_name,
-            "instruments": list(invite.instruments),
-        },
+    opened = OpenInvitation(
+        invitation=invite.invitation,
+        clinic=invite.clinic,
+        clinic_name=invite.clinic_name,
+        instruments=tuple(invite.instruments),
     )
+    turn.keep(opened)
     turn.say("clinic.invited", clinic=invite.clinic_name)
     if turn.state.consent != "given":
         begin(turn)  # onboarding first; after_finish(onboarding) sets the agenda
         return
-    memo = turn.memo(INVITE_MEMO)
     turn.state = replace(
-        turn.state, paused=False, agenda=(*_agenda(turn, memo), *turn.state.agenda)
+        turn.state, paused=False, agenda=(*_agenda(turn, opened), *turn.state.agenda)
     )
     if turn.state.top is None:
         turn.advance()
@@ -98,7 +119,7 @@ def _open(turn: Turn, invite: VerifiedInvite) -> None:
 
 
 def sharing(turn: Turn) -> None:
-    shared = turn.memo(SHARED_MEMO) or []
+    shared = shared_clinics(turn)
     if not shared:
         turn.say("sharing.none")
         turn.ask_again()
@@ -132,7 +153,7 @@ class Clinic(Feature):
             return False
         if answer == "yes":
             turn.effect(SharingWithdrawn())
-            turn.remember(SHARED_MEMO, [])
+            turn.keep(SharedClinics(()))
             turn.say("sharing.stopped")
         else:
             turn.say("sharing.kept")
@@ -142,7 +163,7 @@ class Clinic(Feature):
     def after_finish(
         self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
     ) -> None:
-        invite = turn.memo(INVITE_MEMO)
+        invite = turn.part(OpenInvitation)
         if invite is None:
             return
         if flow.id == ONBOARDING and turn.state.consent == "given":
@@ -160,18 +181,18 @@ class Clinic(Feature):
         planned = set(_agenda(turn, invite))
         pending = set(turn.state.agenda) | {f.flow for f in turn.state.stack}
         if flow.id in planned and not planned & pending:
-            turn.effect(InvitationCompleted(invite["invitation"]))
-            turn.remember(INVITE_MEMO, None)
-            turn.say("clinic.invite_done", clinic=invite["clinic_name"])
+            turn.effect(InvitationCompleted(invite.invitation))
+            turn.forget(OpenInvitation)
+            turn.say("clinic.invite_done", clinic=invite.clinic_name)
             turn.thanked = True
 
     @staticmethod
-    def _shared(turn: Turn, invite: Mapping[str, Any], granted: bool) -> None:
-        turn.effect(SharingDecided(invite["clinic"], invite["invitation"], granted))
+    def _shared(turn: Turn, invite: OpenInvitation, granted: bool) -> None:
+        turn.effect(SharingDecided(invite.clinic, invite.invitation, granted))
         if granted:
-            shared = [s for s in turn.memo(SHARED_MEMO) or [] if s[0] != invite["clinic"]]
-            turn.remember(SHARED_MEMO, [*shared, [invite["clinic"], invite["clinic_name"]]])
-            turn.say("clinic.sharing_granted", clinic=invite["clinic_name"])
+            shared = [s for s in shared_clinics(turn) if s[0] != invite.clinic]
+            turn.keep(SharedClinics((*shared, (invite.clinic, invite.clinic_name))))
+            turn.say("clinic.sharing_granted", clinic=invite.clinic_name)
         else:
             # Nothing goes to the clinic, so no history or question for it either.
             dropped = (HISTORY_OFFER_FLOW, QUESTION_FLOW)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.engine.features import Command, Feature
-from bot.engine.features.clinic import INVITE_MEMO, QUESTION_FLOW, SHARED_MEMO
+from bot.engine.features.clinic import QUESTION_FLOW, OpenInvitation, shared_clinics
 from bot.engine.features.questionnaires import start_questionnaire
 from bot.engine.flows import Flow
 from bot.engine.model import Frame
@@ -46,8 +46,8 @@ class History(Feature):
             turn.say("history.done")
             waiting = {*turn.state.agenda, *(f.flow for f in turn.state.stack)}
             if (
-                turn.memo(INVITE_MEMO) is None
-                and turn.memo(SHARED_MEMO)
+                turn.part(OpenInvitation) is None
+                and shared_clinics(turn)
                 and QUESTION_FLOW in turn.engine.flows
                 and QUESTION_FLOW not in waiting
             ):

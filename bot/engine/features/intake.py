@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.engine.features import Feature
-from bot.engine.features.clinic import INVITE_MEMO
+from bot.engine.features.clinic import OpenInvitation
 from bot.engine.features.core import ONBOARDING
 from bot.engine.features.followup.asks import pain_flow
 from bot.engine.flows import Flow
@@ -44,7 +44,8 @@ class Intake(Feature):
     def after_finish(
         self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
     ) -> None:
-        if flow.id != ONBOARDING or turn.memo(INVITE_MEMO):  # an invitation plans its own
+        # an invitation plans its own agenda
+        if flow.id != ONBOARDING or turn.part(OpenInvitation) is not None:
             return
         turn.state = replace(
             turn.state,

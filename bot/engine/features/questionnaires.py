@@ -9,21 +9,42 @@ contact): `result.<id>.<outcome>`. Clinicians see the numbers in their report.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.features import Command, Feature
-from bot.engine.flows import Flow
+from bot.engine.flows import Flow, Recall
+from bot.engine.memo import Mapped, Moment
 from bot.engine.model import Frame, Reply, Text
 from bot.engine.turn import Turn
 
 if TYPE_CHECKING:
     from bot.instruments.registry import Instrument, Instruments
 
-SCORES_MEMO = "scores"
 HISTORY_LIMIT = 60
+
+
+class ScoreEntry(BaseModel):
+    """One result in the patient's memory."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: Moment
+    total: float
+    category: str | None
+    # pain ratings only: the period asked about; absent (None) on older rows = "week"
+    recall: Recall | None = Field(default=None, exclude_if=lambda value: value is None)
+
+
+class ScoreHistory(Mapped):
+    """Memo "scores" (this feature's): each instrument's results, oldest first, the last
+    HISTORY_LIMIT. Read by follow-up (trends, risk level, reminders) and advice."""
+
+    KEY: ClassVar[str] = "scores"
+    root: dict[str, tuple[ScoreEntry, ...]]
 
 
 def startable(flows: Mapping[str, Flow], instruments: Instruments | None) -> list[str]:
@@ -64,25 +85,24 @@ def _starter(flow_id: str) -> Command:
     return command
 
 
-def score_history(turn: Turn, instrument: str) -> list[dict[str, Any]]:
-    history: dict[str, list[dict[str, Any]]] = turn.memo(SCORES_MEMO) or {}
-    return list(history.get(instrument, []))
+def score_history(turn: Turn, instrument: str) -> tuple[ScoreEntry, ...]:
+    """An instrument's results in the patient's memory, oldest first."""
+    history = turn.part(ScoreHistory)
+    return history.root.get(instrument, ()) if history is not None else ()
 
 
-def baseline(turn: Turn, history: list[dict[str, Any]]) -> dict[str, Any] | None:
+def baseline(turn: Turn, history: Sequence[ScoreEntry]) -> ScoreEntry | None:
     """The first result of the current episode (since its first contact), else the first."""
-    episode: Mapping[str, Any] = turn.memo("episode") or {}
-    start = episode.get("first_contact")
-    if start is not None:
-        since = datetime.fromisoformat(start)
-        history = [h for h in history if datetime.fromisoformat(h["at"]) >= since]
+    from bot.engine.features.followup.memo import episode_of  # follow-up reads our scores
+
+    episode = episode_of(turn)
+    if episode is not None:
+        history = [h for h in history if h.at >= episode.first_contact]
     return history[0] if history else None
 
 
-def result_reply(
-    instrument: Instrument, score: Mapping[str, Any], first: Mapping[str, Any] | None
-) -> Reply:
-    """The result in words; `first`: the baseline to compare with (change rule only)."""
+def result_reply(instrument: Instrument, score: Mapping[str, Any], first: float | None) -> Reply:
+    """The result in words; `first`: the baseline total to compare with (change rule only)."""
     total = score["total"]
     category = score.get("category")
     key = f"result.{instrument.id}.{category}" if category else f"result.{instrument.id}"
@@ -91,12 +111,9 @@ def result_reply(
         params = {"pain": int(total)}
     parts = [Text(key, params)]
     if instrument.change is not None and first is not None:
-        change = instrument.change(float(first["total"]), float(total))
+        change = instrument.change(first, float(total))
         parts.append(
-            Text(
-                f"result.{instrument.id}.{change}",
-                {"previous": float(first["total"]), "score": float(total)},
-            )
+            Text(f"result.{instrument.id}.{change}", {"previous": first, "score": float(total)})
         )
     return Reply(parts=tuple(parts))
 
@@ -127,14 +144,14 @@ class Questionnaires(Feature):
         instrument = turn.engine.instruments[flow.instrument]
         history = score_history(turn, flow.instrument)
         first = baseline(turn, history) if instrument.change is not None else None
-        turn.reply(result_reply(instrument, score, first))
-        entry = {
-            "at": turn.now.isoformat(),
-            "total": score["total"],
-            "category": score.get("category"),
-        }
-        if "recall" in score:
-            entry["recall"] = score["recall"]
-        memo: dict[str, Any] = dict(turn.memo(SCORES_MEMO) or {})
-        memo[flow.instrument] = [*history, entry][-HISTORY_LIMIT:]
-        turn.remember(SCORES_MEMO, memo)
+        turn.reply(result_reply(instrument, score, first.total if first else None))
+        entry = ScoreEntry(
+            at=turn.now,
+            total=score["total"],
+            category=score.get("category"),
+            recall=score.get("recall"),
+        )
+        stored = turn.part(ScoreHistory)
+        kept = {**(stored.root if stored is not None else {})}
+        kept[flow.instrument] = (*history, entry)[-HISTORY_LIMIT:]
+        turn.keep(ScoreHistory(kept))

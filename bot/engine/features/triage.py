@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import tzinfo
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.engine.callbacks import Flag, FlagAction, pack, unpack_as
 from bot.engine.consent import consent_current
 from bot.engine.features import Command, Feature
 from bot.engine.flows import Step
+from bot.engine.memo import Mapped
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.pathway.config import load_config
@@ -31,6 +32,14 @@ from bot.triage.rules import SCREENS, STABLE_FACTS
 REDFLAGS = "redflags"
 PAIN_NOW = "pain_now"
 MEMO = "triage"
+
+
+class FlarePending(Mapped):
+    """Memo "flare" (triage's): /flare was used and its pain rating is still to come;
+    advice reads it when that rating is given (flare advice), then forgets it."""
+
+    KEY: ClassVar[str] = "flare"
+    root: bool
 
 
 @dataclass(frozen=True)
@@ -184,7 +193,7 @@ def flare(turn: Turn) -> None:
     # the pain of the moment ("now"), never stored as a weekly rating
     agenda = turn.state.agenda if PAIN_NOW in pending else (PAIN_NOW, *turn.state.agenda)
     turn.state = replace(turn.state, paused=False, agenda=agenda)
-    turn.remember("flare", True)
+    turn.keep(FlarePending(True))
     turn.say("flare.intro")
     turn.push(REDFLAGS)
     turn.advance()

@@ -4,7 +4,7 @@ The link is `/portal/signin#<token>`: GET shows a page with a button whose form 
 script fills with the token from the fragment (link previews and scanners only ever GET and
 never see the fragment, so they never use the link up); POST with the double-submit CSRF
 value redeems it and sets the session cookie. Failures are counted per client address
-and refused past the limit.
+(in the database, for every worker) and refused past the limit.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import secrets
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.clinic import sign_in_failures
 from bot.clinic.portal_auth import Opened, end, redeem_link
 from bot.web.portal.core import Ctx, Endpoint, Portal, browser_language
 from bot.web.portal.security import (
@@ -50,19 +51,20 @@ def signin(portal: Portal) -> Endpoint:
                 status=status,
             )
 
-        if portal.limiter.blocked(key):
-            return refused("portal.too_many", 429)
-        form = await request.form()
-        if not same(request.cookies.get(SIGNIN_COOKIE), form.get("csrf")):
-            portal.limiter.failed(key)
-            return refused("portal.csrf_failed", 403)
-        token = form.get("token")
         now = portal.runtime.clock.now()
         async with portal.runtime.db.transaction() as session:
+            if await sign_in_failures.blocked(session, key, now):
+                return refused("portal.too_many", 429)
+        form = await request.form()
+        token = form.get("token")
+        async with portal.runtime.db.transaction() as session:
+            if not same(request.cookies.get(SIGNIN_COOKIE), form.get("csrf")):
+                await sign_in_failures.record_failure(session, key, now)
+                return refused("portal.csrf_failed", 403)
             outcome = await redeem_link(session, token if isinstance(token, str) else "", now)
-        if not isinstance(outcome, Opened):
-            portal.limiter.failed(key)
-            return refused(f"portal.link_{outcome}", 403)
+            if not isinstance(outcome, Opened):
+                await sign_in_failures.record_failure(session, key, now)
+                return refused(f"portal.link_{outcome}", 403)
         response = RedirectResponse(request.url_for("portal:patients").path, status_code=303)
         set_session_cookie(response, outcome.token)
         response.delete_cookie(SIGNIN_COOKIE, path="/", secure=True, httponly=True)

@@ -20,7 +20,7 @@ from bot.clinic.report import ReportContent
 from bot.engine.model import Language, Text, language_from_hint
 from bot.i18n.formatting import format_day, format_minute, format_number
 from bot.runtime import Runtime
-from bot.web.portal.security import SESSION_COOKIE, FailureLimiter, same
+from bot.web.portal.security import SESSION_COOKIE, same
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -51,7 +51,6 @@ class Portal:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
-        self.limiter = FailureLimiter(runtime.clock)
         self.content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
 
     def text(self, language: Language, key: str, **params: Any) -> str:

@@ -5,27 +5,21 @@
   has expired.
 - Every form carries a CSRF token: the session's own (server-side) once signed in; before
   that (the sign-in form) a double-submit value also set in a short-lived Strict cookie.
-- Failed sign-ins (unknown, used or expired links) are counted per client address; after
-  MAX_FAILURES within WINDOW every sign-in from there is refused until the window passes.
+- Failed sign-ins (unknown, used or expired links) are counted per client address in the
+  database (bot/clinic/sign_in_failures.py), so the limit holds across workers.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections import deque
-from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.clock import Clock
-
 SESSION_COOKIE = "__Host-backpath_portal"
 SIGNIN_COOKIE = "__Host-backpath_signin"
 SIGNIN_COOKIE_AGE = 15 * 60
-MAX_FAILURES = 10
-WINDOW = timedelta(minutes=15)
 
 HEADERS = {
     "content-security-policy": (
@@ -69,33 +63,6 @@ def same(expected: str | None, given: object) -> bool:
 
 def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-class FailureLimiter:
-    """Failed sign-ins per client address in a sliding window (in this process)."""
-
-    def __init__(self, clock: Clock, max_failures: int = MAX_FAILURES, window: timedelta = WINDOW):
-        self.clock = clock
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[str, deque[datetime]] = {}
-
-    def _recent(self, key: str) -> deque[datetime]:
-        failures = self._failures.setdefault(key, deque())
-        horizon = self.clock.now() - self.window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        if not failures:
-            del self._failures[key]
-            return deque()
-        return failures
-
-    def blocked(self, key: str) -> bool:
-        return len(self._recent(key)) >= self.max_failures
-
-    def failed(self, key: str) -> None:
-        self._recent(key)
-        self._failures.setdefault(key, deque()).append(self.clock.now())
 
 
 class SecurityHeaders:

@@ -65,8 +65,11 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
         onset = today - timedelta(days=int(raw_onset or 0))
     pain_type = cast(PainType, answers["pain_type"])
     recurrent = answers["recurrent"] is True
-    episode = memo.EpisodeMemo(onset, pain_type, recurrent, turn.now)
-    turn.remember(memo.EPISODE, episode.to_json())
+    turn.keep(
+        memo.EpisodeMemo(
+            onset=onset, pain_type=pain_type, recurrent=recurrent, first_contact=turn.now
+        )
+    )
     turn.effect(EpisodeStarted(onset, pain_type, recurrent, turn.now))
     moments = plan(turn, config)
     planned(turn, [(m.kind, m.due) for m in moments if m.due > turn.now])

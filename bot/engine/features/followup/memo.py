@@ -1,6 +1,7 @@
 """What the follow-up keeps in the conversation memo (JSON), with typed accessors.
 
-memo["episode"] (read by other features too; shape documented in docs/contracts.md):
+memo["episode"] (`EpisodeMemo`, a typed part, bot/engine/memo.py; read by other
+features too through `episode_of`; shape documented in docs/contracts.md):
     {"onset": "2026-02-20", "pain_type": "back" | "radicular", "recurrent": false,
      "first_contact": "2026-03-02T09:00:00+00:00",
      "radicular_from": "2026-03-16T09:00:00+00:00"}  # only after a switch (track.py)
@@ -15,16 +16,19 @@ memo["followup"]:
 "planned": the moments last planned as reminder rows, shown as what comes next.)
 
 NRS (with its recall period, "week" or "now") and COMI totals are read from the score
-history the questionnaires feature keeps (memo["scores"], bot/engine/features/questionnaires.py).
+history the questionnaires feature keeps (`ScoreHistory`, memo["scores"],
+bot/engine/features/questionnaires.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from pydantic import Field
 
 from bot.engine.features.questionnaires import score_history
+from bot.engine.memo import Moment, Record
 from bot.pathway.config import PainType, PathwayConfig
 from bot.pathway.phase import Phase, phase_on
 from bot.pathway.progress import GlobalChange
@@ -32,49 +36,30 @@ from bot.pathway.progress import GlobalChange
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
-EPISODE = "episode"
 FOLLOWUP = "followup"
 HISTORY_MAX = 60  # check-in answers kept: more than half a year of weekly check-ins
 
 
-@dataclass(frozen=True)
-class EpisodeMemo:
+class EpisodeMemo(Record):
+    """Memo "episode" (follow-up's; others read it with `episode_of`): set when the
+    `episode` flow completes, changed by the radicular re-check."""
+
+    KEY: ClassVar[str] = "episode"
+
     onset: date
     pain_type: PainType
     recurrent: bool
-    first_contact: datetime
+    first_contact: Moment
     #: when an episode begun as back pain moved to the radicular track (new radicular
     #: signs at a check-in or /flare); None for an episode still on the track it began on
-    radicular_from: datetime | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data = {
-            "onset": self.onset.isoformat(),
-            "pain_type": self.pain_type,
-            "recurrent": self.recurrent,
-            "first_contact": self.first_contact.isoformat(),
-        }
-        if self.radicular_from is not None:
-            data["radicular_from"] = self.radicular_from.isoformat()
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> EpisodeMemo:
-        switched = data.get("radicular_from")
-        return cls(
-            onset=date.fromisoformat(data["onset"]),
-            pain_type=cast(PainType, data["pain_type"]),
-            recurrent=bool(data["recurrent"]),
-            first_contact=datetime.fromisoformat(data["first_contact"]),
-            radicular_from=datetime.fromisoformat(switched) if switched else None,
-        )
+    radicular_from: Moment | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 def latest_risk(turn: Turn) -> str | None:
     """low / medium / high from the latest result of a risk screen (an instrument whose
     categories carry a risk level: STarT Back, Örebro), None before one."""
     latest = [
-        (h[-1]["at"], instrument, h[-1].get("category"))
+        (h[-1].at, instrument, h[-1].category)
         for instrument in turn.engine.instruments.risk_screens()
         if (h := score_history(turn, instrument.id))
     ]
@@ -86,8 +71,7 @@ def latest_risk(turn: Turn) -> str | None:
 
 
 def episode_of(turn: Turn) -> EpisodeMemo | None:
-    data = turn.memo(EPISODE)
-    return EpisodeMemo.from_json(data) if data else None
+    return turn.part(EpisodeMemo)
 
 
 def local_today(turn: Turn, config: PathwayConfig) -> date:
@@ -131,9 +115,9 @@ def points(
     period was recorded were all asked about the past week.
     """
     result = [
-        (datetime.fromisoformat(entry["at"]), float(entry["total"]))
+        (entry.at, entry.total)
         for entry in score_history(turn, instrument)
-        if recall is None or entry.get("recall", "week") == recall
+        if recall is None or (entry.recall or "week") == recall
     ]
     return [p for p in result if since is None or p[0].date() >= since]
 

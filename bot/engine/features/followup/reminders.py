@@ -9,7 +9,7 @@ are not tied to a question, so never stale.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
@@ -104,12 +104,9 @@ def _find(turn: Turn, reminder_id: int) -> dict[str, Any] | None:
 
 
 def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None:
-    entry = _find(turn, reminder_id)
-    if entry is not None:  # sent again after a failed delivery
-        if any(_ours(f, entry) and f.started for f in turn.state.stack):
-            return  # the patient is already answering it: the question is in front of them
-        turn.reply(_intro(INTROS[kind], reminder_id))
-        turn.ask_again()
+    if _find(turn, reminder_id) is not None:
+        # Already asked: its messages are in the outbox, which delivers (and retries) them
+        # once (bot/delivery); saying the intro again would repeat it.
         return
     if _done_recently(turn, kind, config):
         turn.effect(ReminderClosed(reminder_id, "answered"))  # never asked twice
@@ -145,7 +142,7 @@ def _done_recently(turn: Turn, kind: str, config: PathwayConfig) -> bool:
         return False
     since = turn.now - timedelta(days=days)
     return any(
-        datetime.fromisoformat(entry["at"]) >= since
+        entry.at >= since
         for instrument in asks.done_by(turn.engine.instruments, kind)
         for entry in score_history(turn, instrument)
     )

@@ -60,9 +60,7 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     current = memo.episode_of(turn)
     if frame.answers.get(STEP) is not True or current is None or current.pain_type != "back":
         return
-    turn.remember(
-        memo.EPISODE, replace(current, pain_type="radicular", radicular_from=turn.now).to_json()
-    )
+    turn.keep(current.model_copy(update={"pain_type": "radicular", "radicular_from": turn.now}))
     turn.effect(EpisodeTrackChanged("radicular", turn.now))
     # nothing left to re-check: a check-in queued meanwhile does not ask again
     turn.state = replace(turn.state, agenda=tuple(f for f in turn.state.agenda if f != FLOW))
