@@ -38,13 +38,7 @@ from tests.conftest import _reset_postgres
 from tests.e2e.conftest import TOKEN
 from tests.fake_bot_api import FakeBotApi, WebhookDelivery, buttons_of, serve_http
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skip(
-        reason="being finished (inbox helper): a reply the killed worker committed but had "
-        "not sent waits for the outbox sender's lease"
-    ),
-]
+pytestmark = pytest.mark.postgres
 
 SECRET = "topology-Secret_1"
 PATIENTS = 30
