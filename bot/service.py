@@ -4,7 +4,9 @@ In one transaction: claim the update id (a duplicate stops here), lock the patie
 load the position, run engine.step, persist answers, scores and the new position, and
 queue the rendered replies in the outbox (bot/delivery/outbox.py). What the engine says
 is stored with the state it belongs to: the channel's sender delivers it after commit,
-and after a crash, without the patient having to type.
+and after a crash, without the patient having to type. With `hold` the rows of a chat with
+nothing else pending are queued already claimed, for the caller to deliver at once
+(outbox.Held: no claim transaction of its own).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from bot.i18n import Catalogs
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
 from bot.store.effects import apply as apply_effect
-from bot.store.models import Patient, RedFlag
+from bot.store.models import OutboxMessage, Patient, RedFlag
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class Outcome:
     chosen: Label | None = None
     duplicate: bool = False  # nothing done: a duplicate update, or a reminder taken already
     others: frozenset[str] = frozenset()  # other chats it queued for (clinicians' summaries)
+    held: outbox.Held | None = None  # rows queued claimed for the caller (handle(hold=True))
 
 
 class Claim(Protocol):
@@ -116,7 +119,9 @@ class Service:
         self.referenced = dict(referenced or {})  # "kind:<id>" attachments
         load_writers()
 
-    async def handle(self, incoming: Incoming, claim: Claim | None = None) -> Outcome:
+    async def handle(
+        self, incoming: Incoming, claim: Claim | None = None, hold: bool = False
+    ) -> Outcome:
         started = time.perf_counter()  # a duration for the metrics, not the event's time
         now = self.clock.now()
         channel, user = incoming.channel, incoming.user
@@ -158,6 +163,8 @@ class Service:
             )
             raised = [e for e in result.effects if isinstance(e, FlagRaised)]
             flags = await _new_flags(session, patient.id, now) if raised and not erased else []
+            held = hold and bool(result.replies) and await outbox.idle(session, channel, user)
+            token = outbox.new_token() if held else None
             queued = self._queue(
                 session,
                 channel,
@@ -167,6 +174,7 @@ class Service:
                 now,
                 reminder=claim.reminder if claim is not None else None,
                 flags=flags,
+                hold=token,
             )
             if claim is not None and not queued:
                 await claim.settle(session, now)
@@ -181,7 +189,8 @@ class Service:
         metrics.UPDATES.labels(channel, "handled").inc()
         metrics.UPDATE_SECONDS.labels(channel).observe(time.perf_counter() - started)
         metrics.red_flags_raised(e.level for e in raised)
-        return Outcome(result.replies, language, result.chosen, others=others)
+        delivery = outbox.held(token, queued) if token is not None else None  # ids: committed
+        return Outcome(result.replies, language, result.chosen, others=others, held=delivery)
 
     def _queue(
         self,
@@ -193,8 +202,9 @@ class Service:
         now: datetime,
         reminder: int | None = None,
         flags: list[outbox.Flag] | None = None,
-    ) -> int:
-        count = outbox.queue(
+        hold: str | None = None,
+    ) -> list[OutboxMessage]:
+        rows = outbox.queue(
             session,
             self.catalogs,
             channel,
@@ -204,9 +214,10 @@ class Service:
             now,
             reminder_id=reminder,
             flags=flags or (),
+            hold=hold,
         )
-        metrics.OUTBOX_QUEUED.labels(channel).inc(count)
-        return count
+        metrics.OUTBOX_QUEUED.labels(channel).inc(len(rows))
+        return rows
 
     async def attachment(
         self, channel: str, user: str, name: str, now: datetime

@@ -133,8 +133,10 @@ class RecordingSender:
         class Recording:  # the service, keeping each step's outcome
             attachment = service.attachment
 
-            async def handle(self, incoming: Incoming, claim: Claim | None = None) -> Outcome:
-                outcome = await service.handle(incoming, claim=claim)
+            async def handle(
+                self, incoming: Incoming, claim: Claim | None = None, hold: bool = False
+            ) -> Outcome:
+                outcome = await service.handle(incoming, claim=claim, hold=hold)
                 if outcome.replies:
                     steps.append((incoming.user, outcome))
                 return outcome

@@ -7,6 +7,12 @@ earlier undelivered one: a claim always starts at the chat's oldest pending row 
 head) and takes the run after it, and a chat whose head waits (a retry's backoff, another
 sender's lease) waits as a whole.
 
+Held rows: when the chat has nothing pending, the event's transaction queues its rows
+already claimed (a token and a lease, as a claim would set them) and the process that
+committed them delivers them at once, without a claim transaction of its own (`Held`).
+Nothing is older in the chat, so the order is the same; after a crash the lease ends (at
+start-up on SQLite) and the rows are claimed like any others.
+
 Claims: the head is locked with FOR UPDATE SKIP LOCKED on PostgreSQL (a second sender
 skips the chat instead of queueing behind it) and the claimed rows get a lease
 (`claimed_until`) and a claim token. A sender that dies keeps the rows until the lease
@@ -70,6 +76,29 @@ class Flag:
     cluster: str
 
 
+@dataclass(frozen=True)
+class Held:
+    """Rows an event queued already claimed by `token` (see the module's docstring)."""
+
+    token: str
+    messages: tuple[Message, ...]
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
+    """After commit: the rows `queue(hold=token)` added, as the sender takes them."""
+    return Held(token, tuple(_message(row) for row in rows))
+
+
+async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
+    """True when the chat has no undelivered row: an event's new rows may be held."""
+    query = select(OutboxMessage.id).where(*_pending(channel, chat)).limit(1)
+    return (await session.execute(query)).first() is None
+
+
 def flag_of(reply: Reply) -> tuple[str, str] | None:
     """(level, cluster) of a flag's escalation message, else None."""
     if not reply.parts or reply.parts[0].key not in FLAG_KEYS:
@@ -101,11 +130,13 @@ def queue(
     *,
     reminder_id: int | None = None,
     flags: Iterable[Flag] = (),
-) -> int:
+    hold: str | None = None,
+) -> list[OutboxMessage]:
     """Add the replies as rows (an attachment is a row of its own: one call each), the
-    red-flag escalations first; returns how many rows were added."""
+    red-flag escalations first, claimed by `hold` when given (only when the chat is
+    `idle`); returns the rows added."""
     unlinked = list(flags)
-    count = 0
+    added: list[OutboxMessage] = []
     for reply in sorted(replies, key=_priority):  # stable: the engine's order otherwise
         found = flag_of(reply)
         flag = next((f for f in unlinked if found == (f.level, f.cluster)), None)
@@ -116,7 +147,7 @@ def queue(
         if reply.attachment:
             rows.append(("", None, reply.attachment))
         for text, keyboard, attachment in rows:
-            session.add(
+            added.append(
                 OutboxMessage(
                     channel=channel,
                     chat=chat,
@@ -132,10 +163,12 @@ def queue(
                     created_at=now,
                     attempts=0,
                     keyboard_live=False,
+                    claim=hold,
+                    claimed_until=now + LEASE if hold is not None else None,
                 )
             )
-            count += 1
-    return count
+    session.add_all(added)
+    return added
 
 
 OTHER_CHATS = "outbox_chats"  # session.info key: chats that queue_file added rows for
@@ -227,7 +260,7 @@ def _pending(channel: str, chat: str) -> Any:
 async def claim(db: Database, channel: str, chat: str, now: datetime) -> tuple[str, list[Message]]:
     """Take the chat's oldest pending rows (up to BATCH) for LEASE; ([]) when the chat has
     none, another sender holds them, or its head waits for a retry."""
-    token = secrets.token_hex(8)
+    token = new_token()
     where = _pending(channel, chat)
     async with db.transaction() as session:
         query = select(OutboxMessage).where(*where).order_by(OutboxMessage.id).limit(BATCH)

@@ -107,11 +107,15 @@ class Sender:
         self.db, self.clock, self.transport, self.limiter = db, clock, transport, limiter
         self.attachments, self.pathway = attachments, pathway
 
-    async def deliver(self, channel: str, chat: str) -> Delivery:
-        """Send the chat's pending rows in order until none is left or one must wait."""
+    async def deliver(self, channel: str, chat: str, held: outbox.Held | None = None) -> Delivery:
+        """Send the chat's pending rows in order until none is left or one must wait,
+        starting with the rows the caller's event `held` (claimed when queued)."""
         done = Delivery()
         while True:
-            token, batch = await outbox.claim(self.db, channel, chat, self.clock.now())
+            if held is not None:
+                token, batch, held = held.token, list(held.messages), None
+            else:
+                token, batch = await outbox.claim(self.db, channel, chat, self.clock.now())
             if not batch:
                 return done
             for number, message in enumerate(batch, 1):

@@ -92,10 +92,11 @@ async def _step(
     dispatcher (or the patient) took the reminder first."""
     event = Event("reminder", text=step if step != "due" else item.kind, arg=str(item.id))
     claim = claims.ReminderClaim(item.id, step, runtime.pathway)
-    outcome = await runtime.service.handle(Incoming(channel, item.user, event), claim=claim)
+    incoming = Incoming(channel, item.user, event)
+    outcome = await runtime.service.handle(incoming, claim=claim, hold=True)
     if outcome.duplicate:
         return None
-    delivery = await sender.deliver(channel, item.user)
+    delivery = await sender.deliver(channel, item.user, outcome.held)
     if not outcome.replies:
         delivery.reminders.add(item.id)  # nothing to say: taken as sent in its transaction
     report.retried += delivery.retried

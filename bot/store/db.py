@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.files import private_file
 from bot.store.migrate import upgrade
-from bot.store.sqlite_driver import one_hop_dbapi
+from bot.store.sqlite_driver import CONNECT_ARGS, inline_dbapi
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -59,8 +59,10 @@ class Database:
             self.sqlite_path = private_file(Path(parsed.database))
         # hide_parameters: errors (and so logs) never show the values of a statement,
         # which would include answers and conversation state
-        # aiosqlite with one thread hop per statement (bot/store/sqlite_driver.py)
-        driver = {"module": one_hop_dbapi()} if parsed.get_driver_name() == "aiosqlite" else {}
+        # aiosqlite, statements on the loop and commits on its thread (bot/store/sqlite_driver.py)
+        driver: dict[str, Any] = {}
+        if parsed.get_driver_name() == "aiosqlite":
+            driver = {"module": inline_dbapi(), "connect_args": CONNECT_ARGS}
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **driver
         )

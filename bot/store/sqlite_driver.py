@@ -1,18 +1,26 @@
-"""SQLite through aiosqlite with one thread hop per statement, and none for a no-op.
+"""SQLite for the async engine: statements on the event loop, commits on aiosqlite's thread.
 
 aiosqlite runs every call on its own thread; each call is a hop there and back (a queue
 put, a wake-up, the GIL handed over twice). SQLAlchemy's adapter makes four of them per
 statement (open a cursor, execute, fetch, close) and one for the rollback with which the
-pool resets every connection it gets back, committed or not. Profiling the conversations
-benchmark showed these hops as the largest single cost of an update (bench/README in the
-README's Benchmarks section, notes in /work/notes/perf.md).
+pool resets every connection it gets back. Profiling the conversations benchmark showed
+these hops as the largest single cost of an update: about 67 a transaction-heavy update,
+each costing more than the statement it carries (notes: bench/ in the README).
 
-Here a statement is one hop: open, execute, fetch and close run together on aiosqlite's
-thread, which also reports whether SQLite holds a transaction afterwards. A commit or a
-rollback when SQLite holds none (a read-only session, the pool's reset after a commit) is
-skipped: there is nothing for it to end. After a failed statement the state is taken as
-unknown, so the next rollback always runs. Results, errors and transactions are those of
-the stock adapter; only the number of hops changes.
+Here a statement runs where it is called, on the event loop: on this workload a SQLite
+statement takes microseconds (indexed lookups, small writes; bench/growth.py checks that
+none scans a growing table), less than a hop. A commit is what can take long (the fsync
+of synchronous=FULL, a WAL checkpoint), so it still goes to aiosqlite's thread and the
+loop serves other patients meanwhile. A commit or a rollback when SQLite holds no
+transaction (a read-only session, the pool's reset after a commit) is skipped: there is
+nothing for it to end; after a failed statement the state is taken as unknown, so the
+next rollback runs. Results, errors and transactions are those of the stock adapter.
+
+What runs on the loop can wait there: a statement that needs the write lock while another
+process holds it waits in SQLite's busy handler (busy_timeout). On SQLite one process
+serves (bot/store/lock.py) and its writers queue on Database's asyncio lock first, so
+only another process's write (a CLI command) can make the loop wait, as it made every
+update wait on the writer lock before.
 """
 
 from __future__ import annotations
@@ -30,33 +38,16 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
-# (description, rowcount, lastrowid, rows, SQLite holds a transaction afterwards)
-Outcome = tuple[Any, int, int | None, list[Any], bool]
+# connect() arguments: the connection is opened on aiosqlite's thread and used on the loop's
+CONNECT_ARGS = {"check_same_thread": False}
 
 
-def _statement(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> Outcome:
-    """Run on aiosqlite's thread: the whole statement, rows included."""
-    cursor = connection.cursor()
-    try:
-        if many:
-            cursor.executemany(sql, parameters)
-        elif parameters is None:
-            cursor.execute(sql)
-        else:
-            cursor.execute(sql, parameters)
-        rows = cursor.fetchall() if cursor.description else []
-        in_transaction = connection.in_transaction
-        return cursor.description, cursor.rowcount, cursor.lastrowid, rows, in_transaction
-    finally:
-        cursor.close()
-
-
-class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    """A cursor whose statement runs in one hop; its rows are read before it returns."""
+class InlineCursor(AsyncAdapt_aiosqlite_cursor):
+    """A cursor whose statement runs at once on the caller's thread, rows included."""
 
     __slots__ = ("_description", "_lastrowid", "_rowcount")
 
-    def __init__(self, adapt_connection: OneHopConnection) -> None:
+    def __init__(self, adapt_connection: InlineConnection) -> None:
         # no aiosqlite cursor is opened (that would be a hop of its own)
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
@@ -86,43 +77,52 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def arraysize(self, value: int) -> None:
         raise NotImplementedError("the rows are all read when the statement runs")
 
-    def execute(self, operation: Any, parameters: Any = None) -> Any:
-        return self._run(operation, parameters, many=False)
+    def execute(self, operation: Any, parameters: Any = None) -> None:
+        self._run(operation, parameters, many=False)
 
-    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        return self._run(operation, seq_of_parameters, many=True)
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> None:
+        self._run(operation, seq_of_parameters, many=True)
 
     def _run(self, operation: Any, parameters: Any, many: bool) -> None:
-        connection: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
+        adapted: InlineConnection = self._adapt_connection  # type: ignore[assignment]
         try:
-            outcome = await_(self._hop(operation, parameters, many))
+            # awaited, though it never suspends: SQLAlchemy's async Core checks that its
+            # driver awaited (AsyncConnection.execute), and this is how it can tell
+            await_(self._statement(operation, parameters, many))
         except Exception as error:
-            connection.in_transaction = True  # unknown after a failure: roll back to be sure
-            connection._handle_exception(error)
-        self._description, self._rowcount, self._lastrowid, rows, in_transaction = outcome
-        self._rows = deque(rows)
-        connection.in_transaction = in_transaction
+            adapted.in_transaction = True  # unknown after a failure: roll back to be sure
+            adapted._handle_exception(error)
 
-    async def _hop(self, operation: Any, parameters: Any, many: bool) -> Outcome:
-        raw: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        async with self._adapt_connection._execute_mutex:
-            outcome: Outcome = await raw._execute(  # type: ignore[no-untyped-call]
-                _statement, raw._conn, operation, parameters, many
-            )
-            return outcome
+    async def _statement(self, operation: Any, parameters: Any, many: bool) -> None:
+        raw: sqlite3.Connection = self._connection._conn
+        cursor = raw.cursor()
+        try:
+            if many:
+                cursor.executemany(operation, parameters)
+            elif parameters is None:
+                cursor.execute(operation)
+            else:
+                cursor.execute(operation, parameters)
+            self._rows = deque(cursor.fetchall() if cursor.description else ())
+            self._description = cursor.description
+            self._rowcount, self._lastrowid = cursor.rowcount, cursor.lastrowid
+            adapted: InlineConnection = self._adapt_connection  # type: ignore[assignment]
+            adapted.in_transaction = raw.in_transaction
+        finally:
+            cursor.close()
 
     async def _async_soft_close(self) -> None:
-        """Nothing to close: the statement's cursor closed on aiosqlite's thread."""
+        """Nothing to close: the statement's cursor closed when it ran."""
 
     def close(self) -> None:
         self._rows.clear()
 
 
-class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    """Skips commit and rollback when SQLite holds no transaction."""
+class InlineConnection(AsyncAdapt_aiosqlite_connection):
+    """Commits on aiosqlite's thread; skips commit and rollback without a transaction."""
 
     __slots__ = ("in_transaction",)
-    _cursor_cls = OneHopCursor  # type: ignore[assignment]
+    _cursor_cls = InlineCursor  # type: ignore[assignment]
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
@@ -139,14 +139,14 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             self.in_transaction = False
 
 
-class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """The DBAPI module for create_async_engine(module=...): aiosqlite's, with the
     connections above."""
 
-    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+    def connect(self, *arg: Any, **kw: Any) -> InlineConnection:
         stock = super().connect(*arg, **kw)
-        return OneHopConnection(self, stock._connection)
+        return InlineConnection(self, stock._connection)
 
 
-def one_hop_dbapi() -> OneHopDBAPI:
-    return OneHopDBAPI(aiosqlite, sqlite3)
+def inline_dbapi() -> InlineDBAPI:
+    return InlineDBAPI(aiosqlite, sqlite3)

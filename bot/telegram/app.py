@@ -63,7 +63,7 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if incoming is None:
         return
     runtime = _runtime(context)
-    outcome = await runtime.service.handle(incoming)
+    outcome = await runtime.service.handle(incoming, hold=True)
     query = update.callback_query
     if query is not None:
         # always answered, also for duplicates and stale buttons; "query is too old" (after
@@ -72,7 +72,7 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
             await query.answer()
         await settle_keyboard(query, runtime.catalogs, outcome)
     # what this update queued (and anything older of this chat that is still waiting)
-    await _sender(context).deliver(CHANNEL, incoming.user)
+    await _sender(context).deliver(CHANNEL, incoming.user, outcome.held)
     for chat in outcome.others:  # clinicians' summaries it queued
         await _sender(context).deliver(CHANNEL, chat)
 

@@ -56,7 +56,7 @@ async def test_an_acknowledged_update_not_processed_before_a_stop_is_processed_a
     tried = asyncio.Event()
     async with running_bot(api, database_url, clock, tmp_path) as harness:
 
-        async def crashing(incoming: Incoming) -> Outcome:
+        async def crashing(incoming: Incoming, hold: bool = False) -> Outcome:
             tried.set()
             raise RuntimeError("the process dies here")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Any, ClassVar
 
 from bot.advice.selection import AdviceItem, PatientProfile, load_library, select_advice
 from bot.engine.features import Command, Feature
@@ -20,14 +20,35 @@ from bot.engine.features.followup.memo import current_phase, episode_of, latest_
 from bot.engine.features.intake import standard_intake
 from bot.engine.features.triage import PAIN_NOW, FlarePending, advice_withheld, flag_unseen
 from bot.engine.flows import Flow
+from bot.engine.memo import Mapped, Moment
 from bot.engine.model import Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.pathway.config import PathwayConfig, load_config
 
-SHOWN_MEMO = "advice_shown"
-ANSWERS_MEMO = "answers"
-INTAKE_DONE_MEMO = "intake_advice_given"
 SHOWN_LIMIT = 100
+
+
+class AdviceShown(Mapped):
+    """Memo "advice_shown" (this feature's): [[advice id, when], ...], the last
+    SHOWN_LIMIT, so advice is not repeated within the repeat window."""
+
+    KEY: ClassVar[str] = "advice_shown"
+    root: tuple[tuple[str, Moment], ...]
+
+
+class ScoredAnswers(Mapped):
+    """Memo "answers" (this feature's): the latest numeric answer per
+    "<instrument>.<item>", for advice rules that look at single answers."""
+
+    KEY: ClassVar[str] = "answers"
+    root: dict[str, int]
+
+
+class IntakeAdviceGiven(Mapped):
+    """Memo "intake_advice_given" (this feature's): the intake's advice has been given."""
+
+    KEY: ClassVar[str] = "intake_advice_given"
+    root: bool
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,7 @@ def profile_of(turn: Turn, config: PathwayConfig) -> PatientProfile:
         phase=current_phase(turn, config),
         pain_type=episode.pain_type if episode else None,
         risk=latest_risk(turn),
-        answers=dict(turn.memo(ANSWERS_MEMO) or {}),
+        answers=dict(answers.root) if (answers := turn.part(ScoredAnswers)) is not None else {},
         red_flag_open=advice_withheld(turn),
         flag_unseen=flag_unseen(turn),
     )
@@ -72,7 +93,8 @@ class Advice(Feature):
     def give(self, turn: Turn, trigger: str, limit: int = 1) -> bool:
         """Show the most fitting advice not shown recently; False when there is none."""
         profile = profile_of(turn, self.config)
-        shown = [(i, datetime.fromisoformat(at)) for i, at in turn.memo(SHOWN_MEMO) or []]
+        stored = turn.part(AdviceShown)
+        shown = list(stored.root) if stored is not None else []
         items = select_advice(
             self.library, profile, trigger, shown, turn.now, self.repeat_window, limit=limit
         )
@@ -82,7 +104,7 @@ class Advice(Feature):
             )
             turn.effect(AdviceGiven(item.id, item.version, turn.language, trigger))
             shown.append((item.id, turn.now))
-        turn.remember(SHOWN_MEMO, [[i, at.isoformat()] for i, at in shown][-SHOWN_LIMIT:])
+        turn.keep(AdviceShown(tuple(shown[-SHOWN_LIMIT:])))
         return bool(items)
 
     def _command(self, turn: Turn) -> None:
@@ -96,7 +118,8 @@ class Advice(Feature):
         self, turn: Turn, frame: Frame, flow: Flow, score: Mapping[str, Any] | None
     ) -> None:
         if flow.instrument is not None:
-            answers = dict(turn.memo(ANSWERS_MEMO) or {})
+            stored = turn.part(ScoredAnswers)
+            answers = dict(stored.root) if stored is not None else {}
             answers.update(
                 {
                     f"{flow.instrument}.{k}": v
@@ -104,7 +127,7 @@ class Advice(Feature):
                     if isinstance(v, int) and not isinstance(v, bool)
                 }
             )
-            turn.remember(ANSWERS_MEMO, answers)
+            turn.keep(ScoredAnswers(answers))
         busy = turn.state.top is not None or bool(turn.state.agenda)
         if advice_withheld(turn) or busy:  # advice waits until no question is queued
             return
@@ -114,11 +137,12 @@ class Advice(Feature):
         elif flow.id == "checkin":
             self.give(turn, "checkin")
         elif self._intake_complete(turn, flow):
-            turn.remember(INTAKE_DONE_MEMO, True)
+            turn.keep(IntakeAdviceGiven(True))
             self.give(turn, "onboarding", limit=2)
         elif flow.instrument is not None:
             self.give(turn, "result")
 
     @staticmethod
     def _intake_complete(turn: Turn, flow: Flow) -> bool:
-        return flow.id in standard_intake(turn) and not turn.memo(INTAKE_DONE_MEMO)
+        given = turn.part(IntakeAdviceGiven)
+        return flow.id in standard_intake(turn) and not (given is not None and given.root)
