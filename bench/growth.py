@@ -58,6 +58,7 @@ GROWING = frozenset(
         "notifications",
         "outbox",
         "processed_updates",
+        "inbox",
         "audit_log",
     }
 )

@@ -8,6 +8,8 @@ from functools import cached_property
 
 from bot.charts import PROGRESS, Charts
 from bot.clinic.mydata_readable import ReadableData
+from bot.clinic.report import ReportContent
+from bot.clinic.summaries import SUMMARY, Summaries
 from bot.clock import Clock, FileClock, SystemClock
 from bot.config import Settings
 from bot.delivery.inbox import Inbox
@@ -110,6 +112,7 @@ async def build_runtime(
         files,
         {PROGRESS: charts.attachment, MYDATA_READABLE: ReadableData(catalogs, flows).attachment},
         settings.backpath_portal_url,
+        {SUMMARY: Summaries(db, ReportContent(catalogs, flows, instruments)).attachment},
     )
     return Runtime(
         settings,

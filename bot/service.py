@@ -70,6 +70,7 @@ class Outcome:
     language: Language
     chosen: Label | None = None
     duplicate: bool = False  # nothing done: a duplicate update, or a reminder taken already
+    others: frozenset[str] = frozenset()  # other chats it queued for (clinicians' summaries)
     held: outbox.Held | None = None  # rows queued claimed for the caller (handle(hold=True))
 
 
@@ -90,6 +91,8 @@ class Claim(Protocol):
 Producer = Callable[
     [AsyncSession, Patient, datetime], Awaitable[tuple[str, bytes, Text | None] | None]
 ]
+# "kind:<id>" attachment (an outbox row only, such as a clinician's summary) -> its file
+Referenced = Callable[[int, datetime], Awaitable["Attachment | None"]]
 # Reply.attachment name -> what makes the file (more can be given to the Service).
 ATTACHMENTS: dict[str, Producer] = {MYDATA_ATTACHMENT: mydata_attachment}
 
@@ -104,6 +107,7 @@ class Service:
         files: PatientFiles,
         producers: Mapping[str, Producer] | None = None,
         portal_url: str = DEFAULT_PORTAL_URL,
+        referenced: Mapping[str, Referenced] | None = None,
     ) -> None:
         self.db = db
         self.portal_url = portal_url  # base of the clinic portal's sign-in links
@@ -112,6 +116,7 @@ class Service:
         self.clock = clock
         self.files = files  # files made for patients (charts saved by `backpath chat`)
         self.producers = {**ATTACHMENTS, **(producers or {})}
+        self.referenced = dict(referenced or {})  # "kind:<id>" attachments
         load_writers()
 
     async def handle(
@@ -173,6 +178,7 @@ class Service:
             )
             if claim is not None and not queued:
                 await claim.settle(session, now)
+            others = outbox.queued_elsewhere(session, channel, user)
             log.info(
                 "patient=%s event=%s effects=%s replies=%d",
                 patient.id,
@@ -184,7 +190,7 @@ class Service:
         metrics.UPDATE_SECONDS.labels(channel).observe(time.perf_counter() - started)
         metrics.red_flags_raised(e.level for e in raised)
         delivery = outbox.held(token, queued) if token is not None else None  # ids: committed
-        return Outcome(result.replies, language, result.chosen, held=delivery)
+        return Outcome(result.replies, language, result.chosen, others=others, held=delivery)
 
     def _queue(
         self,
@@ -220,6 +226,10 @@ class Service:
         committed then: the rendering never holds the write lock other patients' messages
         wait for. None when there is nothing to attach (no such producer, the patient
         erased, no chart yet)."""
+        kind, _, ref = name.partition(":")
+        if ref:  # a file about someone else than the chat's patient (a clinician's summary)
+            referenced = self.referenced.get(kind)
+            return await referenced(int(ref), now) if referenced is not None else None
         producer = self.producers.get(name)
         if producer is None:
             return None

@@ -92,11 +92,14 @@ class RecordingTransport:
     sent: list[Message] = field(default_factory=list)
     fail_with: list[Exception] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)  # message ids whose keyboard went
+    files: list[Attachment] = field(default_factory=list)  # the files sent
 
     async def send(self, message: Message, attachment: Attachment | None, /) -> int | None:
         if self.fail_with:
             raise self.fail_with.pop(0)
         self.sent.append(message)
+        if attachment is not None:
+            self.files.append(attachment)
         return len(self.sent)
 
     async def remove_keyboard(self, chat: str, message_id: int, /) -> None:

@@ -1,7 +1,8 @@
-"""Queue clinician summaries in the outbox (table `notifications`), in the patient's transaction.
-
-The Telegram layer sends them after commit (bot/telegram/outbox.py). Only clinicians
-whose Telegram account is linked, of clinics the patient shares with now, are queued.
+"""Queue clinician summaries in the patient's transaction: a `notifications` row (what,
+for whom, why) and a row of the delivery outbox that names it, delivered after commit like
+every reply (bot/delivery; the PDF is made then, bot/clinic/summaries.py). Only
+clinicians whose Telegram account is linked, of clinics the patient shares with now, are
+queued; a red-flag summary goes before other waiting messages.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic.access import sharing_clinics
+from bot.clinic.summaries import attachment_name
+from bot.delivery import outbox
 from bot.store.models import Clinician, Notification
 
 
@@ -38,15 +41,25 @@ async def queue_summaries(
     )
     clinicians = list((await session.execute(query)).scalars())
     for clinician in clinicians:
-        session.add(
-            Notification(
-                clinician_id=clinician.id,
-                patient_id=patient_id,
-                clinic_id=clinician.clinic_id,
-                reason=reason,
-                red_flag_id=red_flag_id,
-                created_at=now,
-            )
+        notification = Notification(
+            clinician_id=clinician.id,
+            patient_id=patient_id,
+            clinic_id=clinician.clinic_id,
+            reason=reason,
+            red_flag_id=red_flag_id,
+            created_at=now,
+        )
+        session.add(notification)
+        await session.flush()  # its id names the file
+        assert clinician.telegram_user_id is not None
+        outbox.queue_file(
+            session,
+            "telegram",
+            clinician.telegram_user_id,
+            "fr" if clinician.language == "fr" else "nl",
+            attachment_name(notification.id),
+            now,
+            urgent=reason == "red_flag",
         )
     return len(clinicians)
 

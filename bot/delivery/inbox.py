@@ -144,6 +144,18 @@ class Inbox:
             metrics.INBOX_LEASE_EXPIRIES.inc()
         return Claimed(found.update_id, row.chat, row.payload or {}, row.attempts)
 
+    async def release_all(self) -> int:
+        """Drop every claim (not a retry's backoff): only for a database this process alone
+        serves (SQLite, bot/store/lock.py), where a claim left over is a dead process's, so
+        its restart goes on at once instead of after the lease."""
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                update(InboxUpdate)
+                .where(InboxUpdate.processed_at.is_(None), InboxUpdate.claimed_by.is_not(None))
+                .values(claimed_until=None, claimed_by=None)
+            )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def renew(self, update_id: int) -> None:
         """Still processing: extend this worker's lease (a worker that died stops renewing,
         so its claim ends one lease after its last sign of life)."""

@@ -185,6 +185,45 @@ def queue(
     return added
 
 
+OTHER_CHATS = "outbox_chats"  # session.info key: chats that queue_file added rows for
+
+
+def queued_elsewhere(session: AsyncSession, channel: str, chat: str) -> frozenset[str]:
+    """Chats of `channel` other than `chat` that this transaction queued files for."""
+    added: set[tuple[str, str]] = session.info.get(OTHER_CHATS, set())
+    return frozenset(c for ch, c in added if ch == channel and c != chat)
+
+
+def queue_file(
+    session: AsyncSession,
+    channel: str,
+    chat: str,
+    language: Language,
+    attachment: str,
+    now: datetime,
+    *,
+    urgent: bool = False,
+) -> None:
+    """A row that is only a file, made by the named producer when it is delivered (a
+    clinician's summary, bot/clinic/summaries.py). The chat is noted in the session
+    (`queued_elsewhere`), so the channel can deliver it right after commit."""
+    session.info.setdefault(OTHER_CHATS, set()).add((channel, chat))
+    session.add(
+        OutboxMessage(
+            channel=channel,
+            chat=chat,
+            language=language,
+            priority=URGENT if urgent else NORMAL,
+            text="",
+            attachment=attachment,
+            status="pending",
+            created_at=now,
+            attempts=0,
+            keyboard_live=False,
+        )
+    )
+
+
 async def forget_chat(session: AsyncSession, channel: str, chat: str) -> None:
     """/delete: the chat's rows go (undelivered texts are about the patient too)."""
     await session.execute(

@@ -287,11 +287,12 @@ class Sharing(Base):
 
 
 class Notification(Base):
-    """The outbox: a clinician summary to send after commit (bot/clinic/notify.py).
+    """A clinician summary queued in the patient's transaction (bot/clinic/notify.py).
 
-    Written in the patient's transaction, sent by the Telegram layer afterwards, so a
-    crash between commit and send only delays it. `claimed_at` keeps two workers from
-    sending the same row.
+    Delivered through the outbox like every message (an `outbox` row named
+    `summary:<id>`, bot/clinic/summaries.py). `claimed_at` is when its file was last made
+    for delivery, `last_error` why it was not sent (sharing withdrawn, no recipient);
+    `sent_at` was used by the older queue and stays empty since 0007_outbox.
     """
 
     __tablename__ = "notifications"

@@ -22,7 +22,6 @@ from bot.scheduler.dispatch import dispatch_due
 from bot.telegram.convert import CHANNEL, to_incoming
 from bot.telegram.intake import InboxApplication, InboxRequest
 from bot.telegram.metered import MeteredRequest
-from bot.telegram.outbox import send_pending
 from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.send import TelegramTransport, settle_keyboard
 
@@ -74,18 +73,17 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         await settle_keyboard(query, runtime.catalogs, outcome)
     # what this update queued (and anything older of this chat that is still waiting)
     await _sender(context).deliver(CHANNEL, incoming.user, outcome.held)
-    # clinician summaries queued by this update
-    await send_pending(runtime, context.bot, unclaimed_only=True)
+    for chat in outcome.others:  # clinicians' summaries it queued
+        await _sender(context).deliver(CHANNEL, chat)
 
 
 async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The periodic job: deliver what waits in the outbox (retries, a crashed sender's
-    rows after their lease), send what is due (bot/scheduler) through the service, and
-    retry clinician summaries whose sending failed earlier."""
+    rows after their lease; clinicians' summaries too), then send what is due
+    (bot/scheduler) through the service."""
     runtime, sender = _runtime(context), _sender(context)
     await sender.drain(CHANNEL)
     await dispatch_due(runtime, sender, CHANNEL)
-    await send_pending(runtime, context.bot)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -152,7 +150,6 @@ def build_application(
         if SENDER_KEY not in application.bot_data:
             application.bot_data[SENDER_KEY] = telegram_sender(running, application.bot)
         await start_delivery(running, application.bot_data[SENDER_KEY])
-        await send_pending(running, application.bot)  # left over
         interval = settings.backpath_reminder_interval
         if interval > 0 and application.job_queue is not None:
             application.job_queue.run_repeating(

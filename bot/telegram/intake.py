@@ -52,6 +52,8 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
         await super().start()
         runtime = self.runtime()
         settings = runtime.settings
+        if runtime.db.is_sqlite:  # one serving process per file: any claim left is dead
+            await runtime.inbox.release_all()
         self.worker = InboxWorker(
             runtime.inbox,
             self._process,

@@ -13,8 +13,9 @@ from telegram.ext import BaseUpdateProcessor
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     """A lock per user: PTB may run many updates at once, but never two of one user.
 
-    Locks are created on demand and dropped when no update of that user waits.
-    Across worker processes the database row lock keeps the order.
+    Locks are created on demand and dropped when no update of that user waits. (The
+    handler only waits for the inbox worker, which keeps each patient's order across
+    processes: bot/delivery/inbox.py.)
     """
 
     def __init__(self, max_concurrent_updates: int = 64) -> None:

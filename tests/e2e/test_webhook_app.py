@@ -105,6 +105,8 @@ async def test_health_readiness_and_metrics(
         assert 'backpath_bot_api_calls_total{method="sendMessage",outcome="ok"}' in page
         assert "backpath_update_seconds_bucket" in page
         assert "backpath_replies_sent_total" in page
+        assert 'backpath_inbox_updates_total{step="stored"}' in page
+        assert "backpath_inbox_backlog " in page and "backpath_inbox_lease_expiries_total" in page
         assert TOKEN not in page and "Hallo" not in page
 
 

@@ -298,38 +298,34 @@ async def test_a_red_flag_is_queued_at_once_and_tops_the_summary(runtime: Runtim
     assert sorted(reasons) == ["completed", "red_flag"]
 
 
-class FlakyBot:
-    """A Bot stand-in for the outbox: fails the first sends with the given errors."""
-
-    def __init__(self, *errors: Exception) -> None:
-        self.errors = list(errors)
-        self.documents: list[int] = []
-
-    async def send_document(self, chat_id: int, document: object, caption: str) -> None:
-        if self.errors:
-            raise self.errors.pop(0)
-        self.documents.append(chat_id)
-
-
-@pytest.mark.filterwarnings("ignore:.*retry_after.*")  # PTB's own, from RetryAfter()
 async def test_a_rate_limited_or_crashed_summary_is_sent_later(
     runtime: Runtime, clock: FrozenClock
 ) -> None:
-    from telegram.error import RetryAfter
-
-    from bot.telegram.outbox import CLAIM_LEASE, send_pending
+    """Summaries are outbox rows: a 429 keeps them for a retry, a crash after the claim
+    leaves them for the next sender after the lease; the PDF is made at delivery."""
+    from bot.delivery import outbox
+    from bot.delivery.sender import RetryLater
+    from tests.followup_helpers import RecordingTransport
 
     clinic_id = await clinic(runtime)
     await Talker(runtime, "900").start(f"s_{await clinician(runtime, clinic_id, 'nl')}")
     await completed_patient(runtime, clinic_id)  # queues the summary
-    bot = FlakyBot(RetryAfter(timedelta(seconds=5)))
-    assert await send_pending(runtime, bot) == 0  # type: ignore[arg-type]
-    assert await send_pending(runtime, bot) == 1  # type: ignore[arg-type]
-    # a crash between the claim and the send: claimed, never sent; taken up after the lease
-    async with runtime.db.transaction() as session:
-        row = (await session.execute(select(Notification))).scalar_one()
-        row.sent_at, row.claimed_at = None, clock.now()
-    assert await send_pending(runtime, bot) == 0  # type: ignore[arg-type]
-    clock.advance(CLAIM_LEASE + timedelta(seconds=1))
-    assert await send_pending(runtime, bot) == 1  # type: ignore[arg-type]
-    assert len(bot.documents) == 2
+    transport = RecordingTransport(runtime, fail_with=[RetryLater("retry_after", 5)])
+    sender = transport.sender()
+    assert (await sender.deliver("telegram", "900")).retried == 1
+    clock.advance(timedelta(seconds=5))
+    files = (await sender.deliver("telegram", "900")).sent
+    assert files >= 1 and transport.sent[-1].attachment == "summary:1"
+    assert transport.files[-1].data.startswith(b"%PDF")
+
+    class Crash(Exception):
+        pass
+
+    await completed_patient(runtime, clinic_id, user="8")  # a second summary
+    dying = RecordingTransport(runtime, fail_with=[Crash()])
+    with pytest.raises(Crash):
+        await dying.sender().deliver("telegram", "900")
+    assert not (await sender.deliver("telegram", "900")).sent  # held by the dead claim
+    clock.advance(outbox.LEASE)
+    assert (await sender.deliver("telegram", "900")).sent == 1
+    assert [m.attachment for m in transport.sent if m.attachment] == ["summary:1", "summary:2"]

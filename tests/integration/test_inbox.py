@@ -111,6 +111,22 @@ async def test_a_dead_workers_claim_is_taken_over_after_its_lease_never_a_later_
     assert last is not None and last.update_id == 11
 
 
+async def test_a_restart_on_sqlite_takes_up_the_dead_processs_claims_at_once(
+    db: Database, clock: FrozenClock
+) -> None:
+    dead, restarted = Inbox(db, clock, LEASE, "dead"), Inbox(db, clock, LEASE, "restarted")
+    await dead.store([update(10, 7), update(20, 8)])
+    taken = await dead.claim()
+    assert taken is not None
+    waiting = await dead.claim()
+    assert waiting is not None
+    await dead.failed(waiting, "RuntimeError")  # 20 backs off: that is no claim
+    assert await restarted.release_all() == 1
+    again = await restarted.claim()
+    assert again is not None and again.update_id == 10
+    assert await restarted.claim() is None  # 20 still backing off
+
+
 async def test_a_failing_update_holds_its_chat_back_then_is_given_up(
     db: Database, clock: FrozenClock
 ) -> None:
