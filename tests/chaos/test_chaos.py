@@ -337,8 +337,10 @@ async def check(
         texts = [c.params.get("text") for c in api.sent(int(users[flag.patient_id]))]
         assert texts.count(full) >= 1
     assert not INBOX or not sum(p.resent for p in patients)  # stored before acknowledged
+    stale = catalogs.message("nl", "error.stale_button")
+    notes = Counter(c.params.get("text") for c in calls)[stale]
     print(
         f"\nchaos: {len(kills)} kills, {len(calls)} messages, {len(repeated)} repeated after "
         f"a lost 200, {sum(p.resent for p in patients)} updates sent again after a silence "
-        f"(inbox: {INBOX})"
+        f"(inbox: {INBOX}), {notes} taps on an older question"
     )
