@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Language, Reply
@@ -93,10 +93,24 @@ def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
     return Held(token, tuple(_message(row) for row in rows))
 
 
+# built once (it runs in every update): building a statement costs more than running it
+_IDLE = (
+    select(OutboxMessage.id)
+    .where(
+        OutboxMessage.status == "pending",
+        OutboxMessage.channel == bindparam("channel"),
+        OutboxMessage.chat == bindparam("chat"),
+    )
+    .limit(1)
+)
+
+
 async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
-    """True when the chat has no undelivered row: an event's new rows may be held."""
-    query = select(OutboxMessage.id).where(*_pending(channel, chat)).limit(1)
-    return (await session.execute(query)).first() is None
+    """True when the chat has no undelivered row: an event's new rows may be held.
+    Asked without flushing the event's other writes (they do not touch the outbox): they
+    go in the commit's one flush."""
+    with session.no_autoflush:
+        return (await session.execute(_IDLE, {"channel": channel, "chat": chat})).first() is None
 
 
 def flag_of(reply: Reply) -> tuple[str, str] | None:

@@ -29,7 +29,9 @@ What an event goes through (`Engine.step`), in this order:
 The order of features is the list given to the pipeline (one list:
 `bot.engine.features.registry.default_features`). Features state what they need of it
 (`Feature.first`, `Feature.after`), and the pipeline refuses an order that breaks it:
-triage is first, so it sees every event before any other feature.
+triage is first, so it sees every event before any other feature. Each part of the
+patient's memo has one owner (`Feature.parts`): the pipeline refuses a key two features
+claim, and `Pipeline.parts` lists them all (key -> owning feature's name and model).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.features import Command, Feature
+from bot.engine.memo import Mapped, Record
 from bot.engine.model import AnswerValue, Frame
 
 if TYPE_CHECKING:
@@ -81,6 +84,22 @@ class OrderError(ValueError):
     """The features' order breaks what one of them needs."""
 
 
+class PartClaimedTwice(ValueError):
+    """Two features (or two models) claim the same memo key."""
+
+
+def owned_parts(features: Sequence[Feature]) -> dict[str, tuple[str, type[Record | Mapped]]]:
+    """Memo key -> (owning feature's name, its model), each key claimed once."""
+    owners: dict[str, tuple[str, type[Record | Mapped]]] = {}
+    for feature in features:
+        for part in feature.parts:
+            if part.KEY in owners:
+                owner = owners[part.KEY][0]
+                raise PartClaimedTwice(f"memo {part.KEY!r}: {owner} and {feature.name}")
+            owners[part.KEY] = (feature.name, part)
+    return owners
+
+
 def check_order(features: Sequence[Feature]) -> None:
     names = [f.name for f in features]
     if len(set(names)) != len(names):
@@ -100,6 +119,7 @@ class Pipeline:
     def __init__(self, features: Sequence[Feature]) -> None:
         check_order(features)
         self.features: tuple[Feature, ...] = tuple(features)
+        self.parts = owned_parts(features)
         self.commands: dict[str, Command] = {}
         open_commands: set[str] = set()
         for feature in self.features:

@@ -70,13 +70,7 @@ class Turn:
     def result(self) -> StepResult:
         return StepResult(self.state, tuple(self.replies), tuple(self.effects), self.chosen)
 
-    # --- patient memory (per feature, JSON-serialisable) ------------------------
-
-    def memo(self, key: str) -> Any:
-        return self.state.memo.get(key)
-
-    def remember(self, key: str, value: Any) -> None:
-        self.state = replace(self.state, memo={**self.state.memo, key: value})
+    # --- patient memory: typed parts only (bot/engine/memo.py) ------------------
 
     def part(self, part: type[Part]) -> Part | None:
         """A typed part of the patient's memory (bot/engine/memo.py); None when absent."""

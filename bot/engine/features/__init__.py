@@ -15,6 +15,7 @@ from bot.engine.model import AnswerValue, Frame
 
 if TYPE_CHECKING:
     from bot.engine.flows import Flow, Step
+    from bot.engine.memo import Mapped, Record
     from bot.engine.turn import Turn
 
 Command = Callable[["Turn"], None]
@@ -29,6 +30,9 @@ class Feature:
     first: ClassVar[bool] = False
     #: features that must come before this one when present (whose replies or memo it reads)
     after: ClassVar[frozenset[str]] = frozenset()
+    #: the parts of the patient's memo it owns (bot/engine/memo.py): it writes them, others
+    #: may only read them through the typed API; each key has one owner (the pipeline checks)
+    parts: ClassVar[tuple[type[Record | Mapped], ...]] = ()
 
     def commands(self) -> Mapping[str, Command]:
         """Command name (without slash) -> handler."""

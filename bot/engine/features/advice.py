@@ -76,6 +76,7 @@ class Advice(Feature):
     name = "advice"
     # reads the scores; replies after the check-in summary
     after = frozenset({"questionnaires", "followup"})
+    parts = (ScoredAnswers, AdviceShown, IntakeAdviceGiven)
 
     def __init__(
         self,

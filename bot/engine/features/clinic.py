@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from bot.engine.features import Command, Feature
 from bot.engine.features.confirm import ask_confirmation, confirmation
 from bot.engine.features.core import ONBOARDING, begin
+from bot.engine.features.followup.memo import episode_of
 from bot.engine.flows import Flow
 from bot.engine.memo import Mapped, Record
 from bot.engine.model import (
@@ -38,7 +39,7 @@ SHARING_FLOW = "clinic_sharing"
 QUESTION_FLOW = "clinic_question"
 REDFLAG_FLOW = "redflags"
 HISTORY_OFFER_FLOW = "history_offer"  # the optional history (bot/engine/features/history.py)
-EPISODE = "episode"  # the flow, and the memo key it sets (docs/contracts.md)
+EPISODE = "episode"  # the flow that sets the follow-up's episode (docs/contracts.md)
 
 
 class OpenInvitation(Record):
@@ -92,7 +93,7 @@ def invite_agenda(
 
 def _agenda(turn: Turn, invite: OpenInvitation) -> tuple[str, ...]:
     return invite_agenda(
-        turn.engine.flows, invite.instruments, ask_episode=turn.memo(EPISODE) is None
+        turn.engine.flows, invite.instruments, ask_episode=episode_of(turn) is None
     )
 
 
@@ -132,6 +133,7 @@ def sharing(turn: Turn) -> None:
 
 class Clinic(Feature):
     name = "clinic"
+    parts = (OpenInvitation, SharedClinics)
 
     def commands(self) -> Mapping[str, Command]:
         return {"sharing": sharing}

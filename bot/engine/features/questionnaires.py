@@ -120,6 +120,7 @@ def result_reply(instrument: Instrument, score: Mapping[str, Any], first: float 
 
 class Questionnaires(Feature):
     name = "questionnaires"
+    parts = (ScoreHistory,)
 
     def __init__(self, flows: Mapping[str, Flow], instruments: Instruments | None = None) -> None:
         self._startable = startable(flows, instruments)

@@ -7,31 +7,34 @@
 - After an URGENT message the bot asks no more questions (the conversation is on hold)
   until the patient says a doctor has seen them; commands keep working.
 - Self-management advice is withheld while any escalated flag is not yet followed by a
-  doctor's visit (`advice_withheld`). All of this survives restarts (patient memo).
+  doctor's visit (`advice_withheld`). All of this survives restarts: the flags, the hold
+  and the day the last escalation was shown are the patient memo's part `TriageMemo`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import tzinfo
+from datetime import date, tzinfo
 from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.callbacks import Flag, FlagAction, pack, unpack_as
 from bot.engine.consent import consent_current
 from bot.engine.features import Command, Feature
 from bot.engine.flows import Step
-from bot.engine.memo import Mapped
+from bot.engine.memo import Mapped, Record
 from bot.engine.model import AnswerValue, Button, Effect, Frame, Reply, Text
 from bot.engine.turn import Turn
 from bot.pathway.config import load_config
 from bot.triage import Escalation, detect, evaluate
 from bot.triage.answers import screen_answer
-from bot.triage.rules import SCREENS, STABLE_FACTS
+from bot.triage.rules import SCREENS, STABLE_FACTS, Level
 
 REDFLAGS = "redflags"
 PAIN_NOW = "pain_now"
-MEMO = "triage"
+RAISED_KEPT = 200  # raised keys remembered: far more than one screen can raise
 
 
 class FlarePending(Mapped):
@@ -40,6 +43,39 @@ class FlarePending(Mapped):
 
     KEY: ClassVar[str] = "flare"
     root: bool
+
+
+class RaisedFlag(BaseModel):
+    """One flag raised: its level and cluster, the answers that raised it, whether the
+    patient confirmed reading its message (`ack`) and said a doctor has seen them (`seen`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    level: Level
+    cluster: str
+    #: the answers that raised it (absent in flags stored before 23 November: none known)
+    items: tuple[str, ...] = ()
+    seen: bool
+    ack: bool
+
+
+class TriageMemo(Record):
+    """Memo "triage" (triage's own; others ask `advice_withheld` / `flag_unseen`)."""
+
+    KEY: ClassVar[str] = "triage"
+
+    flags: tuple[RaisedFlag, ...] = ()
+    #: "<run>:<cluster>:<level>" of the escalations already raised (the last RAISED_KEPT)
+    raised: tuple[str, ...] = ()
+    #: an urgent flag holds the conversation until a doctor has seen the patient
+    hold: bool = False
+    #: the patient's local day an unread escalation was last shown (absent before a flag;
+    #: stored as a UTC day before 1 December: at worst shown once more that day)
+    shown_on: date | None = Field(default=None, exclude_if=lambda value: value is None)
+
+    def escalation_open(self) -> bool:
+        """An escalated flag (not a note) not yet followed by a doctor's visit."""
+        return any(f.level != "note" and not f.seen for f in self.flags)
 
 
 @dataclass(frozen=True)
@@ -61,18 +97,18 @@ class FlagsSeen(Effect):
     """The patient says a doctor has seen them for the open flags."""
 
 
-def _memo(turn: Turn) -> dict[str, Any]:
-    return dict(turn.memo(MEMO) or {"flags": [], "raised": [], "hold": False})
+def _memo(turn: Turn) -> TriageMemo:
+    return turn.part(TriageMemo) or TriageMemo()
 
 
 def advice_withheld(turn: Turn) -> bool:
     """True while an escalated flag has not been followed by a doctor's visit."""
-    return any(f["level"] != "note" and not f["seen"] for f in _memo(turn)["flags"])
+    return _memo(turn).escalation_open()
 
 
 def flag_unseen(turn: Turn) -> bool:
     """True while any flag, a note for the clinician included, awaits a doctor's visit."""
-    return any(not f["seen"] for f in _memo(turn)["flags"])
+    return any(not f.seen for f in _memo(turn).flags)
 
 
 def take_typed_yes_no(turn: Turn, step: Step, value: bool | None) -> None:
@@ -125,36 +161,32 @@ def raise_flag(
     answers: Mapping[str, Any],
     run: int | None,
     source: str,
-    today: str,
+    today: date,
 ) -> None:
     """Record the flag and show its message first; `today` is the patient's local day."""
     memo = _memo(turn)
-    memo["flags"] = [
-        *memo["flags"],
-        {
-            "level": escalation.level,
-            "cluster": escalation.cluster,
-            "items": list(escalation.items),
-            "seen": False,
-            "ack": False,
-        },
-    ]
+    flag = RaisedFlag(
+        level=escalation.level,
+        cluster=escalation.cluster,
+        items=escalation.items,
+        seen=False,
+        ack=False,
+    )
+    urgent = escalation.level == "urgent"
+    memo = memo.model_copy(
+        update={"flags": (*memo.flags, flag), "shown_on": today, "hold": memo.hold or urgent}
+    )
     turn.effect(FlagRaised(run, escalation.level, escalation.cluster, dict(answers), source))
     # Never silent, and first: before anything else this step had to say.
     turn.replies.insert(0, _escalation_reply(escalation.level, escalation.cluster))
-    memo["shown_on"] = today
-    if escalation.level == "note":
-        turn.remember(MEMO, memo)
-        return
-    if escalation.level == "urgent":
-        memo["hold"] = True
+    if urgent:
         top = turn.state.top
         if top is not None and top.flow == REDFLAGS:
             turn.finish(status="stopped")  # no more questions: the patient should get help now
-    turn.remember(MEMO, memo)
+    turn.keep(memo)
 
 
-def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Escalation:
+def _already_seen_as_note(memo: TriageMemo, escalation: Escalation) -> Escalation:
     """Facts that do not change (a cancer history, age, osteoporosis...) a doctor has
     already seen the patient for are kept as a note when asked again at a check-in: "tell
     your doctor", no withheld advice. Anything else escalates again: a new fever, new
@@ -164,22 +196,21 @@ def _already_seen_as_note(memo: Mapping[str, Any], escalation: Escalation) -> Es
         return escalation
     seen_items = {
         item
-        for f in memo["flags"]
-        if f["cluster"] == escalation.cluster and f["level"] == "semi_urgent" and f["seen"]
-        for item in f.get("items", ())
+        for f in memo.flags
+        if f.cluster == escalation.cluster and f.level == "semi_urgent" and f.seen
+        for item in f.items
     }
     return replace(escalation, level="note") if factors <= seen_items else escalation
 
 
 def seen(turn: Turn) -> None:
     memo = _memo(turn)
-    if not any(f["level"] != "note" and not f["seen"] for f in memo["flags"]):
+    if not memo.escalation_open():
         turn.say("escalation.nothing_open")
         turn.ask_again()
         return
-    memo["flags"] = [{**f, "seen": True} for f in memo["flags"]]
-    memo["hold"] = False
-    turn.remember(MEMO, memo)
+    flags = tuple(f.model_copy(update={"seen": True}) for f in memo.flags)
+    turn.keep(memo.model_copy(update={"flags": flags, "hold": False}))
     turn.effect(FlagsSeen())
     turn.say("escalation.seen_thanks")
     turn.advance()
@@ -202,19 +233,20 @@ def flare(turn: Turn) -> None:
 class Triage(Feature):
     name = "triage"
     first = True  # a red flag is never hidden behind another feature
+    parts = (TriageMemo, FlarePending)
 
     def __init__(self, tz: tzinfo | None = None) -> None:
         """`tz`: the patients' time zone, where a new day (a new session) begins."""
         self.tz = tz or load_config().tz
 
-    def _today(self, turn: Turn) -> str:
-        return turn.now.astimezone(self.tz).date().isoformat()
+    def _today(self, turn: Turn) -> date:
+        return turn.now.astimezone(self.tz).date()
 
     def commands(self) -> Mapping[str, Command]:
         return {"seen": seen, "flare": flare}
 
     def holds(self, turn: Turn) -> bool:
-        return bool(_memo(turn)["hold"])
+        return _memo(turn).hold
 
     def remind_hold(self, turn: Turn) -> None:
         turn.say("escalation.still_urgent")
@@ -275,16 +307,12 @@ class Triage(Feature):
         message may never have reached them. Not before every question: one warning, kept
         visible."""
         memo = _memo(turn)
-        open_flags = [
-            f for f in memo["flags"] if f["level"] != "note" and not f["ack"] and not f["seen"]
-        ]
+        open_flags = [f for f in memo.flags if f.level != "note" and not f.ack and not f.seen]
         today = self._today(turn)
-        new_session = session_start or memo.get("shown_on") != today
+        new_session = session_start or memo.shown_on != today
         if open_flags and new_session:
-            turn.replies.insert(
-                0, _escalation_reply(open_flags[-1]["level"], open_flags[-1]["cluster"])
-            )
-            turn.remember(MEMO, {**memo, "shown_on": today})
+            turn.replies.insert(0, _escalation_reply(open_flags[-1].level, open_flags[-1].cluster))
+            turn.keep(memo.model_copy(update={"shown_on": today}))
 
     def on_reminder(self, turn: Turn) -> bool:
         """A reminder starts a session: an unread escalation comes first (not handled:
@@ -309,18 +337,18 @@ class Triage(Feature):
     def _button(self, turn: Turn, action: FlagAction) -> None:
         memo = _memo(turn)
         if action == "ack":
-            if any(not f["ack"] for f in memo["flags"]):
-                memo["flags"] = [{**f, "ack": True} for f in memo["flags"]]
-                turn.remember(MEMO, memo)
+            if any(not f.ack for f in memo.flags):
+                flags = tuple(f.model_copy(update={"ack": True}) for f in memo.flags)
+                turn.keep(memo.model_copy(update={"flags": flags}))
                 turn.effect(FlagsAcknowledged())
-            if memo["hold"]:
+            if memo.hold:
                 _seen_question(turn)
             else:
                 turn.say("escalation.ack_semi")
                 turn.ask_again()
         elif action == "seen_yes":
             seen(turn)
-        elif memo["hold"]:
+        elif memo.hold:
             turn.say("escalation.still_urgent")
             _seen_question(turn)
         else:
@@ -334,10 +362,10 @@ class Triage(Feature):
             for found in evaluate(frame.answers):
                 escalation = _already_seen_as_note(memo, found)
                 key = f"{frame.run}:{escalation.cluster}:{escalation.level}"
-                if key in memo["raised"]:
+                if key in memo.raised:
                     continue
-                memo["raised"] = [*memo["raised"], key][-200:]
-                turn.remember(MEMO, memo)
+                raised = (*memo.raised, key)[-RAISED_KEPT:]
+                turn.keep(memo.model_copy(update={"raised": raised}))
                 answers = {i: frame.answers.get(i) for i in escalation.items}
                 run = frame.run if frame.started else None
                 raise_flag(turn, escalation, answers, run, source, self._today(turn))

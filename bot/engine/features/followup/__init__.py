@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine.features import Command, Feature
 from bot.engine.features.followup import episode, progress, reminders, track
-from bot.engine.features.followup.memo import current_phase, episode_of
+from bot.engine.features.followup.memo import (
+    EpisodeMemo,
+    FollowUpMemo,
+    current_phase,
+    episode_of,
+)
 from bot.engine.model import Frame
 from bot.pathway.config import PathwayConfig, load_config
 
@@ -30,6 +35,7 @@ CHECKIN_FLOW = "checkin"
 class FollowUp(Feature):
     name = "followup"
     after = frozenset({"questionnaires"})  # reads the score history
+    parts = (EpisodeMemo, FollowUpMemo)
 
     def __init__(self, config: PathwayConfig | None = None) -> None:
         self.config = config or load_config()

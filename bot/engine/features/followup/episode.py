@@ -143,4 +143,4 @@ def planned(
 ) -> None:
     """Plan these moments (the reminder rows), and remember them for `upcoming`."""
     turn.effect(RemindersPlanned(tuple(moments), kept))
-    memo.update(turn, planned=[[kind, due.isoformat()] for kind, due in moments])
+    memo.update(turn, planned=tuple(moments))

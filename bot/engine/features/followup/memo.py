@@ -1,11 +1,11 @@
-"""What the follow-up keeps in the conversation memo (JSON), with typed accessors.
+"""What the follow-up keeps in the conversation memo: two typed parts (bot/engine/memo.py).
 
-memo["episode"] (`EpisodeMemo`, a typed part, bot/engine/memo.py; read by other
-features too through `episode_of`; shape documented in docs/contracts.md):
+memo["episode"] (`EpisodeMemo`; read by other features too through `episode_of`; shape
+documented in docs/contracts.md):
     {"onset": "2026-02-20", "pain_type": "back" | "radicular", "recurrent": false,
      "first_contact": "2026-03-02T09:00:00+00:00",
      "radicular_from": "2026-03-16T09:00:00+00:00"}  # only after a switch (track.py)
-memo["followup"]:
+memo["followup"] (`FollowUpMemo`, the follow-up's alone):
     {"changes": [[iso, "better" | "same" | "worse"], ...],
      "pending": [{"id": 12, "kind": "checkin", "flows": [...], "run_from": 7}, ...],
      "snoozed": [{"id": 12, "kind": "checkin", "day": "2026-03-17",
@@ -23,9 +23,9 @@ bot/engine/features/questionnaires.py).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.features.questionnaires import score_history
 from bot.engine.memo import Moment, Record
@@ -36,7 +36,6 @@ from bot.pathway.progress import GlobalChange
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
-FOLLOWUP = "followup"
 HISTORY_MAX = 60  # check-in answers kept: more than half a year of weekly check-ins
 
 
@@ -53,6 +52,50 @@ class EpisodeMemo(Record):
     #: when an episode begun as back pain moved to the radicular track (new radicular
     #: signs at a check-in or /flare); None for an episode still on the track it began on
     radicular_from: Moment | None = Field(default=None, exclude_if=lambda value: value is None)
+
+
+class PendingReminder(BaseModel):
+    """A reminder whose questions were queued and are not answered yet: its flows, and
+    `run_from`, the first run number started for it (runs before it are the patient's own)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    kind: str
+    flows: tuple[str, ...]
+    run_from: int
+
+
+class SnoozedReminder(BaseModel):
+    """A reminder the patient put off: the local `day` they chose and the time it is due."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    kind: str
+    day: date
+    until: Moment
+
+
+class FollowUpMemo(Record):
+    """Memo "followup" (the follow-up's own; nobody else reads it). A patient without one
+    reads as the defaults: no answers, nothing pending, reminders on at the usual time."""
+
+    KEY: ClassVar[str] = "followup"
+
+    #: (when, answer) of the check-ins' "better or worse?", the last HISTORY_MAX
+    changes: tuple[tuple[Moment, GlobalChange], ...] = ()
+    pending: tuple[PendingReminder, ...] = ()
+    #: absent before 1 December (snoozes were not remembered): none
+    snoozed: tuple[SnoozedReminder, ...] = ()
+    #: the preferred time of day, "HH:MM" (None: the pathway's)
+    time: str | None = None
+    enabled: bool = True
+    #: (kind, due) of the moments last planned as reminder rows; absent for an episode
+    #: planned before 1 December (then the plan itself is what comes next)
+    planned: tuple[tuple[str, Moment], ...] | None = Field(
+        default=None, exclude_if=lambda value: value is None
+    )
 
 
 def latest_risk(turn: Turn) -> str | None:
@@ -86,22 +129,19 @@ def current_phase(turn: Turn, config: PathwayConfig) -> Phase | None:
     return phase_on(episode.onset, max(local_today(turn, config), episode.onset), config)
 
 
-def followup(turn: Turn) -> dict[str, Any]:
-    """A copy of the follow-up memo with every key present."""
-    data = dict(turn.memo(FOLLOWUP) or {})
-    for key in ("changes", "pending", "snoozed"):
-        data[key] = list(data.get(key, []))
-    data.setdefault("time", None)
-    data.setdefault("enabled", True)
-    return data
+def followup(turn: Turn) -> FollowUpMemo:
+    """The follow-up memo (the defaults when the patient has none yet)."""
+    return turn.part(FollowUpMemo) or FollowUpMemo()
 
 
 def update(turn: Turn, **changes: Any) -> None:
-    turn.remember(FOLLOWUP, {**followup(turn), **changes})
+    """Store the follow-up memo with these fields changed (validated, so a wrong value
+    fails here rather than when it is read back)."""
+    turn.keep(FollowUpMemo.model_validate({**dict(followup(turn)), **changes}))
 
 
 def append_change(turn: Turn, change: str) -> None:
-    history = [*followup(turn)["changes"], [turn.now.isoformat(), change]]
+    history = (*followup(turn).changes, (turn.now, change))
     update(turn, changes=history[-HISTORY_MAX:])
 
 
@@ -131,26 +171,27 @@ def pain_points(
 
 
 def changes(turn: Turn, since: date | None = None) -> list[tuple[datetime, GlobalChange]]:
-    result = [
-        (datetime.fromisoformat(t), cast(GlobalChange, v)) for t, v in followup(turn)["changes"]
-    ]
-    return [c for c in result if since is None or c[0].date() >= since]
+    return [c for c in followup(turn).changes if since is None or c[0].date() >= since]
 
 
-def pending(turn: Turn) -> list[dict[str, Any]]:
-    return cast(list[dict[str, Any]], followup(turn)["pending"])
+def pending(turn: Turn) -> tuple[PendingReminder, ...]:
+    return followup(turn).pending
 
 
 def planned(turn: Turn) -> list[tuple[str, datetime]] | None:
     """The moments last planned (None for an episode planned before they were kept)."""
-    data = followup(turn).get("planned")
-    return None if data is None else [(kind, datetime.fromisoformat(due)) for kind, due in data]
+    data = followup(turn).planned
+    return None if data is None else list(data)
 
 
-def snoozed(turn: Turn) -> list[dict[str, Any]]:
-    return cast(list[dict[str, Any]], followup(turn)["snoozed"])
+def snoozed(turn: Turn) -> tuple[SnoozedReminder, ...]:
+    return followup(turn).snoozed
+
+
+def enabled(turn: Turn) -> bool:
+    """Reminders are on (/stop turns them off, /restart on again)."""
+    return followup(turn).enabled
 
 
 def preferred_time(turn: Turn) -> str | None:
-    value = followup(turn)["time"]
-    return str(value) if value else None
+    return followup(turn).time or None

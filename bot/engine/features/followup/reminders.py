@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.engine.callbacks import Reminders, ReminderTime, Snooze, pack, unpack
 from bot.engine.features.followup import asks, episode, memo, snoozes, track, upcoming
@@ -99,8 +99,8 @@ def _intro(key: str, reminder_id: int) -> Reply:
     return Reply(parts=(Text(key),), buttons=(snooze,))
 
 
-def _find(turn: Turn, reminder_id: int) -> dict[str, Any] | None:
-    return next((p for p in memo.pending(turn) if p["id"] == reminder_id), None)
+def _find(turn: Turn, reminder_id: int) -> memo.PendingReminder | None:
+    return next((p for p in memo.pending(turn) if p.id == reminder_id), None)
 
 
 def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None:
@@ -120,8 +120,10 @@ def _ask(turn: Turn, reminder_id: int, kind: str, config: PathwayConfig) -> None
         turn.effect(ReminderClosed(reminder_id, "cancelled"))
         return
     # Runs numbered from run_from on were started for this reminder (see _ours).
-    entry = {"id": reminder_id, "kind": kind, "flows": flows, "run_from": turn.state.next_run}
-    memo.update(turn, pending=[*memo.pending(turn), entry])
+    entry = memo.PendingReminder(
+        id=reminder_id, kind=kind, flows=tuple(flows), run_from=turn.state.next_run
+    )
+    memo.update(turn, pending=(*memo.pending(turn), entry))
     idle = turn.state.top is None
     turn.state = replace(turn.state, agenda=(*turn.state.agenda, *flows))
     if turn.engine.holding(turn) is not None:
@@ -153,7 +155,7 @@ def _nudge(turn: Turn, reminder_id: int) -> None:
     if entry is None or turn.engine.holding(turn) is not None:
         return
     # a check-in is "your short follow-up"; the other reminders ask a questionnaire
-    if entry["kind"] == "checkin":
+    if entry.kind == "checkin":
         turn.say("reminder.nudge")
     else:
         turn.say("reminder.nudge_questionnaire")
@@ -168,32 +170,32 @@ def _expired(turn: Turn, reminder_id: int) -> None:
     _withdraw(turn, entry)
 
 
-def _ours(frame: Frame, entry: dict[str, Any]) -> bool:
-    return frame.flow in entry["flows"] and frame.run >= entry["run_from"]
+def _ours(frame: Frame, entry: memo.PendingReminder) -> bool:
+    return frame.flow in entry.flows and frame.run >= entry.run_from
 
 
-def _withdraw(turn: Turn, entry: dict[str, Any]) -> None:
+def _withdraw(turn: Turn, entry: memo.PendingReminder) -> None:
     """Stop the reminder's running flows and take the rest off the agenda."""
     while (top := turn.state.top) is not None and _ours(top, entry):
         turn.finish("stopped")
     agenda = list(turn.state.agenda)
-    for flow in entry["flows"]:
+    for flow in entry.flows:
         if flow in agenda:
             agenda.remove(flow)
     turn.state = replace(turn.state, agenda=tuple(agenda))
-    memo.update(turn, pending=[p for p in memo.pending(turn) if p["id"] != entry["id"]])
+    memo.update(turn, pending=tuple(p for p in memo.pending(turn) if p.id != entry.id))
 
 
 def close_answered(turn: Turn, frame: Frame) -> None:
     """A completed flow that is the last one a waiting reminder asks for marks it answered,
     also when the patient started it themselves (a /comi while a COMI reminder waits); the
     reminder's flows still queued are taken off, so nothing is asked twice."""
-    entry = next((p for p in memo.pending(turn) if p["flows"][-1] == frame.flow), None)
+    entry = next((p for p in memo.pending(turn) if p.flows[-1] == frame.flow), None)
     if entry is None:
         return
-    turn.effect(ReminderClosed(entry["id"], "answered"))
-    memo.update(turn, pending=[p for p in memo.pending(turn) if p is not entry])
-    agenda = tuple(f for f in turn.state.agenda if f not in entry["flows"])
+    turn.effect(ReminderClosed(entry.id, "answered"))
+    memo.update(turn, pending=tuple(p for p in memo.pending(turn) if p.id != entry.id))
+    agenda = tuple(f for f in turn.state.agenda if f not in entry.flows)
     turn.state = replace(turn.state, agenda=agenda)
 
 
@@ -235,7 +237,6 @@ def _severe_pain_review(turn: Turn, reminder_id: int, config: PathwayConfig) -> 
 
 def settings_command(turn: Turn, config: PathwayConfig) -> None:
     """/reminders: the current setting and buttons to change it."""
-    data = memo.followup(turn)
     chosen = memo.preferred_time(turn) or config.preferred_time.strftime("%H:%M")
     q = config.quiet_hours
     times = [t for t in TIMES if not in_quiet_hours(time.fromisoformat(t), q.start, q.end)]
@@ -244,7 +245,7 @@ def settings_command(turn: Turn, config: PathwayConfig) -> None:
         for t in times
     ]
     rows = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
-    if data["enabled"]:
+    if memo.enabled(turn):
         text = Text("reminders.status_on", {"time": chosen})
         rows.append((Button(Text("reminders.turn_off"), pack(Reminders("off"))),))
     else:
@@ -314,7 +315,7 @@ def _snooze(turn: Turn, reminder_id: int, option: SnoozeOption, config: PathwayC
     until = snooze_until(turn.now, option, time.fromisoformat(chosen) if chosen else None, config)
     _withdraw(turn, entry)
     turn.effect(ReminderSnoozed(reminder_id, until))
-    snoozes.record(turn, reminder_id, str(entry["kind"]), until, config)
+    snoozes.record(turn, reminder_id, entry.kind, until, config)
     local = until.astimezone(config.tz)
     turn.say("reminder.snoozed", day=local.date(), time=local.strftime("%H:%M"))
     turn.ask_again()
@@ -328,7 +329,7 @@ def _set_time(turn: Turn, chosen: str, config: PathwayConfig) -> None:
         return
     previous = memo.preferred_time(turn) or config.preferred_time.strftime("%H:%M")
     memo.update(turn, time=chosen)
-    enabled = bool(memo.followup(turn)["enabled"])
+    enabled = memo.enabled(turn)
     turn.effect(ReminderSettings(enabled, chosen))
     if enabled:
         episode.replan(turn, config, previous)

@@ -7,8 +7,8 @@ it stays planned on the day the patient chose, at the new time of day.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from bot.engine.features.followup import memo
 from bot.pathway.config import PathwayConfig
@@ -19,19 +19,17 @@ if TYPE_CHECKING:
 
 
 def record(turn: Turn, reminder_id: int, kind: str, until: datetime, config: PathwayConfig) -> None:
-    entry = {
-        "id": reminder_id,
-        "kind": kind,
-        "day": until.astimezone(config.tz).date().isoformat(),
-        "until": until.isoformat(),
-    }
-    others = [s for s in memo.snoozed(turn) if s["id"] != reminder_id]
-    memo.update(turn, snoozed=[*others, entry])
+    day = until.astimezone(config.tz).date()
+    entry = memo.SnoozedReminder(id=reminder_id, kind=kind, day=day, until=until)
+    others = tuple(s for s in memo.snoozed(turn) if s.id != reminder_id)
+    memo.update(turn, snoozed=(*others, entry))
 
 
 def forget(turn: Turn, reminder_id: int | None = None) -> None:
     """The snoozed reminder came (or all of them, when None: reminders off, new episode)."""
-    kept = [] if reminder_id is None else [s for s in memo.snoozed(turn) if s["id"] != reminder_id]
+    kept = (
+        () if reminder_id is None else tuple(s for s in memo.snoozed(turn) if s.id != reminder_id)
+    )
     memo.update(turn, snoozed=kept)
 
 
@@ -43,19 +41,19 @@ def moved(turn: Turn, config: PathwayConfig) -> tuple[tuple[int, datetime], ...]
     wall = time.fromisoformat(chosen) if chosen else config.preferred_time
     q = config.quiet_hours
     kept: list[tuple[int, datetime]] = []
-    entries: list[dict[str, Any]] = []
+    entries: list[memo.SnoozedReminder] = []
     for entry in memo.snoozed(turn):
-        day = date.fromisoformat(entry["day"])
-        due = next_allowed(local_to_utc(day, wall, config.tz), q.start, q.end, config.tz, wall)
+        due = next_allowed(
+            local_to_utc(entry.day, wall, config.tz), q.start, q.end, config.tz, wall
+        )
         if due <= turn.now:
-            due = datetime.fromisoformat(entry["until"])
-        kept.append((int(entry["id"]), due))
-        entries.append({**entry, "until": due.isoformat()})
-    memo.update(turn, snoozed=entries)
+            due = entry.until
+        kept.append((entry.id, due))
+        entries.append(entry.model_copy(update={"until": due}))
+    memo.update(turn, snoozed=tuple(entries))
     return tuple(kept)
 
 
 def ahead(turn: Turn) -> list[tuple[str, datetime]]:
     """(kind, due) of the snoozed reminders still to come."""
-    moments = [(str(s["kind"]), datetime.fromisoformat(s["until"])) for s in memo.snoozed(turn)]
-    return [(kind, due) for kind, due in moments if due > turn.now]
+    return [(s.kind, s.until) for s in memo.snoozed(turn) if s.until > turn.now]

@@ -65,7 +65,7 @@ def finished(turn: Turn, frame: Frame, config: PathwayConfig) -> None:
     # nothing left to re-check: a check-in queued meanwhile does not ask again
     turn.state = replace(turn.state, agenda=tuple(f for f in turn.state.agenda if f != FLOW))
     parts = [Text("radicular_check.switched")]
-    if memo.followup(turn)["enabled"]:  # reminders stopped: planned again at /restart
+    if memo.enabled(turn):  # reminders stopped: planned again at /restart
         ahead = episode.replan(turn, config) or []
         checkin = next((m for m in ahead if m.kind == "checkin"), None)
         # at a check-in its own summary names the next one (upcoming.py): said once

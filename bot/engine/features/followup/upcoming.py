@@ -29,7 +29,7 @@ def label(kind: str) -> str:
 
 def ahead(turn: Turn, config: PathwayConfig) -> list[tuple[str, datetime]]:
     """(kind, due UTC) of the moments still to come, in order; empty when reminders are off."""
-    if not memo.followup(turn)["enabled"]:
+    if not memo.enabled(turn):
         return []
     planned = memo.planned(turn)
     if planned is None:  # planned before the plan was remembered: the plan itself
@@ -42,7 +42,7 @@ def next_checkin(turn: Turn, config: PathwayConfig) -> Text | None:
     """'The next check-in comes on 17 March 2026.' (None without one)."""
     due = next((d for kind, d in ahead(turn, config) if kind == "checkin"), None)
     if due is None:
-        return Text("upcoming.reminders_off") if not memo.followup(turn)["enabled"] else None
+        return Text("upcoming.reminders_off") if not memo.enabled(turn) else None
     return Text("upcoming.next_checkin", {"day": due.astimezone(config.tz).date()})
 
 
