@@ -3,7 +3,9 @@
 `State.memo` is the JSON saved with the conversation, one key per part. A part is a
 `MemoPart` subclass naming its `KEY` and schema `VERSION`; `Turn.part(Model)` reads it
 (None when the patient has none) and `Turn.keep(value)` writes it, so no feature reads
-another's JSON by hand or guesses its shape.
+another's JSON by hand or guesses its shape. Each part has one owner, the feature that
+lists it in `Feature.parts` (the pipeline refuses a key claimed twice); nothing else
+touches `State.memo` (tests/unit/test_memo_parts.py).
 
 Versions: the schema version of every part written is recorded under `memo["schema"]`
 (`{"episode": 1, ...}`); a part stored without one has version 1, the shape it had

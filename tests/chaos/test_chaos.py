@@ -57,6 +57,7 @@ KILLS = 6  # 4 during the intakes, 1 before the last clock jump, 1 while reminde
 SEED = int(os.environ.get("BACKPATH_CHAOS_SEED", "17"))
 INBOX = importlib.util.find_spec("bot.delivery.inbox") is not None
 SILENCE = 4.0  # seconds without an answer, after a kill, before a patient sends again
+SETTLE = 0.5  # seconds without a new message before a patient reads what came as final
 TURN_LIMIT = 90.0  # seconds one turn may take, restarts included (guards a hung test)
 MAX_TURNS = 80
 SENDS = ("sendMessage", "sendPhoto", "sendDocument")
@@ -129,9 +130,16 @@ class Person:
 
         try:
             await self.api.wait_for(answered, SILENCE if not INBOX else TURN_LIMIT)
-            return True
         except TimeoutError:
             return False
+        # A person reads on while messages keep coming: a message repeated after a kill
+        # (a lost 200) must not be taken for the answer and tapped a second time.
+        while True:
+            seen = len(self.api.sent(self.user))
+            try:
+                await self.api.wait_for(lambda _, n=seen: len(self.api.sent(self.user)) > n, SETTLE)
+            except TimeoutError:
+                return bool(buttons_of(self.api.sent(self.user)[-1].params["_result"]))
 
     async def _send(self, update: dict[str, Any]) -> None:
         """Send; after a silence that a kill may explain, send again (a new update:
@@ -337,8 +345,10 @@ async def check(
         texts = [c.params.get("text") for c in api.sent(int(users[flag.patient_id]))]
         assert texts.count(full) >= 1
     assert not INBOX or not sum(p.resent for p in patients)  # stored before acknowledged
+    stale = catalogs.message("nl", "error.stale_button")
+    notes = Counter(c.params.get("text") for c in calls)[stale]
     print(
         f"\nchaos: {len(kills)} kills, {len(calls)} messages, {len(repeated)} repeated after "
         f"a lost 200, {sum(p.resent for p in patients)} updates sent again after a silence "
-        f"(inbox: {INBOX})"
+        f"(inbox: {INBOX}), {notes} taps on an older question"
     )
