@@ -42,6 +42,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    path: str = ""  # the request's URL path (a test may give each bot process its own prefix)
 
 
 class FakeBotApi(httpx.AsyncBaseTransport):
@@ -162,7 +163,7 @@ class FakeBotApi(httpx.AsyncBaseTransport):
         params, files = self._parse(request)
         if method == "getUpdates":
             return self._ok(await self._get_updates(params))
-        call = Call(method, params, files)
+        call = Call(method, params, files, request.url.path)
         if method in self.fail_next:
             error = self.fail_next.pop(method)
             await self._record(call)

@@ -15,10 +15,13 @@ SILENCE seconds sends it again, as a person would; with it, they only wait.
 
 Checked, on SQLite and PostgreSQL: every answer stored once and every score equal to the
 scorer's result on the stored answers; every outbox row delivered, and each Telegram send
-confirmed by exactly one row, except a send whose 200 was lost at a kill, which must be
-repeated after that kill (counted, at most one per chat per kill); every reminder's messages
-delivered; every urgent patient got the full urgent message (and `shown_at` is set); every
-other patient reached the end of the intake; nothing left pending or half-sent.
+confirmed by exactly one row, except a send whose 200 was lost at a kill: the killed
+process's last send to that chat, repeated by a later process (at most one per chat per
+kill, counted; each process calls the Bot API under a path of its own, so a request written
+just before the SIGKILL and read after it still counts as the dead process's); every
+reminder's messages delivered; every urgent patient got the full urgent message (and
+`shown_at` is set); every other patient reached the end of the intake; nothing left pending
+or half-sent.
 """
 
 from __future__ import annotations
@@ -68,6 +71,11 @@ def sends(api: FakeBotApi) -> list[Any]:
     return [c for c in api.calls if c.method in SENDS]
 
 
+def process_of(call: Any) -> int:
+    """The bot process that made the call: the one started after that many kills."""
+    return int(call.path.split("/")[1].removeprefix("process"))
+
+
 @dataclass
 class Bot:
     """The bot process, started, killed and started again."""
@@ -75,16 +83,21 @@ class Bot:
     env: dict[str, str]
     cwd: Path
     log: TextIO
+    api_url: str  # the fake Bot API's root
     process: asyncio.subprocess.Process | None = None
     kills: list[int] = field(default_factory=list)  # number of sends seen at each kill
 
     async def start(self) -> None:
+        """Process n (started after n kills) calls the Bot API under its own path prefix, so
+        each call says which process made it (`process_of`): a request written just before
+        a SIGKILL is read and recorded by the fake Bot API after the kill was counted."""
+        url = f"{self.api_url}/process{len(self.kills)}/bot"
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "bot.cli",
             "run",
-            env=self.env,
+            env={**self.env, "TELEGRAM_API_BASE_URL": url},
             cwd=self.cwd,
             stdout=self.log,
             stderr=self.log,
@@ -189,7 +202,7 @@ class Person:
 async def fake_telegram(api: FakeBotApi) -> AsyncIterator[str]:
     server = await serve_http(api)
     async with server:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot"
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
 
 
 async def quiet(db: Database, clock: FileClock) -> None:
@@ -226,7 +239,6 @@ async def test_kills_lose_nothing_and_double_nothing(database_url: str, tmp_path
         env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": api_url,
             "DATABASE_URL": database_url,
             "BACKPATH_DATA_DIR": str(tmp_path / "data"),
             "BACKPATH_CLOCK_FILE": str(clock.path),
@@ -245,7 +257,7 @@ async def test_kills_lose_nothing_and_double_nothing(database_url: str, tmp_path
             stderr=log,
         )
         assert await migrate.wait() == 0
-        bot = Bot(env, tmp_path, log)
+        bot = Bot(env, tmp_path, log, api_url)
         await bot.start()
         patients = [
             Person(api, catalogs, 7100 + i, i in URGENT, bot.kills) for i in range(PATIENTS)
@@ -286,6 +298,34 @@ async def test_kills_lose_nothing_and_double_nothing(database_url: str, tmp_path
             log.close()
 
 
+def lost(index: int, calls: list[Any], kills: list[int], rows: list[Any], what: str) -> str:
+    """What a failure must show: the unconfirmed send, the kills, the chat's sends around it
+    and the chat's rows that confirm them, confirm no message or are not sent."""
+    call = calls[index]
+    chat = str(call.params["chat_id"])
+
+    def said(c: Any) -> str:
+        return f"{c.method} {str(c.params.get('text', ''))[:30]!r}"
+
+    mine = [i for i, c in enumerate(calls) if str(c.params["chat_id"]) == chat]
+    at = mine.index(index)
+    near = [(i, process_of(calls[i]), calls[i].params["_result"]["message_id"]) for i in mine]
+    near = near[max(at - 2, 0) : at + 6]
+    ids = {m for _, _, m in near}
+    kept = [
+        (r.id, r.status, r.message_id, r.reminder_id)
+        for r in rows
+        if r.chat == chat and (r.message_id in ids or r.message_id is None or r.status != "sent")
+    ]
+    return (
+        f"send {index} ({said(call)} to chat {chat}, by bot process {process_of(call)}) "
+        f"not confirmed by any outbox row {what}; kills after sends {kills}; the chat's sends "
+        f"around it (index, process, message_id, what) "
+        f"{[(i, p, m, said(calls[i])) for i, p, m in near]}; "
+        f"their rows (id, status, message_id, reminder) {kept}"
+    )
+
+
 async def check(
     db: Database, api: FakeBotApi, catalogs: Catalogs, patients: list[Person], kills: list[int]
 ) -> None:
@@ -317,17 +357,19 @@ async def check(
         assert len(results) == len(set(results))
         assert confirmed <= set(results)
         repeated = [i for i, m in enumerate(results) if m not in confirmed]
-        for index in repeated:  # a 200 lost at a kill: the same message again after it
+        # a 200 lost at a kill: the killed process's last send to that chat, and the same
+        # message again from a later process (so at most one per chat per kill)
+        for index in repeated:
             call = calls[index]
-            kill = next((k for k in kills if k > index), None)
-            assert kill is not None, f"message {index} sent twice without a kill"
-            assert any(
-                later.params.get("text") == call.params.get("text")
-                and later.params["chat_id"] == call.params["chat_id"]
-                for later in calls[kill:]
+            by, chat = process_of(call), call.params["chat_id"]
+            assert by < len(kills), lost(index, calls, kills, rows, "by the process never killed")
+            after = [c for c in calls[index + 1 :] if c.params["chat_id"] == chat]
+            assert all(process_of(c) > by for c in after), lost(
+                index, calls, kills, rows, "though its process went on sending to that chat"
             )
-        per_chat = Counter(calls[i].params["chat_id"] for i in repeated)
-        assert all(n <= len(kills) for n in per_chat.values())
+            assert any(c.params.get("text") == call.params.get("text") for c in after), lost(
+                index, calls, kills, rows, "and never sent again after that kill"
+            )
         # every reminder taken was delivered: its messages are confirmed rows
         reminders = list((await session.execute(select(Reminder))).scalars())
         delivered = [r for r in reminders if r.status in ("sent", "answered", "expired")]
@@ -347,8 +389,11 @@ async def check(
     assert not INBOX or not sum(p.resent for p in patients)  # stored before acknowledged
     stale = catalogs.message("nl", "error.stale_button")
     notes = Counter(c.params.get("text") for c in calls)[stale]
+    killed = [(i, process_of(c)) for i, c in enumerate(calls) if process_of(c) < len(kills)]
+    late = [i for i, by in killed if i >= kills[by]]  # in flight at the kill, read after it
     print(
         f"\nchaos: {len(kills)} kills, {len(calls)} messages, {len(repeated)} repeated after "
-        f"a lost 200, {sum(p.resent for p in patients)} updates sent again after a silence "
+        f"a lost 200 ({len(late)} recorded after their process's kill was counted), "
+        f"{sum(p.resent for p in patients)} updates sent again after a silence "
         f"(inbox: {INBOX}), {notes} taps on an older question"
     )
