@@ -26,9 +26,9 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Language, Reply
@@ -93,13 +93,52 @@ def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
     return Held(token, tuple(_message(row) for row in rows))
 
 
-# built once (it runs in every update): building a statement costs more than running it
+# The statements of every update and every delivered row, built once with bound
+# parameters: building a statement and its cache key costs more than running it. The
+# updates are on the table (no ORM objects of these rows are loaded where they run).
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_KEYBOARD_SETTLED = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.channel == bindparam("in_channel"),
+        _OUTBOX.c.chat == bindparam("in_chat"),
+        _OUTBOX.c.message_id == bindparam("telegram_id"),
+        _OUTBOX.c.keyboard_live.is_(True),
+    )
+    .values(keyboard_live=False)
+)
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row"), _OUTBOX.c.claim == bindparam("token"))
+    .values(
+        status="sent",
+        sent_at=bindparam("now"),
+        message_id=bindparam("telegram_id"),
+        keyboard_live=bindparam("live"),
+        text="",
+        keyboard=None,
+        claim=None,
+        claimed_until=None,
+        last_error=None,
+    )
+)
+_LIVE_KEYBOARDS = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.channel == bindparam("in_channel"),
+        _OUTBOX.c.chat == bindparam("in_chat"),
+        _OUTBOX.c.keyboard_live.is_(True),
+        _OUTBOX.c.id < bindparam("before"),
+    )
+    .values(keyboard_live=False)
+    .returning(_OUTBOX.c.message_id)
+)
 _IDLE = (
     select(OutboxMessage.id)
     .where(
         OutboxMessage.status == "pending",
-        OutboxMessage.channel == bindparam("channel"),
-        OutboxMessage.chat == bindparam("chat"),
+        OutboxMessage.channel == bindparam("in_channel"),
+        OutboxMessage.chat == bindparam("in_chat"),
     )
     .limit(1)
 )
@@ -110,7 +149,8 @@ async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
     Asked without flushing the event's other writes (they do not touch the outbox): they
     go in the commit's one flush."""
     with session.no_autoflush:
-        return (await session.execute(_IDLE, {"channel": channel, "chat": chat})).first() is None
+        found = await session.execute(_IDLE, {"in_channel": channel, "in_chat": chat})
+        return found.first() is None
 
 
 def flag_of(reply: Reply) -> tuple[str, str] | None:
@@ -233,16 +273,8 @@ async def forget_chat(session: AsyncSession, channel: str, chat: str) -> None:
 
 async def keyboard_settled(session: AsyncSession, channel: str, chat: str, message_id: int) -> None:
     """The channel removed the keyboard of this message itself (a tap on it)."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.chat == chat,
-            OutboxMessage.message_id == message_id,
-            OutboxMessage.keyboard_live.is_(True),
-        )
-        .values(keyboard_live=False)
-    )
+    where = {"in_channel": channel, "in_chat": chat, "telegram_id": message_id}
+    await session.execute(_KEYBOARD_SETTLED, where)
 
 
 def _message(row: OutboxMessage) -> Message:
@@ -309,21 +341,9 @@ async def sent(
 ) -> bool:
     """Confirm one delivered row (text and keyboard blanked); False when the claim was lost
     meanwhile (the lease ended and another sender took the row)."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claim == token)
-        .values(
-            status="sent",
-            sent_at=now,
-            message_id=message_id,
-            keyboard_live=bool(message.rendered.buttons) and message_id is not None,
-            text="",
-            keyboard=None,
-            claim=None,
-            claimed_until=None,
-            last_error=None,
-        )
-    )
+    live = bool(message.rendered.buttons) and message_id is not None
+    values = {"row": message.id, "token": token, "now": now, "telegram_id": message_id}
+    result = await session.execute(_SENT, {**values, "live": live})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -339,17 +359,8 @@ async def renew(session: AsyncSession, token: str, now: datetime) -> None:
 async def live_keyboards(session: AsyncSession, channel: str, chat: str, before: int) -> list[int]:
     """Message ids of the chat's delivered keyboards older than row `before`; they are
     taken as removed from here on."""
-    ids = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.chat == chat,
-            OutboxMessage.keyboard_live.is_(True),
-            OutboxMessage.id < before,
-        )
-        .values(keyboard_live=False)
-        .returning(OutboxMessage.message_id)
-    )
+    where = {"in_channel": channel, "in_chat": chat, "before": before}
+    ids = await session.execute(_LIVE_KEYBOARDS, where)
     return [i for i in ids.scalars() if i is not None]
 
 

@@ -165,7 +165,8 @@ class Sender:
         done.sent += 1
         if message.reminder_id is not None:
             done.reminders.add(message.reminder_id)
-        for old in old_keyboards:
+        for old in old_keyboards:  # an edit is a call too: it takes its turn
+            await self.limiter.acquire(message.chat)
             await self.transport.remove_keyboard(message.chat, old)
         return True
 

@@ -70,7 +70,7 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         # downtime) must not stop the replies from going out
         with suppress(BadRequest):
             await query.answer()
-        await settle_keyboard(query, runtime.catalogs, outcome)
+        await settle_keyboard(query, runtime.catalogs, outcome, runtime.limiter, incoming.user)
     # what this update queued (and anything older of this chat that is still waiting)
     await _sender(context).deliver(CHANNEL, incoming.user, outcome.held)
     for chat in outcome.others:  # clinicians' summaries it queued

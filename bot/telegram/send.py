@@ -16,6 +16,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.delivery import outbox
+from bot.delivery.limits import Limiter
 from bot.delivery.sender import Blocked, RetryLater, Undeliverable
 from bot.engine.model import Text
 from bot.i18n import Catalogs
@@ -74,14 +75,18 @@ class TelegramTransport:
             await self.bot.edit_message_reply_markup(int(chat), message_id, reply_markup=None)
 
 
-async def settle_keyboard(query: CallbackQuery, catalogs: Catalogs, outcome: Outcome) -> None:
+async def settle_keyboard(
+    query: CallbackQuery, catalogs: Catalogs, outcome: Outcome, limiter: Limiter, chat: str
+) -> None:
     """Show the chosen answer under the answered question and remove its buttons.
 
     A tap on an old keyboard only loses the keyboard: the engine re-sent the question.
+    The edit waits for its turn at the bot-wide send rate like every message.
     """
     message = query.message
     if message is None or outcome.duplicate:
         return
+    await limiter.acquire(chat)
     try:
         if outcome.chosen is not None and isinstance(message, Message) and message.text:
             mark = catalogs.render(
