@@ -57,12 +57,12 @@ class Database:
         self.sqlite_path: Path | None = None
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             self.sqlite_path = private_file(Path(parsed.database))
-        # hide_parameters: errors (and so logs) never show the values of a statement,
-        # which would include answers and conversation state
         # aiosqlite, statements on the loop and commits on its thread (bot/store/sqlite_driver.py)
         driver: dict[str, Any] = {}
         if parsed.get_driver_name() == "aiosqlite":
             driver = {"module": inline_dbapi(), "connect_args": CONNECT_ARGS}
+        # hide_parameters: errors (and so logs) never show the values of a statement,
+        # which would include answers and conversation state
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **driver
         )

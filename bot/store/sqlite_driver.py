@@ -4,8 +4,8 @@ aiosqlite runs every call on its own thread; each call is a hop there and back (
 put, a wake-up, the GIL handed over twice). SQLAlchemy's adapter makes four of them per
 statement (open a cursor, execute, fetch, close) and one for the rollback with which the
 pool resets every connection it gets back. Profiling the conversations benchmark showed
-these hops as the largest single cost of an update: about 67 a transaction-heavy update,
-each costing more than the statement it carries (notes: bench/ in the README).
+these hops as the largest single cost of an update: about 67 an update, each costing
+more than the statement it carries (README, Benchmarks).
 
 Here a statement runs where it is called, on the event loop: on this workload a SQLite
 statement takes microseconds (indexed lookups, small writes; bench/growth.py checks that
