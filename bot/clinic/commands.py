@@ -24,11 +24,12 @@ from bot.clinic.admin import (
 )
 from bot.clinic.exports import export_clinic
 from bot.clinic.portal_auth import issue_link
-from bot.clinic.report import ReportContent, ReportDenied, clinician_summary
+from bot.clinic.report import ReportContent, ReportDenied, clinician_report, clinician_summary
 from bot.clock import Clock
 from bot.config import Settings
 from bot.engine.model import Language
 from bot.files import write_private
+from bot.reports.model import PatientReport
 from bot.reports.qr import qr_png
 from bot.runtime import Runtime, build_runtime
 from bot.store.models import Clinician, Patient
@@ -129,7 +130,7 @@ async def _dispatch(args: argparse.Namespace, runtime: Runtime, out: TextIO) -> 
                 await _write(args.qr, qr_png(made.link))
             out.write(f"{made.link}\n")
         elif args.command == "report":
-            await _report(args, runtime, session, out, now)
+            report, content, language = await _report(args, runtime, session, now)
         else:
             since = datetime.combine(args.since, datetime.min.time(), UTC) if args.since else None
             content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
@@ -141,6 +142,11 @@ async def _dispatch(args: argparse.Namespace, runtime: Runtime, out: TextIO) -> 
             else:
                 await _write(args.out, text.encode())
                 out.write(f"{args.out}\n")
+    if args.command == "report":  # the PDF is drawn after commit: no write lock held
+        summary = await clinician_summary(content, report, language)
+        path: Path = args.pdf or Path(f"{summary.patient_ref}.pdf")
+        await _write(path, summary.pdf)
+        out.write(f"{path}\n")
     return 0
 
 
@@ -164,8 +170,9 @@ async def _clinician(
 
 
 async def _report(
-    args: argparse.Namespace, runtime: Runtime, session: Any, out: TextIO, now: datetime
-) -> None:
+    args: argparse.Namespace, runtime: Runtime, session: Any, now: datetime
+) -> tuple[PatientReport, ReportContent, Language]:
+    """The report of `backpath report`, read and audited in the command's transaction."""
     query = select(Patient).where(Patient.ref == args.patient_ref)
     patient = (await session.execute(query)).scalar_one_or_none()
     if patient is None:
@@ -179,9 +186,5 @@ async def _report(
         raise AdminError("the patient shares with several clinics: name one with --clinic")
     language: Language = args.language or ("fr" if clinics[0].language == "fr" else "nl")
     content = ReportContent(runtime.catalogs, runtime.engine.flows, runtime.instruments)
-    summary = await clinician_summary(
-        session, content, patient, clinics[0].id, language, now, "cli"
-    )
-    path: Path = args.pdf or Path(f"{summary.patient_ref}.pdf")
-    await _write(path, summary.pdf)
-    out.write(f"{path}\n")
+    report = await clinician_report(session, content, patient, clinics[0].id, language, now, "cli")
+    return report, content, language

@@ -330,14 +330,8 @@ async def summary_pdf(content: ReportContent, report: PatientReport, language: L
 
 
 async def clinician_summary(
-    session: AsyncSession,
-    content: ReportContent,
-    patient: Patient,
-    clinic_id: int,
-    language: Language,
-    now: datetime,
-    actor: str,
+    content: ReportContent, report: PatientReport, language: Language
 ) -> Summary:
-    """The PDF summary of one patient for one clinic; audited. Raises ReportDenied."""
-    report = await clinician_report(session, content, patient, clinic_id, language, now, actor)
+    """The PDF summary of a report read (and audited) by clinician_report; made after the
+    caller's commit."""
     return Summary(report.patient_ref, await summary_pdf(content, report, language))

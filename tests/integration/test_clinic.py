@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 
 from bot.clinic.exports import export_clinic
 from bot.clinic.notify import notify_clinicians_of_flag
-from bot.clinic.report import ReportContent, ReportDenied, build_report, clinician_summary
+from bot.clinic.report import (
+    ReportContent,
+    ReportDenied,
+    build_report,
+    clinician_report,
+    clinician_summary,
+)
 from bot.clinic.report_texts import report_texts
 from bot.clinic.tokens import new_token
 from bot.clock import FrozenClock
@@ -188,9 +194,10 @@ async def test_the_summary_is_audited_without_answers(runtime: Runtime) -> None:
     patient = await completed_patient(runtime, clinic_id)
     async with runtime.db.session() as session, session.begin():
         patient = await session.merge(patient)
-        summary = await clinician_summary(
+        report = await clinician_report(
             session, content(runtime), patient, clinic_id, "nl", runtime.clock.now(), "cli"
         )
+    summary = await clinician_summary(content(runtime), report, "nl")
     assert summary.pdf.startswith(b"%PDF")
     async with runtime.db.session() as session:
         entry = (
@@ -245,7 +252,7 @@ async def test_a_clinic_sees_only_its_own_patients(runtime: Runtime) -> None:
         table = await export_clinic(session, content(runtime), first, "csv", None, now, "cli")
         alice = await session.merge(alice)
         with pytest.raises(ReportDenied):
-            await clinician_summary(session, content(runtime), alice, second, "nl", now, "cli")
+            await clinician_report(session, content(runtime), alice, second, "nl", now, "cli")
     refs = {row[0] for row in list(csv.reader(io.StringIO(table)))[1:]}
     assert refs == {alice.ref}
 

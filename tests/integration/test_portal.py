@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -231,3 +232,29 @@ async def test_creating_an_invitation_needs_an_instrument(
         assert "Invitations" in page.text  # the French clinician gets French
         empty = await web.post("/portal/invitations", data={"csrf": hidden(page.text, "csrf")})
         assert empty.status_code == 400 and "au moins un questionnaire" in empty.text
+
+
+async def test_charts_and_pdfs_are_drawn_after_the_commit(
+    runtime: Runtime, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawing holds no write lock: a patient's message could commit meanwhile."""
+    from bot.clinic import report as report_module
+    from bot.web.portal import patients
+
+    drawn: list[bool] = []  # per drawing: could another transaction start now?
+
+    def watched(draw: Any) -> Any:
+        def drawing(*args: Any, **kwargs: Any) -> Any:
+            drawn.append(not runtime.db._writer.locked())  # type: ignore[union-attr]
+            return draw(*args, **kwargs)
+
+        return drawing
+
+    monkeypatch.setattr(patients, "report_chart", watched(patients.report_chart))
+    monkeypatch.setattr(report_module, "render_pdf", watched(report_module.render_pdf))
+    async with client(runtime) as web:
+        await sign_in(web, await sign_in_link(runtime, scenario.doctor))
+        assert (await web.get(f"/portal/patients/{scenario.calm}")).status_code == 200
+        pdf = await web.get(f"/portal/patients/{scenario.calm}/summary.pdf")
+        assert pdf.content.startswith(b"%PDF")
+    assert drawn == [True, True]

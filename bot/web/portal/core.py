@@ -43,7 +43,15 @@ class Ctx:
     form: FormData | None
 
 
-View = Callable[[Ctx], Awaitable[Response]]
+@dataclass(frozen=True)
+class AfterCommit:
+    """What a view hands back to be made once its transaction has committed: drawing a
+    chart or a PDF never holds the database's write lock that patients' messages wait for."""
+
+    make: Callable[[], Awaitable[Response]]
+
+
+View = Callable[[Ctx], Awaitable[Response | AfterCommit]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -119,7 +127,8 @@ class Portal:
 
     def signed_in(self, view: View) -> Endpoint:
         """Wrap a view: no session → the sign-in explanation (401); a form without the
-        session's CSRF token → 403; otherwise the view, in one transaction."""
+        session's CSRF token → 403; otherwise the view, in one transaction (what it hands
+        back as AfterCommit is made after the commit)."""
 
         async def endpoint(request: Request) -> Response:
             now = self.runtime.clock.now()
@@ -145,6 +154,7 @@ class Portal:
                             status=403,
                             who=who,
                         )
-                return await view(Ctx(request, session, who, now, form))
+                result = await view(Ctx(request, session, who, now, form))
+            return await result.make() if isinstance(result, AfterCommit) else result
 
         return endpoint

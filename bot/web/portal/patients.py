@@ -7,6 +7,7 @@ and counts, never answers.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Callable
 from functools import partial
@@ -16,7 +17,7 @@ from starlette.responses import Response
 
 from bot.clinic.audit import audit
 from bot.clinic.exports import ExportFormat, export_clinic
-from bot.clinic.report import build_report, clinician_summary, report_chart
+from bot.clinic.report import build_report, clinician_report, clinician_summary, report_chart
 from bot.clinic.report_texts import report_texts
 from bot.clinic.roster import (
     SORT_ORDERS,
@@ -28,7 +29,7 @@ from bot.clinic.roster import (
 from bot.instruments.registry import Instruments
 from bot.reports.key_items import key_items, total_max
 from bot.store.models import Clinic
-from bot.web.portal.core import Ctx, Endpoint, Portal
+from bot.web.portal.core import AfterCommit, Ctx, Endpoint, Portal
 
 FILES: dict[str, tuple[str, str]] = {
     "fhir": ("fhir.json", "application/fhir+json"),
@@ -95,7 +96,7 @@ def patient_list(portal: Portal) -> Endpoint:
 
 
 def patient_page(portal: Portal) -> Endpoint:
-    async def view(ctx: Ctx) -> Response:
+    async def view(ctx: Ctx) -> Response | AfterCommit:
         who = ctx.who
         patient = await shared_patient(ctx.session, who.clinic_id, ctx.request.path_params["ref"])
         clinic = await ctx.session.get(Clinic, who.clinic_id)
@@ -104,7 +105,6 @@ def patient_page(portal: Portal) -> Endpoint:
         report = await build_report(
             ctx.session, portal.content, patient, clinic, who.language, ctx.now
         )
-        chart = report_chart(portal.content, report, who.language)
         row = (await roster(ctx.session, portal.content, who.clinic_id, ctx.now, only=patient.id))[
             0
         ]
@@ -118,21 +118,21 @@ def patient_page(portal: Portal) -> Endpoint:
             results=len(report.results),
             red_flags=len(report.red_flags),
         )
-        return portal.render(
-            ctx.request,
-            "patient.html",
-            who.language,
-            {
-                "report": report,
-                "row": row,
-                "texts": report_texts(portal.runtime.catalogs, who.language),
-                "key_items": partial(key_items, instruments=portal.content.instruments),
-                "total_max": total_max(portal.content.instruments),
-                "chart": base64.b64encode(chart).decode() if chart else None,
-                "moments": await planned_moments(ctx.session, patient.id),
-            },
-            who=who,
-        )
+        page = {
+            "report": report,
+            "row": row,
+            "texts": report_texts(portal.runtime.catalogs, who.language),
+            "key_items": partial(key_items, instruments=portal.content.instruments),
+            "total_max": total_max(portal.content.instruments),
+            "moments": await planned_moments(ctx.session, patient.id),
+        }
+
+        async def with_chart() -> Response:  # drawn after commit, off the event loop
+            chart = await asyncio.to_thread(report_chart, portal.content, report, who.language)
+            page["chart"] = base64.b64encode(chart).decode() if chart else None
+            return portal.render(ctx.request, "patient.html", who.language, page, who=who)
+
+        return AfterCommit(with_chart)
 
     return portal.signed_in(view)
 
@@ -148,13 +148,13 @@ def _download(data: bytes, filename: str, media_type: str) -> Response:
 def patient_file(portal: Portal, kind: str) -> Endpoint:
     """`pdf` (the summary), `fhir` (a Bundle) or `csv` of one patient."""
 
-    async def view(ctx: Ctx) -> Response:
+    async def view(ctx: Ctx) -> Response | AfterCommit:
         who = ctx.who
         patient = await shared_patient(ctx.session, who.clinic_id, ctx.request.path_params["ref"])
         if patient is None:
             return portal.not_found(ctx)
         if kind == "pdf":
-            summary = await clinician_summary(
+            report = await clinician_report(
                 ctx.session,
                 portal.content,
                 patient,
@@ -163,7 +163,14 @@ def patient_file(portal: Portal, kind: str) -> Endpoint:
                 ctx.now,
                 who.actor,
             )
-            return _download(summary.pdf, f"backpath-{summary.patient_ref}.pdf", "application/pdf")
+
+            async def pdf() -> Response:  # drawn after commit, in a worker thread
+                summary = await clinician_summary(portal.content, report, who.language)
+                return _download(
+                    summary.pdf, f"backpath-{summary.patient_ref}.pdf", "application/pdf"
+                )
+
+            return AfterCommit(pdf)
         fmt: ExportFormat = "fhir" if kind == "fhir" else "csv"
         text = await export_clinic(
             ctx.session, portal.content, who.clinic_id, fmt, None, ctx.now, who.actor, patient.id
