@@ -16,7 +16,7 @@ from bot.files import PatientFiles
 from bot.runtime import build_runtime
 from bot.store.lock import DatabaseInUse
 from tests.conftest import make_settings
-from tests.e2e.test_chat_cli import EPISODE, NO_RED_FLAGS
+from tests.e2e.test_chat_cli import EPISODE, NO_RED_FLAGS, chat
 
 
 def _mode(path: Path) -> int:
@@ -40,20 +40,6 @@ async def test_a_second_serving_process_is_refused_with_a_clear_message(
     await again.close()
 
 
-def _chat(db: Path, data_dir: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
-    env["BACKPATH_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--db", str(db), "--lang", "nl"],
-        input="".join(f"{line}\n" for line in lines),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_a_second_chat_on_the_same_file_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "busy.db"
     holder = subprocess.Popen(
@@ -61,7 +47,7 @@ def test_a_second_chat_on_the_same_file_is_refused(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == b"ready"
-        second = _chat(db, tmp_path, ["1"])
+        second = chat(db, ["1"], "--lang", "nl", data_dir=tmp_path)
     finally:
         holder.kill()
         holder.wait()
@@ -90,7 +76,7 @@ def test_data_files_are_private_and_delete_erases_the_charts(tmp_path: Path) -> 
     db = tmp_path / "data" / "chat.db"
     data_dir = tmp_path / "data"
     lines = ["1", *NO_RED_FLAGS, *EPISODE, "7", "/cancel", "/pain", "3", "/progress"]
-    made = _chat(db, data_dir, lines)
+    made = chat(db, lines, "--lang", "nl", data_dir=data_dir)
     assert made.returncode == 0, made.stderr
     charts = list((data_dir / "charts").rglob("*.png"))
     assert len(charts) == 1
@@ -103,7 +89,7 @@ def test_data_files_are_private_and_delete_erases_the_charts(tmp_path: Path) -> 
         if extra.exists():
             assert _mode(extra) & 0o077 == 0, extra
 
-    erased = _chat(db, data_dir, ["/delete", "1"])
+    erased = chat(db, ["/delete", "1"], "--lang", "nl", data_dir=data_dir)
     assert erased.returncode == 0, erased.stderr
     assert not list((data_dir / "charts").rglob("*.png"))
     assert not charts[0].parent.exists()

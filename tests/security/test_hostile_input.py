@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +19,7 @@ from bot.logging_setup import configure_logging
 from bot.runtime import Runtime
 from bot.service import Incoming
 from tests.clinic_support import clinic, clinician
-from tests.e2e.test_chat_cli import EPISODE, NO_RED_FLAGS
+from tests.e2e.test_chat_cli import EPISODE, NO_RED_FLAGS, chat
 from tests.integration.test_service import USER, consent_and_no_flags
 
 ODD_DIGITS = ["²", "³", "¹⁰", "①", "٣", "५", "௫", "१०", "𝟕", "7²", "ⅷ", "-", "٣٣٣٣٣٣٣٣٣٣"]
@@ -93,18 +90,8 @@ async def test_a_broken_staff_link_is_answered_in_the_patients_language(runtime:
 
 
 def test_a_chat_with_odd_digits_never_exits(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
-    env["BACKPATH_DATA_DIR"] = str(tmp_path)
     lines = ["²", "1", "²", "①", "٣", "1", *NO_RED_FLAGS, *EPISODE, "²", "¹⁰", "8"]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--db", str(tmp_path / "c.db")],
-        input="".join(f"{line}\n" for line in lines),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    result = chat(tmp_path / "c.db", lines, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "U gaf uw pijn een 8 op 10." in result.stdout
