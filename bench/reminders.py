@@ -36,8 +36,9 @@ them sent nothing, and the database has N check-ins sent with one attempt and no
 still due.
 
 The database must be empty (a fresh SQLite file in a temporary directory by default).
-A PostgreSQL URL must name a dedicated database: its patients are deleted after each
-run, and --reset deletes them before the first (a run that crashed leaves them).
+A PostgreSQL URL must name a dedicated database: its patients and outbox are deleted
+after each run, and --reset deletes them before the first (a run that crashed leaves
+them).
 
 Prints a JSON summary and writes it to bench/results/reminders.json (`--smoke`: 20
 patients, nothing written; see bench/results.py).
@@ -73,7 +74,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.scheduler.claims import BATCH
 from bot.scheduler.dispatch import DispatchReport, dispatch_due
 from bot.service import Attachment
-from bot.store.models import Base, Patient, Reminder
+from bot.store.models import Base, OutboxMessage, Patient, Reminder
 from tests.followup_helpers import CHANNEL, ServicePatient, only_checkins
 
 SMOKE_PATIENTS = 20
@@ -414,10 +415,17 @@ def _database(database_url: str | None) -> Iterator[tuple[str, Path]]:
         yield database_url or f"sqlite+aiosqlite:///{path / 'backpath.db'}", path
 
 
+async def _delete_patients(runtime: Runtime) -> None:
+    """The patients with their rows, and the outbox, which is kept by chat (the next
+    run's chats would find this run's live keyboards and remove them: more calls)."""
+    async with runtime.db.transaction() as session:
+        await session.execute(delete(Patient))
+        await session.execute(delete(OutboxMessage))
+
+
 async def _empty_or_reset(runtime: Runtime, reset: bool) -> None:
     if reset:
-        async with runtime.db.transaction() as session:
-            await session.execute(delete(Patient))
+        await _delete_patients(runtime)
     found = await _count(runtime, PATIENTS)
     if found:
         raise SystemExit(
@@ -452,8 +460,7 @@ async def run(
                 tracemalloc.stop()
             checks = await exactly_once(runtime, dispatched, due, patients)
             if database_url is not None:  # leave the dedicated database empty
-                async with runtime.db.transaction() as session:
-                    await session.execute(delete(Patient))
+                await _delete_patients(runtime)
         finally:
             await runtime.close()
     sent = sum(r.sent for _, r in dispatched.passes)
