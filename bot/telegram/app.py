@@ -56,12 +56,14 @@ async def start_delivery(runtime: Runtime, sender: Sender) -> None:
         log.info("delivered %d outbox messages left by the previous process", done.sent)
 
 
-async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Handle one update from the inbox; True when the service marked it processed (in the
+    transaction that handled it: bot/service.py), False for kinds it does not handle."""
     if not isinstance(update, Update):
-        return
+        return False
     incoming = to_incoming(update)
     if incoming is None:
-        return
+        return False
     runtime = _runtime(context)
     outcome = await runtime.service.handle(incoming, hold=True)
     query = update.callback_query
@@ -75,6 +77,7 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     await _sender(context).deliver(CHANNEL, incoming.user, outcome.held)
     for chat in outcome.others:  # clinicians' summaries it queued
         await _sender(context).deliver(CHANNEL, chat)
+    return True
 
 
 async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
