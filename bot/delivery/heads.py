@@ -91,7 +91,7 @@ class LocalHeads:
         fresh = set(new)
         for update in updates:
             update_id = int(update["update_id"])
-            if update_id in fresh and update_id not in self._ids:
+            if update_id in fresh:
                 claimed = Claimed(update_id, chat_key(update), update, attempts=0)
                 self._add(_Pending(claimed))
 
@@ -134,7 +134,9 @@ class LocalHeads:
 
     def _add(self, pending: _Pending) -> None:
         """Queue in update_id order (a redelivered earlier update goes before later ones),
-        never before a head being processed."""
+        never before a head being processed; once (`load` may read what `accept` got)."""
+        if pending.update.update_id in self._ids:
+            return
         key = _key(pending.update)
         queue = self._queues.setdefault(key, deque())
         place, first = len(queue), 1 if key in self._held else 0

@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -44,7 +45,6 @@ from bot import metrics
 from bot.clock import Clock
 from bot.store import Database
 from bot.store.models import InboxUpdate, ProcessedUpdate
-from bot.store.repo import _insert
 
 MAX_ATTEMPTS = 10  # then an update that keeps failing is given up (logged, counted)
 MAX_BACKOFF = timedelta(minutes=5)
@@ -60,7 +60,13 @@ class Claimed:
     attempts: int  # claims of this update so far, this one included
 
 
-# built once: it runs in every update's transaction (bot/service.py)
+# built once: storing runs for every update, marking in every update's transaction
+_STORE = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(InboxUpdate.__table__)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(InboxUpdate.update_id)
+    for dialect in (postgresql, sqlite)
+}
 _MARK_PROCESSED = (
     update(InboxUpdate)
     .where(InboxUpdate.update_id == bindparam("id"), InboxUpdate.processed_at.is_(None))
@@ -112,9 +118,8 @@ class Inbox:
             for u in updates
         ]
         async with self.db.transaction() as session:
-            stmt = _insert(session, InboxUpdate).values(rows)
-            stmt = stmt.on_conflict_do_nothing(index_elements=["update_id"])
-            new = list((await session.execute(stmt.returning(InboxUpdate.update_id))).scalars())
+            stmt = _STORE[session.get_bind().dialect.name]
+            new = list((await session.execute(stmt, rows)).scalars())
         metrics.INBOX.labels("stored").inc(len(new))
         metrics.INBOX.labels("duplicate").inc(len(rows) - len(new))
         return new

@@ -22,12 +22,14 @@ from bot.scheduler.dispatch import dispatch_due
 from bot.telegram.convert import CHANNEL, to_incoming
 from bot.telegram.intake import InboxApplication, InboxRequest
 from bot.telegram.metered import MeteredRequest
-from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.send import TelegramTransport, settle_keyboard
 
 log = logging.getLogger(__name__)
 
 RUNTIME_KEY = "runtime"
+# polled updates PTB waits on at once (its handler only waits for the inbox worker, which
+# keeps each patient's order: bot/delivery/worker.py)
+POLLED_AT_ONCE = 64
 SENDER_KEY = "sender"
 
 
@@ -131,7 +133,7 @@ def build_application(
         .application_class(InboxApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(POLLED_AT_ONCE)
     )
     if rate_limit:  # 429 retries; the pace itself is the sender's limiter (Runtime.limiter)
         rate = settings.backpath_send_rate

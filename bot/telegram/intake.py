@@ -6,7 +6,9 @@
   offset, and hands the batch to its handlers before they have run. `InboxRequest` wraps
   the getUpdates request and commits the batch to the inbox before returning it, so
   nothing is acknowledged that is not stored; a batch that cannot be stored is reported as
-  a NetworkError, and PTB asks again with the same offset.
+  a NetworkError, and PTB asks again with the same offset. PTB is handed only the update
+  ids (all it needs to acknowledge them and to wait for their processing): the worker
+  reads each update from the inbox, so parsing the whole batch there too would be wasted.
 
 Processing reads from the inbox only: the application's `InboxWorker` claims each chat's
 next update and runs the bot's handler for it (on SQLite, where this process alone serves
@@ -95,11 +97,14 @@ class InboxRequest(WrappedRequest):
         super().__init__(inner)
         self.store = store
 
-    async def after(self, method: str, status: int, payload: bytes) -> None:
+    async def after(self, method: str, status: int, payload: bytes) -> bytes:
         if status != 200 or method != "getUpdates":
-            return
-        updates = json.loads(payload).get("result") or []
+            return payload
+        answer = json.loads(payload)
+        updates = answer.get("result") or []
         try:
             await self.store(updates)
         except Exception as error:  # not stored: not acknowledged either
             raise NetworkError(f"inbox unavailable ({type(error).__name__})") from None
+        answer["result"] = [{"update_id": u["update_id"]} for u in updates]
+        return json.dumps(answer).encode()
