@@ -18,6 +18,16 @@ skips the chat instead of queueing behind it) and the claimed rows get a lease
 (`claimed_until`) and a claim token. A sender that dies keeps the rows until the lease
 ends; then another sender takes them again. The row whose call Telegram accepted just
 before the crash is then sent a second time: at most once more per crash, never lost.
+
+Edits in place: a tap that answers the chat's live keyboard, when that message shows a
+plain question (`Reply.replaceable`, recorded as `replaceable`) and is the chat's newest
+row, makes the step's reply take its place if that reply is one question with buttons
+(no red flag, no file, nothing else said): the row records the message it `edits`, and
+its text starts with the answer given (`choice.previous`), so the patient still sees what
+they chose. It is delivered as one edit instead of the chosen answer's mark plus a new
+message. An edit repeated after a crash changes nothing (the channel counts it as
+delivered); an edit the channel refuses (the message is gone or too old) goes out as a
+new message (bot/telegram/send.py). Anything else keeps the question and its mark.
 """
 
 from __future__ import annotations
@@ -28,10 +38,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engine.model import Language, Reply
+from bot.engine.model import Label, Language, Reply, Text
 from bot.i18n import Catalogs
 from bot.i18n.rendering import Rendered, RenderedButton, render_reply
 from bot.store import Database
@@ -65,6 +75,16 @@ class Message:
     priority: int
     reminder_id: int | None
     red_flag_id: int | None
+    edits: int | None = None  # the channel's message this row is delivered into
+
+
+@dataclass(frozen=True)
+class Replace:
+    """The tapped message, a plain question at the chat's end, and the answer chosen on
+    it: the step's reply may take its place (see the module's docstring)."""
+
+    message_id: int
+    chosen: Label
 
 
 @dataclass(frozen=True)
@@ -97,6 +117,7 @@ def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
 # parameters: building a statement and its cache key costs more than running it. The
 # updates are on the table (no ORM objects of these rows are loaded where they run).
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+_LATER = _OUTBOX.alias("later")
 _KEYBOARD_SETTLED = (
     update(_OUTBOX)
     .where(
@@ -106,6 +127,14 @@ _KEYBOARD_SETTLED = (
         _OUTBOX.c.keyboard_live.is_(True),
     )
     .values(keyboard_live=False)
+    .returning(  # a plain question with nothing after it in the chat: it may be replaced
+        _OUTBOX.c.replaceable
+        & ~exists().where(
+            _LATER.c.channel == _OUTBOX.c.channel,
+            _LATER.c.chat == _OUTBOX.c.chat,
+            _LATER.c.id > _OUTBOX.c.id,
+        )
+    )
 )
 _SENT = (
     update(_OUTBOX)
@@ -167,6 +196,15 @@ def _priority(reply: Reply) -> int:
     return URGENT if found is not None and found[0] != "note" else NORMAL
 
 
+def _replaces(replies: Sequence[Reply]) -> bool:
+    """The step said one thing, a question with buttons: it may take the answered
+    question's place (never a red flag's message, a file, or more than one message)."""
+    if len(replies) != 1:
+        return False
+    reply = replies[0]
+    return bool(reply.buttons) and reply.attachment is None and flag_of(reply) is None
+
+
 def _keyboard(rendered: Rendered) -> list[list[list[str]]] | None:
     if not rendered.buttons:
         return None
@@ -185,10 +223,16 @@ def queue(
     reminder_id: int | None = None,
     flags: Iterable[Flag] = (),
     hold: str | None = None,
+    replace: Replace | None = None,
 ) -> list[OutboxMessage]:
     """Add the replies as rows (an attachment is a row of its own: one call each), the
     red-flag escalations first, claimed by `hold` when given (only when the chat is
-    `idle`); returns the rows added."""
+    `idle`); with `replace`, a lone question is delivered into the tapped message (the
+    module's docstring). Returns the rows added."""
+    edits, mark = None, ""
+    if replace is not None and _replaces(replies):  # the answer given, above the question
+        chosen = Text("choice.previous", {"choice": catalogs.render(language, replace.chosen)})
+        edits, mark = replace.message_id, catalogs.render(language, chosen) + "\n\n"
     unlinked = list(flags)
     added: list[OutboxMessage] = []
     for reply in sorted(replies, key=_priority):  # stable: the engine's order otherwise
@@ -197,7 +241,9 @@ def queue(
         if flag is not None:
             unlinked.remove(flag)
         rendered = render_reply(catalogs, language, reply)
-        rows: list[tuple[str, Any, str | None]] = [(rendered.text, _keyboard(rendered), None)]
+        rows: list[tuple[str, Any, str | None]] = [
+            (mark + rendered.text, _keyboard(rendered), None)
+        ]
         if reply.attachment:
             rows.append(("", None, reply.attachment))
         for text, keyboard, attachment in rows:
@@ -217,6 +263,8 @@ def queue(
                     created_at=now,
                     attempts=0,
                     keyboard_live=False,
+                    replaceable=reply.replaceable and attachment is None,
+                    edits=edits if attachment is None else None,
                     claim=hold,
                     claimed_until=now + LEASE if hold is not None else None,
                 )
@@ -271,10 +319,12 @@ async def forget_chat(session: AsyncSession, channel: str, chat: str) -> None:
     )
 
 
-async def keyboard_settled(session: AsyncSession, channel: str, chat: str, message_id: int) -> None:
-    """The channel removed the keyboard of this message itself (a tap on it)."""
+async def keyboard_settled(session: AsyncSession, channel: str, chat: str, message_id: int) -> bool:
+    """A tap on this message: its keyboard is no longer live (the channel marks or replaces
+    it). True when it was the chat's live keyboard on a plain question with nothing after
+    it: the step's reply may take its place (`Replace`)."""
     where = {"in_channel": channel, "in_chat": chat, "telegram_id": message_id}
-    await session.execute(_KEYBOARD_SETTLED, where)
+    return bool((await session.execute(_KEYBOARD_SETTLED, where)).scalar())
 
 
 def _message(row: OutboxMessage) -> Message:
@@ -292,6 +342,7 @@ def _message(row: OutboxMessage) -> Message:
         row.priority,
         row.reminder_id,
         row.red_flag_id,
+        row.edits,
     )
 
 
