@@ -95,6 +95,9 @@ Producer = Callable[
 Referenced = Callable[[int, datetime], Awaitable["Attachment | None"]]
 # Reply.attachment name -> what makes the file (more can be given to the Service).
 ATTACHMENTS: dict[str, Producer] = {MYDATA_ATTACHMENT: mydata_attachment}
+# The conversation's position and whether the chat has nothing undelivered (the event's
+# rows may then be held), read in one statement after the patient's lock.
+_POSITION = select(repo.STATE, outbox.IDLE)
 
 
 class Service:
@@ -135,18 +138,24 @@ class Service:
             if incoming.message_id is not None:  # the tapped message's keyboard is gone
                 await outbox.keyboard_settled(session, channel, user, incoming.message_id)
             staff = await link_clinician(session, incoming.event, channel, user, now)
-            if staff is None:  # a linked clinician: clinician help and /portal
-                staff = await clinician_turn(session, incoming.event, user, now, self.portal_url)
+            known = None
+            if staff is None:
+                known = await repo.lock_known_patient(session, channel, user)
+                if known is None or known[1]:  # a new account, or a linked clinician's
+                    staff = await clinician_turn(
+                        session, incoming.event, user, now, self.portal_url
+                    )
             if staff is not None:  # a clinician: no patient, no engine
                 log.info("clinician update handled update=%s", incoming.update_id)
                 self._queue(session, channel, user, staff[1], (staff[0],), now)
                 return Outcome(replies=(staff[0],), language=staff[1])
-            patient = await repo.lock_patient(session, channel, user, now)
+            patient = known[0] if known else await repo.add_patient(session, channel, user, now)
             if claim is not None and not await claim.take(session, now):
                 return Outcome(replies=(), language="nl", duplicate=True)
             event = await resolve_invitation(session, incoming.event, now)
-            conversation = await repo.load_conversation(session, patient.id)
-            state = state_from_json(conversation.state if conversation else None)
+            where = {"patient": patient.id, "in_channel": channel, "in_chat": user}
+            stored, idle = (await session.execute(_POSITION, where)).one()
+            state = state_from_json(stored)
             result = self.engine.step(state, event, now)
             ctx = WriteContext(session, patient, now, incoming.update_id)
             for effect in result.effects:
@@ -156,14 +165,17 @@ class Service:
                 self.files.erase(channel, user)
                 await outbox.forget_chat(session, channel, user)
             else:
-                patient.language = result.state.language
-                repo.save_state(session, patient.id, conversation, state_to_json(result.state), now)
+                if patient.language != result.state.language:
+                    patient.language = result.state.language
+                position = state_to_json(result.state)
+                await repo.save_state(session, patient.id, stored is not None, position, now)
             language: Language = (
                 result.state.language or language_from_hint(incoming.event.language_hint) or "nl"
             )
             raised = [e for e in result.effects if isinstance(e, FlagRaised)]
             flags = await _new_flags(session, patient.id, now) if raised and not erased else []
-            held = hold and bool(result.replies) and await outbox.idle(session, channel, user)
+            # /delete removed the chat's rows (idle now)
+            held = hold and bool(result.replies) and (idle or erased)
             token = outbox.new_token() if held else None
             queued = self._queue(
                 session,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Language, Reply
@@ -133,24 +133,14 @@ _LIVE_KEYBOARDS = (
     .values(keyboard_live=False)
     .returning(_OUTBOX.c.message_id)
 )
-_IDLE = (
-    select(OutboxMessage.id)
-    .where(
-        OutboxMessage.status == "pending",
-        OutboxMessage.channel == bindparam("in_channel"),
-        OutboxMessage.chat == bindparam("in_chat"),
-    )
-    .limit(1)
+# The chat has no undelivered row: an event's new rows may be held. Asked with the
+# conversation's position, after the patient's lock (bot/service.py): only the chat's own
+# events, which that lock orders, add its rows.
+IDLE = ~exists().where(
+    _OUTBOX.c.status == "pending",
+    _OUTBOX.c.channel == bindparam("in_channel"),
+    _OUTBOX.c.chat == bindparam("in_chat"),
 )
-
-
-async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
-    """True when the chat has no undelivered row: an event's new rows may be held.
-    Asked without flushing the event's other writes (they do not touch the outbox): they
-    go in the commit's one flush."""
-    with session.no_autoflush:
-        found = await session.execute(_IDLE, {"in_channel": channel, "in_chat": chat})
-        return found.first() is None
 
 
 def flag_of(reply: Reply) -> tuple[str, str] | None:
@@ -188,7 +178,7 @@ def queue(
 ) -> list[OutboxMessage]:
     """Add the replies as rows (an attachment is a row of its own: one call each), the
     red-flag escalations first, claimed by `hold` when given (only when the chat is
-    `idle`); returns the rows added."""
+    `IDLE`); returns the rows added."""
     unlinked = list(flags)
     added: list[OutboxMessage] = []
     for reply in sorted(replies, key=_priority):  # stable: the engine's order otherwise
