@@ -38,7 +38,7 @@ from bot.i18n import Catalogs
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
 from bot.store.effects import apply as apply_effect
-from bot.store.models import OutboxMessage, Patient, RedFlag
+from bot.store.models import Patient, RedFlag
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class Service:
                     )
             if staff is not None:  # a clinician: no patient, no engine
                 log.info("clinician update handled update=%s", incoming.update_id)
-                self._queue(session, channel, user, staff[1], (staff[0],), now)
+                await self._queue(session, channel, user, staff[1], (staff[0],), now)
                 return Outcome(replies=(staff[0],), language=staff[1])
             patient = known[0] if known else await repo.add_patient(session, channel, user, now)
             if claim is not None and not await claim.take(session, now):
@@ -177,7 +177,7 @@ class Service:
             # /delete removed the chat's rows (idle now)
             held = hold and bool(result.replies) and (idle or erased)
             token = outbox.new_token() if held else None
-            queued = self._queue(
+            queued = await self._queue(
                 session,
                 channel,
                 user,
@@ -201,10 +201,10 @@ class Service:
         metrics.UPDATES.labels(channel, "handled").inc()
         metrics.UPDATE_SECONDS.labels(channel).observe(time.perf_counter() - started)
         metrics.red_flags_raised(e.level for e in raised)
-        delivery = outbox.held(token, queued) if token is not None else None  # ids: committed
+        delivery = outbox.Held(token, tuple(queued)) if token is not None else None  # committed
         return Outcome(result.replies, language, result.chosen, others=others, held=delivery)
 
-    def _queue(
+    async def _queue(
         self,
         session: AsyncSession,
         channel: str,
@@ -215,8 +215,8 @@ class Service:
         reminder: int | None = None,
         flags: list[outbox.Flag] | None = None,
         hold: str | None = None,
-    ) -> list[OutboxMessage]:
-        rows = outbox.queue(
+    ) -> list[outbox.Message]:
+        rows = await outbox.queue(
             session,
             self.catalogs,
             channel,

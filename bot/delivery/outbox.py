@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, exists, func, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Language, Reply
@@ -88,15 +88,11 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
-    """After commit: the rows `queue(hold=token)` added, as the sender takes them."""
-    return Held(token, tuple(_message(row) for row in rows))
-
-
 # The statements of every update and every delivered row, built once with bound
 # parameters: building a statement and its cache key costs more than running it. The
 # updates are on the table (no ORM objects of these rows are loaded where they run).
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+_QUEUE = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
 _KEYBOARD_SETTLED = (
     update(_OUTBOX)
     .where(
@@ -163,7 +159,7 @@ def _keyboard(rendered: Rendered) -> list[list[list[str]]] | None:
     return [[[b.label, b.data] for b in row] for row in rendered.buttons]
 
 
-def queue(
+async def queue(
     session: AsyncSession,
     catalogs: Catalogs,
     channel: str,
@@ -175,44 +171,62 @@ def queue(
     reminder_id: int | None = None,
     flags: Iterable[Flag] = (),
     hold: str | None = None,
-) -> list[OutboxMessage]:
+) -> list[Message]:
     """Add the replies as rows (an attachment is a row of its own: one call each), the
     red-flag escalations first, claimed by `hold` when given (only when the chat is
-    `IDLE`); returns the rows added."""
+    `IDLE`), in one INSERT on the table; returns the rows added, as the sender takes them."""
     unlinked = list(flags)
-    added: list[OutboxMessage] = []
+    added: list[Message] = []
     for reply in sorted(replies, key=_priority):  # stable: the engine's order otherwise
         found = flag_of(reply)
         flag = next((f for f in unlinked if found == (f.level, f.cluster)), None)
         if flag is not None:
             unlinked.remove(flag)
         rendered = render_reply(catalogs, language, reply)
-        rows: list[tuple[str, Any, str | None]] = [(rendered.text, _keyboard(rendered), None)]
+        flag_id = flag.id if flag is not None else None
+        rows: list[tuple[Rendered, str | None, int | None]] = [(rendered, None, flag_id)]
         if reply.attachment:
-            rows.append(("", None, reply.attachment))
-        for text, keyboard, attachment in rows:
+            rows.append((Rendered("", (), None), reply.attachment, None))
+        for shown, attachment, red_flag_id in rows:
             added.append(
-                OutboxMessage(
-                    channel=channel,
-                    chat=chat,
-                    language=language,
-                    priority=_priority(reply),
-                    text=text,
-                    keyboard=keyboard,
-                    expects=rendered.expects if attachment is None else None,
-                    attachment=attachment,
-                    reminder_id=reminder_id,
-                    red_flag_id=flag.id if flag is not None and attachment is None else None,
-                    status="pending",
-                    created_at=now,
-                    attempts=0,
-                    keyboard_live=False,
-                    claim=hold,
-                    claimed_until=now + LEASE if hold is not None else None,
+                Message(
+                    0,  # the id the INSERT gives it
+                    channel,
+                    chat,
+                    language,
+                    shown,
+                    attachment,
+                    _priority(reply),
+                    reminder_id,
+                    red_flag_id,
                 )
             )
-    session.add_all(added)
-    return added
+    if not added:
+        return []
+    claimed_until = now + LEASE if hold is not None else None
+    values = [
+        {
+            "channel": m.channel,
+            "chat": m.chat,
+            "language": m.language,
+            "priority": m.priority,
+            "text": m.rendered.text,
+            "keyboard": _keyboard(m.rendered),
+            "expects": m.rendered.expects,
+            "attachment": m.attachment,
+            "reminder_id": m.reminder_id,
+            "red_flag_id": m.red_flag_id,
+            "status": "pending",
+            "created_at": now,
+            "attempts": 0,
+            "keyboard_live": False,
+            "claim": hold,
+            "claimed_until": claimed_until,
+        }
+        for m in added
+    ]
+    ids = (await session.execute(_QUEUE, values)).scalars().all()
+    return [replace(m, id=i) for m, i in zip(added, ids, strict=True)]
 
 
 OTHER_CHATS = "outbox_chats"  # session.info key: chats that queue_file added rows for
