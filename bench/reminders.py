@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.reminders [--patients 1000] [--database-url URL]
                                         [--service-patients 4] [--reset]
+                                        [--send-rate 30] [--concurrency 8]
 
 How the patients are made. A handful (--service-patients, default 4, alternately Dutch
 and French) go through the real service path, as tests/followup_helpers.py does: /start,
@@ -18,16 +19,21 @@ ANALYZEd after the load (a production database has statistics).
 
 What is measured. The FrozenClock is set to the check-in's due time and `dispatch_due`
 runs with a sender that renders the replies as the Telegram sender does and counts
-them per patient (no network). One pass claims at most claims.BATCH reminders, so the
-dispatch is repeated until a pass sends nothing: the time of the passes that sent is
-the dispatch time (reminders per second over it); the last, empty pass is reported on
-its own as the cost of an idle run. Statements are counted and timed through the
-engine's cursor events. Peak memory (tracemalloc) comes from a second, identical run
-(fresh data), because tracemalloc slows Python down; its time is reported too.
+them per patient (no network), paced by the bot's own limiter at --send-rate
+(BACKPATH_SEND_RATE; on PostgreSQL the shared limiter, one slot statement a call) with
+--concurrency chats at once (BACKPATH_REMINDER_CONCURRENCY). The dispatch is repeated
+until a pass sends nothing: the time of the passes that sent is the dispatch time
+(reminders, messages and Bot API calls a second over it, with the calls of the busiest
+second: the rate is to be reached, never exceeded, and the process's CPU time per
+reminder); the last, empty pass is reported on its own as the cost of an idle run.
+Statements are counted and timed through the engine's cursor events. Peak memory
+(tracemalloc) comes from a second, identical run (fresh data), because tracemalloc
+slows Python down; its time is reported too.
 
-Sent exactly once means: every patient got exactly one send, starting with the
-check-in intro, the passes together sent N, the pass after them sent nothing, and the
-database has N check-ins sent with one attempt and none still due.
+Sent exactly once means: every patient got exactly one check-in intro, each chat's
+messages in the order they were queued, the passes together sent N, the pass after
+them sent nothing, and the database has N check-ins sent with one attempt and none
+still due.
 
 The database must be empty (a fresh SQLite file in a temporary directory by default).
 A PostgreSQL URL must name a dedicated database: its patients are deleted after each
@@ -90,11 +96,19 @@ COPIED: dict[Table, dict[str, Table]] = {
 }
 
 
-def _settings(database_url: str, data: Path) -> Settings:
+@dataclass(frozen=True)
+class Pace:
+    send_rate: float  # BACKPATH_SEND_RATE
+    concurrency: int  # BACKPATH_REMINDER_CONCURRENCY
+
+
+def _settings(database_url: str, data: Path, pace: Pace) -> Settings:
     return Settings(
         _env_file=None,
         database_url=database_url,
         backpath_data_dir=data,
+        backpath_send_rate=pace.send_rate,
+        backpath_reminder_concurrency=pace.concurrency,
     )
 
 
@@ -108,22 +122,39 @@ def _users(patients: int, first: int = FIRST_USER) -> list[str]:
 @dataclass
 class CountingSender:
     """A transport that takes the rendered outbox messages and counts each patient's
-    check-in intros; no network."""
+    check-in intros, when each message went and whether a chat's messages came in the
+    order they were queued; no network."""
 
     catalogs: Catalogs
     calls: Counter[str] = field(default_factory=Counter)  # check-in intros per user
     first_keys: Counter[str] = field(default_factory=Counter)
     messages: int = 0
+    times: list[float] = field(default_factory=list)  # perf_counter of each call
+    last_row: dict[str, int] = field(default_factory=dict)  # chat -> last outbox id sent
+    out_of_order: int = 0
 
     async def send(self, message: Message, attachment: Attachment | None, /) -> int | None:
         self.messages += 1
+        self.times.append(time.perf_counter())
+        self.out_of_order += message.id <= self.last_row.get(message.chat, 0)
+        self.last_row[message.chat] = message.id
         if message.rendered.text == self.catalogs.message(message.language, "reminder.checkin"):
             self.calls[message.chat] += 1
             self.first_keys["reminder.checkin"] += 1
         return self.messages
 
     async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
-        """No screen to clear."""
+        """No screen to clear (a call all the same)."""
+        self.times.append(time.perf_counter())
+
+    def busiest_second(self) -> int:
+        """The most calls made within any one second."""
+        most, first = 0, 0
+        for last, at in enumerate(self.times):
+            while at - self.times[first] >= 1.0:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
 
 # --- statement timing -----------------------------------------------------------------
@@ -308,6 +339,7 @@ async def seed(
 @dataclass
 class Dispatched:
     seconds: float
+    cpu_seconds: float  # this process's CPU time in the passes that sent
     passes: list[tuple[float, DispatchReport]]
     idle: tuple[float, DispatchReport]
     sender: CountingSender
@@ -322,12 +354,15 @@ async def dispatch_all(
     sender = runtime.sender(counting)
     passes: list[tuple[float, DispatchReport]] = []
     limit = math.ceil(patients / BATCH) + 3
+    cpu = 0.0
     while True:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         report = await dispatch_due(runtime, sender, CHANNEL)
         seconds = time.perf_counter() - t0
         if not report.sent or len(passes) >= limit:
-            return Dispatched(sum(s for s, _ in passes), passes, (seconds, report), counting)
+            total = sum(s for s, _ in passes)
+            return Dispatched(total, cpu, passes, (seconds, report), counting)
+        cpu += time.process_time() - cpu0
         passes.append((seconds, report))
 
 
@@ -348,6 +383,7 @@ async def exactly_once(
     idle = dispatched.idle[1]
     return {
         "every_patient_once": set(calls) == users and set(calls.values()) == {1},
+        "each_chat_in_order": dispatched.sender.out_of_order == 0,
         "all_check_in_intros": dict(dispatched.sender.first_keys) == {"reminder.checkin": patients},
         "passes_sent_n": sum(r.sent for _, r in dispatched.passes) == patients,
         "next_pass_sent_nothing": not idle,
@@ -393,12 +429,13 @@ async def run(
     database_url: str | None,
     patients: int,
     service_patients: int,
+    pace: Pace,
     reset: bool,
     trace_memory: bool,
 ) -> dict[str, Any]:
     with _database(database_url) as (url, data):
         clock = FrozenClock(START)
-        runtime = await build_runtime(_settings(url, data), clock)
+        runtime = await build_runtime(_settings(url, data, pace), clock)
         try:
             await _empty_or_reset(runtime, reset)
             due, setup = await seed(runtime, patients, service_patients)
@@ -419,13 +456,22 @@ async def run(
         finally:
             await runtime.close()
     sent = sum(r.sent for _, r in dispatched.passes)
+    per_second = 1 / dispatched.seconds if dispatched.seconds else 0.0
+    messages = dispatched.sender.messages
     return {
         "due_at": due.isoformat(),
         "setup": setup,
         "seconds": round(dispatched.seconds, 3),
         "reminders_sent": sent,
-        "reminders_per_second": round(sent / dispatched.seconds, 1) if dispatched.seconds else None,
-        "messages_rendered": dispatched.sender.messages,
+        "reminders_per_second": round(sent * per_second, 1),
+        "messages_rendered": messages,
+        "messages_per_second": round(messages * per_second, 2),
+        "calls_per_second": round(len(dispatched.sender.times) * per_second, 2),
+        "calls_per_second_vs_send_rate": round(
+            len(dispatched.sender.times) * per_second / pace.send_rate, 3
+        ),
+        "busiest_second_calls": dispatched.sender.busiest_second(),
+        "cpu_ms_per_reminder": round(1000 * dispatched.cpu_seconds / max(sent, 1), 2),
         "passes": _pass_summary(dispatched.passes),
         "idle_pass_seconds": round(dispatched.idle[0], 3),
         "peak_memory_mib": round(peak / 2**20, 2),
@@ -435,15 +481,17 @@ async def run(
 
 
 async def main(
-    patients: int, database_url: str | None, service_patients: int, reset: bool
+    patients: int, database_url: str | None, service_patients: int, pace: Pace, reset: bool
 ) -> dict[str, Any]:
-    timed = await run(database_url, patients, service_patients, reset, trace_memory=False)
-    traced = await run(database_url, patients, service_patients, False, trace_memory=True)
+    timed = await run(database_url, patients, service_patients, pace, reset, trace_memory=False)
+    traced = await run(database_url, patients, service_patients, pace, False, trace_memory=True)
     backend = make_url(database_url).get_backend_name() if database_url else "sqlite"
     return {
         "patients": patients,
         "database": backend,
-        "batch_per_pass": BATCH,
+        "send_rate": pace.send_rate,
+        "concurrency": pace.concurrency,
+        "batch_per_page": BATCH,
         "setup": timed["setup"],
         "dispatch": {
             key: timed[key]
@@ -453,6 +501,11 @@ async def main(
                 "reminders_sent",
                 "reminders_per_second",
                 "messages_rendered",
+                "messages_per_second",
+                "calls_per_second",
+                "calls_per_second_vs_send_rate",
+                "busiest_second_calls",
+                "cpu_ms_per_reminder",
                 "passes",
                 "idle_pass_seconds",
             )
@@ -484,14 +537,30 @@ if __name__ == "__main__":
     parser.add_argument(
         "--reset", action="store_true", help="delete the database's patients before the run"
     )
+    defaults = Settings(_env_file=None)
+    parser.add_argument(
+        "--send-rate",
+        type=float,
+        default=defaults.backpath_send_rate,
+        help="Bot API sends a second (BACKPATH_SEND_RATE)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=defaults.backpath_reminder_concurrency,
+        help="chats dispatched at once (BACKPATH_REMINDER_CONCURRENCY)",
+    )
     add_output_arguments(parser)
     args = parser.parse_args()
-    if args.patients < 1 or args.service_patients < 1:
-        parser.error("--patients and --service-patients must be at least 1")
+    if args.patients < 1 or args.service_patients < 1 or args.concurrency < 1:
+        parser.error("--patients, --service-patients and --concurrency must be at least 1")
+    if args.send_rate <= 0:
+        parser.error("--send-rate must be positive")
     patients, service = (
         (SMOKE_PATIENTS, 2) if args.smoke else (args.patients, args.service_patients)
     )
-    summary = asyncio.run(main(patients, args.database_url, service, args.reset))
+    pace = Pace(args.send_rate, args.concurrency)
+    summary = asyncio.run(main(patients, args.database_url, service, pace, args.reset))
     write_results("reminders", summary, args)
     if not summary["sent_exactly_once"]:
         raise SystemExit("reminders were not sent exactly once")

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     backpath_reminder_interval: int = Field(
         default=60, ge=0, description="seconds between reminder dispatch runs; 0 = off"
     )
+    backpath_reminder_concurrency: int = Field(
+        default=8, ge=1, description="chats a reminder dispatch run serves at once"
+    )
 
     # webhook mode (`backpath serve`, `backpath webhook set`)
     telegram_webhook_url: str | None = Field(

@@ -38,7 +38,7 @@ RETRIES = Counter(
 REMINDERS = Counter(
     "backpath_reminders_total",
     "Reminder dispatch results by kind",
-    ["result"],  # due | sent | nudged | expired | deferred | blocked | given_up
+    ["result"],  # due | sent | nudged | expired | deferred | blocked | given_up | failed
 )
 OUTBOX_QUEUED = Counter(
     "backpath_outbox_queued_total",

@@ -13,11 +13,12 @@ never take the same reminder; SQLite runs one process.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, Select, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.pathway.config import PathwayConfig
@@ -48,10 +49,30 @@ def is_quiet(now: datetime, config: PathwayConfig) -> bool:
 Ts = TypeVarTuple("Ts")
 
 
-def _of_channel(query: Select[*Ts], channel: str, user: str | None) -> Select[*Ts]:
+# (due_at, id) of the last row of a page: the next page starts after it. Pages follow
+# each other by key, not by status, so a pass never selects a row it already handed out
+# (nor one it could not take) and a selection costs the same at any point of the pass.
+Cursor = tuple[datetime, int]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Claimed]
+    after: Cursor | None  # where the next page starts; None after the last page
+
+
+def _of_channel(
+    query: Select[*Ts], channel: str, user: str | None, after: Cursor | None = None
+) -> Select[*Ts]:
     query = query.join(Patient, Patient.id == Reminder.patient_id).where(Patient.channel == channel)
+    if after is not None:
+        query = query.where(tuple_(Reminder.due_at, Reminder.id) > tuple_(*after))
     query = query.order_by(Reminder.due_at, Reminder.id).limit(BATCH)
     return query.where(Patient.external_id == user) if user is not None else query
+
+
+def _next(rows: Sequence[tuple[Reminder, *tuple[object, ...]]]) -> Cursor | None:
+    return (rows[-1][0].due_at, rows[-1][0].id) if len(rows) == BATCH else None
 
 
 def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
@@ -63,22 +84,29 @@ def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-async def expiries(db: Database, channel: str, user: str | None, now: datetime) -> list[Claimed]:
+async def expiries(
+    db: Database, channel: str, user: str | None, now: datetime, after: Cursor | None = None
+) -> Page:
     """Sent reminders past their answer window."""
     query = select(Reminder, Patient.external_id).where(
         Reminder.status == "sent", Reminder.expires_at <= now
     )
     async with db.session() as session:
-        rows = (await session.execute(_of_channel(query, channel, user))).all()
-    return [Claimed(r.id, r.kind, r.patient_id, ext) for r, ext in rows]
+        rows = (await session.execute(_of_channel(query, channel, user, after))).all()
+    return Page([Claimed(r.id, r.kind, r.patient_id, ext) for r, ext in rows], _next(rows))
 
 
 async def nudges(
-    db: Database, channel: str, user: str | None, now: datetime, config: PathwayConfig
-) -> list[Claimed]:
+    db: Database,
+    channel: str,
+    user: str | None,
+    now: datetime,
+    config: PathwayConfig,
+    after: Cursor | None = None,
+) -> Page:
     """Sent, unanswered reminders whose single nudge is due (never in quiet hours)."""
     if is_quiet(now, config):
-        return []
+        return Page([], None)
     earliest = now - timedelta(hours=config.reminders.nudge_after_hours)
     query = select(Reminder, Patient.external_id).where(
         Reminder.status == "sent",
@@ -87,39 +115,47 @@ async def nudges(
         Reminder.expires_at > now,
     )
     async with db.session() as session:
-        rows = (await session.execute(_of_channel(query, channel, user))).all()
+        rows = (await session.execute(_of_channel(query, channel, user, after))).all()
     found = []
     for row, ext in rows:
         assert row.sent_at is not None
         nudge_at = reminder_times(row.sent_at, config).nudge_at
         if nudge_at is not None and nudge_at <= now:
             found.append(Claimed(row.id, "nudge", row.patient_id, ext))
-    return found
+    return Page(found, _next(rows))
 
 
 async def due(
-    db: Database, channel: str, user: str | None, now: datetime, config: PathwayConfig
-) -> tuple[list[Claimed], int]:
-    """Due reminders (up to BATCH); in quiet hours they are moved to the morning instead.
+    db: Database, channel: str, user: str | None, now: datetime, after: Cursor | None = None
+) -> Page:
+    """Due reminders, a page of up to BATCH."""
+    query = select(Reminder, Patient.external_id).where(*_due(now))
+    async with db.session() as session:
+        rows = (await session.execute(_of_channel(query, channel, user, after))).all()
+    return Page([Claimed(r.id, r.kind, r.patient_id, ext) for r, ext in rows], _next(rows))
 
-    Returns the reminders to take and how many were moved.
-    """
-    query = select(Reminder, Patient.external_id, Patient.preferred_time).where(*_due(now))
-    if is_quiet(now, config):
+
+async def defer(
+    db: Database, channel: str, user: str | None, now: datetime, config: PathwayConfig
+) -> int:
+    """In quiet hours: move every due reminder to the morning (the patient's preferred
+    time), BATCH rows a transaction; returns how many were moved."""
+    query = select(Reminder, Patient.preferred_time).where(*_due(now))
+    q = config.quiet_hours
+    moved = 0
+    while True:
         async with db.transaction() as session:
             rows = (
                 await session.execute(
                     _of_channel(query, channel, user).with_for_update(skip_locked=True, of=Reminder)
                 )
             ).all()
-            q = config.quiet_hours
-            for row, _, preferred in rows:
+            for row, preferred in rows:
                 wall = time.fromisoformat(preferred) if preferred else config.preferred_time
                 row.due_at = next_allowed(now, q.start, q.end, config.tz, wall)
-            return [], len(rows)
-    async with db.session() as session:
-        rows = (await session.execute(_of_channel(query, channel, user))).all()
-    return [Claimed(r.id, r.kind, r.patient_id, ext) for r, ext, _ in rows], 0
+        moved += len(rows)
+        if len(rows) < BATCH:
+            return moved
 
 
 @dataclass(frozen=True)

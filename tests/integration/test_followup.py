@@ -231,8 +231,7 @@ async def test_a_crash_after_the_claim_still_delivers_once(
         pass
 
     dying = RecordingTransport(runtime, fail_with=[Crash()])
-    with pytest.raises(Crash):
-        await dispatch_due(runtime, dying.sender(), CHANNEL)
+    assert (await dispatch_due(runtime, dying.sender(), CHANNEL)).failed == 1
     assert (await first_checkin(runtime)).status == "sending"
     await runtime.close()
     again = await build_runtime(make_settings(database_url, tmp_path), clock)
