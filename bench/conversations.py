@@ -111,15 +111,6 @@ class Counts:
         self.commits += 1
 
 
-def last_message(api: FakeBotApi, chat: int) -> dict[str, Any]:
-    """The chat's last sent message, from the end of the calls (the fake API's own lookup
-    reads them all, which would make the harness quadratic in the run's length)."""
-    for call in reversed(api.calls):
-        if call.method == "sendMessage" and int(call.params.get("chat_id", 0)) == chat:
-            return call.params["_result"]  # type: ignore[no-any-return]
-    raise LookupError(f"no message to chat {chat}")
-
-
 class Patient:
     """Sends one update at a time and waits until the bot has handled it."""
 
@@ -136,7 +127,7 @@ class Patient:
         await self._timed(self.api.send_text(user, text, "nl"))
 
     async def tap(self, user: int, label: str) -> None:
-        message = last_message(self.api, user)
+        message = self.api.last_message(user)
         await self._timed(self.api.tap(user, message, dict(buttons_of(message))[label], "nl"))
 
 
@@ -152,7 +143,7 @@ async def intake(driver: Patient, user: int, preferred: list[str], menu: str) ->
     """/start, then answer whatever is asked until the bot offers its menu."""
     await driver.say(user, "/start")
     for _ in range(MAX_UPDATES):
-        labels = [label for label, _ in buttons_of(last_message(driver.api, user))]
+        labels = [label for label, _ in buttons_of(driver.api.last_message(user))]
         if not labels or menu in labels:
             return
         await driver.tap(user, choose(labels, preferred))

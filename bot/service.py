@@ -72,6 +72,7 @@ class Outcome:
     duplicate: bool = False  # nothing done: a duplicate update, or a reminder taken already
     others: frozenset[str] = frozenset()  # other chats it queued for (clinicians' summaries)
     held: outbox.Held | None = None  # rows queued claimed for the caller (handle(hold=True))
+    replaced: bool = False  # the reply is delivered into the tapped message (outbox.Replace)
 
 
 class Claim(Protocol):
@@ -135,8 +136,9 @@ class Service:
                 log.info("duplicate update %s ignored", incoming.update_id)
                 metrics.UPDATES.labels(channel, "duplicate").inc()
                 return Outcome(replies=(), language="nl", duplicate=True)
-            if incoming.message_id is not None:  # the tapped message's keyboard is gone
-                await outbox.keyboard_settled(session, channel, user, incoming.message_id)
+            replaceable = incoming.message_id is not None and await outbox.keyboard_settled(
+                session, channel, user, incoming.message_id
+            )  # the tapped message's keyboard is gone (or the next question takes its place)
             staff = await link_clinician(session, incoming.event, channel, user, now)
             known = None
             if staff is None:
@@ -176,6 +178,11 @@ class Service:
             flags = await _new_flags(session, patient.id, now) if raised and not erased else []
             # /delete removed the chat's rows (idle now)
             held = hold and bool(result.replies) and (idle or erased)
+            replace = (
+                outbox.Replace(incoming.message_id, result.chosen)
+                if replaceable and incoming.message_id is not None and result.chosen is not None
+                else None
+            )
             token = outbox.new_token() if held else None
             queued = await self._queue(
                 session,
@@ -187,6 +194,7 @@ class Service:
                 reminder=claim.reminder if claim is not None else None,
                 flags=flags,
                 hold=token,
+                replace=replace,
             )
             if claim is not None and not queued:
                 await claim.settle(session, now)
@@ -202,7 +210,10 @@ class Service:
         metrics.UPDATE_SECONDS.labels(channel).observe(time.perf_counter() - started)
         metrics.red_flags_raised(e.level for e in raised)
         delivery = outbox.Held(token, tuple(queued)) if token is not None else None  # committed
-        return Outcome(result.replies, language, result.chosen, others=others, held=delivery)
+        replaced = any(row.edits is not None for row in queued)
+        return Outcome(
+            result.replies, language, result.chosen, others=others, held=delivery, replaced=replaced
+        )
 
     async def _queue(
         self,
@@ -215,6 +226,7 @@ class Service:
         reminder: int | None = None,
         flags: list[outbox.Flag] | None = None,
         hold: str | None = None,
+        replace: outbox.Replace | None = None,
     ) -> list[outbox.Message]:
         rows = await outbox.queue(
             session,
@@ -227,6 +239,7 @@ class Service:
             reminder_id=reminder,
             flags=flags or (),
             hold=hold,
+            replace=replace,
         )
         metrics.OUTBOX_QUEUED.labels(channel).inc(len(rows))
         return rows

@@ -1,6 +1,7 @@
 """Deliver a chat's pending outbox rows, in order, through a channel's transport.
 
-One row is one call (a message, or a file). The row is confirmed only after the channel
+One row is one call (a message, a file, or the next question edited into the tapped one:
+`Message.edits`, bot/delivery/outbox.py). The row is confirmed only after the channel
 accepted it (Telegram's 200), in a transaction that also records what the delivery means:
 a red flag's `shown_at`, a reminder's `sent` status. A failure keeps the row and
 everything after it in the chat:
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -61,12 +62,16 @@ class Undeliverable(Exception):
     """The channel refuses this message for good (a bad request)."""
 
 
+class NotEditable(Exception):
+    """The channel will not edit the message a row `edits` (gone, too old): send it anew."""
+
+
 class Transport(Protocol):
     """A channel's side of delivery: one call per message."""
 
     async def send(self, message: Message, attachment: Attachment | None, /) -> int | None:
-        """Deliver; the channel's id of the new message (None when it has none).
-        Raises Blocked, RetryLater or Undeliverable."""
+        """Deliver; the channel's id of the new message (None when it has none), or of the
+        message it `edits`. Raises Blocked, RetryLater, Undeliverable or NotEditable."""
 
     async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
         """Take the buttons off an earlier message (best effort)."""
@@ -142,9 +147,8 @@ class Sender:
                 await self._confirm(message, token, None, more)
                 return True
             attachment = made
-        await self.limiter.acquire(message.chat)
         try:
-            message_id = await self.transport.send(message, attachment)
+            message_id = await self._call(message, attachment)
         except Blocked:
             await self._blocked(message, now)
             done.blocked += 1
@@ -169,6 +173,15 @@ class Sender:
             await self.limiter.acquire(message.chat)
             await self.transport.remove_keyboard(message.chat, old)
         return True
+
+    async def _call(self, message: Message, attachment: Attachment | None) -> int | None:
+        """One call at the send rate; an edit the channel refuses, a new message instead."""
+        await self.limiter.acquire(message.chat)
+        try:
+            return await self.transport.send(message, attachment)
+        except NotEditable:
+            await self.limiter.acquire(message.chat)
+            return await self.transport.send(replace(message, edits=None), attachment)
 
     async def _confirm(
         self, message: Message, token: str, message_id: int | None, more: bool

@@ -262,12 +262,13 @@ async def test_kills_lose_nothing_and_double_nothing(database_url: str, tmp_path
         patients = [
             Person(api, catalogs, 7100 + i, i in URGENT, bot.kills) for i in range(PATIENTS)
         ]
-        # kill points: after so many messages to patients (an intake is ~25 messages)
+        # kill points: after so many messages to patients, a question edited into the
+        # answered one included (an intake is ~25 of them)
         points = sorted(rng.sample(range(30, PATIENTS * 22), KILLS - 2))
 
         async def chaos() -> None:
             for point in points:
-                await api.wait_for(lambda _, at=point: len(sends(api)) >= at, 180)
+                await api.wait_for(lambda _, at=point: len(api.deliveries()) >= at, 180)
                 await bot.kill(len(sends(api)))
                 # the dead process's claims end with their lease (PostgreSQL: another
                 # worker could be alive; SQLite frees them at start)
