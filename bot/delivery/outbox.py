@@ -32,13 +32,14 @@ new message (bot/telegram/send.py). Anything else keeps the question and its mar
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, exists, func, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Label, Language, Reply, Text
@@ -108,15 +109,11 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
-    """After commit: the rows `queue(hold=token)` added, as the sender takes them."""
-    return Held(token, tuple(_message(row) for row in rows))
-
-
 # The statements of every update and every delivered row, built once with bound
 # parameters: building a statement and its cache key costs more than running it. The
 # updates are on the table (no ORM objects of these rows are loaded where they run).
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+_QUEUE = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
 _LATER = _OUTBOX.alias("later")
 _KEYBOARD_SETTLED = (
     update(_OUTBOX)
@@ -162,24 +159,14 @@ _LIVE_KEYBOARDS = (
     .values(keyboard_live=False)
     .returning(_OUTBOX.c.message_id)
 )
-_IDLE = (
-    select(OutboxMessage.id)
-    .where(
-        OutboxMessage.status == "pending",
-        OutboxMessage.channel == bindparam("in_channel"),
-        OutboxMessage.chat == bindparam("in_chat"),
-    )
-    .limit(1)
+# The chat has no undelivered row: an event's new rows may be held. Asked with the
+# conversation's position, after the patient's lock (bot/service.py): only the chat's own
+# events, which that lock orders, add its rows.
+IDLE = ~exists().where(
+    _OUTBOX.c.status == "pending",
+    _OUTBOX.c.channel == bindparam("in_channel"),
+    _OUTBOX.c.chat == bindparam("in_chat"),
 )
-
-
-async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
-    """True when the chat has no undelivered row: an event's new rows may be held.
-    Asked without flushing the event's other writes (they do not touch the outbox): they
-    go in the commit's one flush."""
-    with session.no_autoflush:
-        found = await session.execute(_IDLE, {"in_channel": channel, "in_chat": chat})
-        return found.first() is None
 
 
 def flag_of(reply: Reply) -> tuple[str, str] | None:
@@ -211,7 +198,7 @@ def _keyboard(rendered: Rendered) -> list[list[list[str]]] | None:
     return [[[b.label, b.data] for b in row] for row in rendered.buttons]
 
 
-def queue(
+async def queue(
     session: AsyncSession,
     catalogs: Catalogs,
     channel: str,
@@ -224,53 +211,64 @@ def queue(
     flags: Iterable[Flag] = (),
     hold: str | None = None,
     replace: Replace | None = None,
-) -> list[OutboxMessage]:
+) -> list[Message]:
     """Add the replies as rows (an attachment is a row of its own: one call each), the
     red-flag escalations first, claimed by `hold` when given (only when the chat is
-    `idle`); with `replace`, a lone question is delivered into the tapped message (the
-    module's docstring). Returns the rows added."""
+    `IDLE`); with `replace`, a lone question is delivered into the tapped message (the
+    module's docstring). One INSERT on the table; returns the rows added, as the sender
+    takes them."""
     edits, mark = None, ""
     if replace is not None and _replaces(replies):  # the answer given, above the question
         chosen = Text("choice.previous", {"choice": catalogs.render(language, replace.chosen)})
         edits, mark = replace.message_id, catalogs.render(language, chosen) + "\n\n"
     unlinked = list(flags)
-    added: list[OutboxMessage] = []
+    added: list[tuple[Message, bool]] = []  # each row (its id still to come), replaceable
     for reply in sorted(replies, key=_priority):  # stable: the engine's order otherwise
         found = flag_of(reply)
         flag = next((f for f in unlinked if found == (f.level, f.cluster)), None)
         if flag is not None:
             unlinked.remove(flag)
         rendered = render_reply(catalogs, language, reply)
-        rows: list[tuple[str, Any, str | None]] = [
-            (mark + rendered.text, _keyboard(rendered), None)
-        ]
+        shown = Rendered(mark + rendered.text, rendered.buttons, rendered.expects)
+        flag_id, priority = (flag.id if flag is not None else None), _priority(reply)
+        row = Message(
+            0, channel, chat, language, shown, None, priority, reminder_id, flag_id, edits
+        )
+        added.append((row, reply.replaceable))
         if reply.attachment:
-            rows.append(("", None, reply.attachment))
-        for text, keyboard, attachment in rows:
-            added.append(
-                OutboxMessage(
-                    channel=channel,
-                    chat=chat,
-                    language=language,
-                    priority=_priority(reply),
-                    text=text,
-                    keyboard=keyboard,
-                    expects=rendered.expects if attachment is None else None,
-                    attachment=attachment,
-                    reminder_id=reminder_id,
-                    red_flag_id=flag.id if flag is not None and attachment is None else None,
-                    status="pending",
-                    created_at=now,
-                    attempts=0,
-                    keyboard_live=False,
-                    replaceable=reply.replaceable and attachment is None,
-                    edits=edits if attachment is None else None,
-                    claim=hold,
-                    claimed_until=now + LEASE if hold is not None else None,
-                )
+            file = Rendered("", (), None)
+            row = Message(
+                0, channel, chat, language, file, reply.attachment, priority, reminder_id, None
             )
-    session.add_all(added)
-    return added
+            added.append((row, False))
+    if not added:
+        return []
+    claimed_until = now + LEASE if hold is not None else None
+    values = [
+        {
+            "channel": m.channel,
+            "chat": m.chat,
+            "language": m.language,
+            "priority": m.priority,
+            "text": m.rendered.text,
+            "keyboard": _keyboard(m.rendered),
+            "expects": m.rendered.expects,
+            "attachment": m.attachment,
+            "reminder_id": m.reminder_id,
+            "red_flag_id": m.red_flag_id,
+            "status": "pending",
+            "created_at": now,
+            "attempts": 0,
+            "keyboard_live": False,
+            "replaceable": replaceable,
+            "edits": m.edits,
+            "claim": hold,
+            "claimed_until": claimed_until,
+        }
+        for m, replaceable in added
+    ]
+    ids = (await session.execute(_QUEUE, values)).scalars().all()
+    return [dataclasses.replace(m, id=i) for (m, _), i in zip(added, ids, strict=True)]
 
 
 OTHER_CHATS = "outbox_chats"  # session.info key: chats that queue_file added rows for
