@@ -1,6 +1,7 @@
 """The service: one database transaction per incoming event around the pure engine.
 
-In one transaction: claim the update id (a duplicate stops here), lock the patient,
+In one transaction: mark the update processed in the inbox (bot/delivery/inbox.py) and
+claim its id (a duplicate stops here), lock the patient,
 load the position, run engine.step, persist answers, scores and the new position, and
 queue the rendered replies in the outbox (bot/delivery/outbox.py). What the engine says
 is stored with the state it belongs to: the channel's sender delivers it after commit,
@@ -27,7 +28,7 @@ from bot.clinic.mydata import mydata_attachment
 from bot.clinic.staff import clinician_turn
 from bot.clock import Clock
 from bot.config import DEFAULT_PORTAL_URL
-from bot.delivery import outbox
+from bot.delivery import inbox, outbox
 from bot.engine import Engine, Event, Reply
 from bot.engine.features.data_rights import MYDATA_ATTACHMENT
 from bot.engine.features.triage import FlagRaised
@@ -38,7 +39,7 @@ from bot.i18n import Catalogs
 from bot.store import Database, repo
 from bot.store.effects import WriteContext, load_writers
 from bot.store.effects import apply as apply_effect
-from bot.store.models import OutboxMessage, Patient, RedFlag
+from bot.store.models import Patient, RedFlag
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class Outcome:
     duplicate: bool = False  # nothing done: a duplicate update, or a reminder taken already
     others: frozenset[str] = frozenset()  # other chats it queued for (clinicians' summaries)
     held: outbox.Held | None = None  # rows queued claimed for the caller (handle(hold=True))
+    replaced: bool = False  # the reply is delivered into the tapped message (outbox.Replace)
 
 
 class Claim(Protocol):
@@ -95,6 +97,9 @@ Producer = Callable[
 Referenced = Callable[[int, datetime], Awaitable["Attachment | None"]]
 # Reply.attachment name -> what makes the file (more can be given to the Service).
 ATTACHMENTS: dict[str, Producer] = {MYDATA_ATTACHMENT: mydata_attachment}
+# The conversation's position and whether the chat has nothing undelivered (the event's
+# rows may then be held), read in one statement after the patient's lock.
+_POSITION = select(repo.STATE, outbox.IDLE)
 
 
 class Service:
@@ -126,27 +131,35 @@ class Service:
         now = self.clock.now()
         channel, user = incoming.channel, incoming.user
         async with self.db.transaction() as session:
-            if incoming.update_id is not None and not await repo.claim_update(
-                session, incoming.update_id, now
-            ):
-                log.info("duplicate update %s ignored", incoming.update_id)
-                metrics.UPDATES.labels(channel, "duplicate").inc()
-                return Outcome(replies=(), language="nl", duplicate=True)
-            if incoming.message_id is not None:  # the tapped message's keyboard is gone
-                await outbox.keyboard_settled(session, channel, user, incoming.message_id)
+            if incoming.update_id is not None:
+                # the inbox row is processed when this commits: one commit per update
+                await inbox.mark_processed(session, incoming.update_id, now)
+                if not await repo.claim_update(session, incoming.update_id, now):
+                    log.info("duplicate update %s ignored", incoming.update_id)
+                    metrics.UPDATES.labels(channel, "duplicate").inc()
+                    return Outcome(replies=(), language="nl", duplicate=True)
+            replaceable = incoming.message_id is not None and await outbox.keyboard_settled(
+                session, channel, user, incoming.message_id
+            )  # the tapped message's keyboard is gone (or the next question takes its place)
             staff = await link_clinician(session, incoming.event, channel, user, now)
-            if staff is None:  # a linked clinician: clinician help and /portal
-                staff = await clinician_turn(session, incoming.event, user, now, self.portal_url)
+            known = None
+            if staff is None:
+                known = await repo.lock_known_patient(session, channel, user)
+                if known is None or known[1]:  # a new account, or a linked clinician's
+                    staff = await clinician_turn(
+                        session, incoming.event, user, now, self.portal_url
+                    )
             if staff is not None:  # a clinician: no patient, no engine
                 log.info("clinician update handled update=%s", incoming.update_id)
-                self._queue(session, channel, user, staff[1], (staff[0],), now)
+                await self._queue(session, channel, user, staff[1], (staff[0],), now)
                 return Outcome(replies=(staff[0],), language=staff[1])
-            patient = await repo.lock_patient(session, channel, user, now)
+            patient = known[0] if known else await repo.add_patient(session, channel, user, now)
             if claim is not None and not await claim.take(session, now):
                 return Outcome(replies=(), language="nl", duplicate=True)
             event = await resolve_invitation(session, incoming.event, now)
-            conversation = await repo.load_conversation(session, patient.id)
-            state = state_from_json(conversation.state if conversation else None)
+            where = {"patient": patient.id, "in_channel": channel, "in_chat": user}
+            stored, idle = (await session.execute(_POSITION, where)).one()
+            state = state_from_json(stored)
             result = self.engine.step(state, event, now)
             ctx = WriteContext(session, patient, now, incoming.update_id)
             for effect in result.effects:
@@ -156,16 +169,24 @@ class Service:
                 self.files.erase(channel, user)
                 await outbox.forget_chat(session, channel, user)
             else:
-                patient.language = result.state.language
-                repo.save_state(session, patient.id, conversation, state_to_json(result.state), now)
+                if patient.language != result.state.language:
+                    patient.language = result.state.language
+                position = state_to_json(result.state)
+                await repo.save_state(session, patient.id, stored is not None, position, now)
             language: Language = (
                 result.state.language or language_from_hint(incoming.event.language_hint) or "nl"
             )
             raised = [e for e in result.effects if isinstance(e, FlagRaised)]
             flags = await _new_flags(session, patient.id, now) if raised and not erased else []
-            held = hold and bool(result.replies) and await outbox.idle(session, channel, user)
+            # /delete removed the chat's rows (idle now)
+            held = hold and bool(result.replies) and (idle or erased)
+            replace = (
+                outbox.Replace(incoming.message_id, result.chosen)
+                if replaceable and incoming.message_id is not None and result.chosen is not None
+                else None
+            )
             token = outbox.new_token() if held else None
-            queued = self._queue(
+            queued = await self._queue(
                 session,
                 channel,
                 user,
@@ -175,6 +196,7 @@ class Service:
                 reminder=claim.reminder if claim is not None else None,
                 flags=flags,
                 hold=token,
+                replace=replace,
             )
             if claim is not None and not queued:
                 await claim.settle(session, now)
@@ -189,10 +211,13 @@ class Service:
         metrics.UPDATES.labels(channel, "handled").inc()
         metrics.UPDATE_SECONDS.labels(channel).observe(time.perf_counter() - started)
         metrics.red_flags_raised(e.level for e in raised)
-        delivery = outbox.held(token, queued) if token is not None else None  # ids: committed
-        return Outcome(result.replies, language, result.chosen, others=others, held=delivery)
+        delivery = outbox.Held(token, tuple(queued)) if token is not None else None  # committed
+        replaced = any(row.edits is not None for row in queued)
+        return Outcome(
+            result.replies, language, result.chosen, others=others, held=delivery, replaced=replaced
+        )
 
-    def _queue(
+    async def _queue(
         self,
         session: AsyncSession,
         channel: str,
@@ -203,8 +228,9 @@ class Service:
         reminder: int | None = None,
         flags: list[outbox.Flag] | None = None,
         hold: str | None = None,
-    ) -> list[OutboxMessage]:
-        rows = outbox.queue(
+        replace: outbox.Replace | None = None,
+    ) -> list[outbox.Message]:
+        rows = await outbox.queue(
             session,
             self.catalogs,
             channel,
@@ -215,6 +241,7 @@ class Service:
             reminder_id=reminder,
             flags=flags or (),
             hold=hold,
+            replace=replace,
         )
         metrics.OUTBOX_QUEUED.labels(channel).inc(len(rows))
         return rows

@@ -3,12 +3,17 @@
 The real python-telegram-bot Application talks to it through HTTPXRequest. Tests
 queue updates (as a patient would send them) and wait for the bot's calls. Waiting
 is on asyncio conditions, never on wall-clock sleeps.
+
+It keeps each chat's messages as the patient sees them: an edit changes the stored
+message (text, keyboard), and answers as Telegram does when there is nothing to change
+("message is not modified") or no such message ("message to edit not found").
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import itertools
 import json
 from collections import Counter
@@ -54,9 +59,12 @@ class FakeBotApi(httpx.AsyncBaseTransport):
         self._message_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self.fail_next: dict[str, dict[str, Any]] = {}  # method -> error payload to return once
+        self.lose_next: set[str] = set()  # methods whose next call is made but answered 502
         self.pushed: Counter[int] = Counter()  # deliveries per update id
         self.handled: Counter[int] = Counter()  # finished handlings (reported by the harness)
         self.webhook: dict[str, Any] = {"url": "", "secret": None}  # as set by setWebhook
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) -> as shown now
+        self._latest: dict[int, int] = {}  # chat -> the message that last asked something
 
     # --- what a test does -------------------------------------------------------
 
@@ -142,18 +150,19 @@ class FakeBotApi(httpx.AsyncBaseTransport):
             self.handled[update_id] += 1
             self._changed.notify_all()
 
+    def deliveries(self) -> list[Call]:
+        """Every chat's deliveries in order: each message sent, and each edit that puts a
+        new keyboard on a message (the next question shown in place of the tapped one)."""
+        return [c for c in self.calls if _delivers(c)]
+
     def sent(self, chat_id: int) -> list[Call]:
-        return [
-            c
-            for c in self.calls
-            if c.method in ("sendMessage", "sendPhoto", "sendDocument")
-            and int(c.params.get("chat_id", 0)) == chat_id
-        ]
+        """The chat's deliveries (`deliveries`)."""
+        return [c for c in self.deliveries() if int(c.params["chat_id"]) == chat_id]
 
     def last_message(self, chat_id: int) -> dict[str, Any]:
-        """The last sent message as Telegram would return it (to tap its buttons)."""
-        call = self.sent(chat_id)[-1]
-        return call.params["_result"]  # type: ignore[no-any-return]
+        """The chat's last delivered message as it is shown now, as Telegram would put it
+        in a tap (to tap its buttons): the last one sent or edited into a new question."""
+        return copy.deepcopy(self.messages[(chat_id, self._latest[chat_id])])
 
     # --- the server side ----------------------------------------------------------
 
@@ -168,10 +177,47 @@ class FakeBotApi(httpx.AsyncBaseTransport):
             error = self.fail_next.pop(method)
             await self._record(call)
             return httpx.Response(error.get("error_code", 400), json={"ok": False, **error})
+        refused = self._refused(method, params)
+        if refused is not None:
+            await self._record(call)
+            return httpx.Response(400, json={"ok": False, "error_code": 400, **refused})
         result = self._result(method, params)
-        params["_result"] = result
+        params["_result"] = copy.deepcopy(result)
+        self._store(call, result)
         await self._record(call)
+        if method in self.lose_next:  # done, but the answer is lost on the way back
+            self.lose_next.discard(method)
+            return httpx.Response(502, json={"ok": False, "description": "Bad Gateway"})
         return self._ok(result)
+
+    def _refused(self, method: str, params: dict[str, Any]) -> dict[str, str] | None:
+        """Telegram's answer to an edit it does not make, else None."""
+        if method not in ("editMessageText", "editMessageReplyMarkup"):
+            return None
+        shown = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
+        if shown is None:
+            return {"description": "Bad Request: message to edit not found"}
+        text = params.get("text", shown.get("text"))
+        markup = params.get("reply_markup") or None
+        if text == shown.get("text") and markup == shown.get("reply_markup"):
+            return {
+                "description": "Bad Request: message is not modified: specified new "
+                "message content and reply markup are exactly the same"
+            }
+        return None
+
+    def _store(self, call: Call, result: Any) -> None:
+        """Keep the chat's messages as shown: a new one, or an edit of a stored one."""
+        if call.method == "editMessageReplyMarkup":
+            shown = self.messages[(int(call.params["chat_id"]), int(call.params["message_id"]))]
+            shown.pop("reply_markup", None)
+            if call.params.get("reply_markup"):
+                shown["reply_markup"] = call.params["reply_markup"]
+        elif isinstance(result, dict) and "message_id" in result:
+            chat = int(result["chat"]["id"])
+            self.messages[(chat, int(result["message_id"]))] = copy.deepcopy(result)
+            if _delivers(call):
+                self._latest[chat] = int(result["message_id"])
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -261,6 +307,16 @@ class FakeBotApi(httpx.AsyncBaseTransport):
             with contextlib.suppress(TypeError, ValueError):
                 params[key] = json.loads(params[key])
         return params, files
+
+
+def _delivers(call: Call) -> bool:
+    """A call that showed the patient a message: a send, or an edit with a new keyboard,
+    that Telegram carried out (it has a result)."""
+    if "_result" not in call.params:
+        return False
+    if call.method == "editMessageText":
+        return bool(call.params.get("reply_markup"))
+    return call.method in ("sendMessage", "sendPhoto", "sendDocument")
 
 
 def buttons_of(message: dict[str, Any]) -> list[tuple[str, str]]:

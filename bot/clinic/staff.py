@@ -16,26 +16,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clinic.portal_auth import LINK_VALID, issue_link
 from bot.engine.model import Event, Language, Reply, Text
 from bot.store.models import Clinic, Clinician
+from bot.store.repo import LINKED_CLINICIAN
 
 PORTAL_COMMAND = "portal"
-
-
-async def linked_clinician(session: AsyncSession, user: str) -> Clinician | None:
-    """The clinician this Telegram account is linked to (the latest link wins)."""
-    query = (
-        select(Clinician)
-        .where(Clinician.telegram_user_id == user, Clinician.linked_at.is_not(None))
-        .order_by(Clinician.linked_at.desc(), Clinician.id.desc())
-        .limit(1)
-    )
-    return (await session.execute(query)).scalar_one_or_none()
+# The clinician a Telegram account is linked to (the latest link wins).
+_LINKED = (
+    select(Clinician)
+    .where(*LINKED_CLINICIAN)
+    .order_by(Clinician.linked_at.desc(), Clinician.id.desc())
+    .limit(1)
+)
 
 
 async def clinician_turn(
     session: AsyncSession, event: Event, user: str, now: datetime, portal_url: str
 ) -> tuple[Reply, Language] | None:
-    """The answer to a linked clinician's update, or None when `user` is no clinician."""
-    clinician = await linked_clinician(session, user)
+    """The answer to a linked clinician's update, or None when `user` is no clinician.
+    The service asks only when the patient lookup found a clinician, or no patient."""
+    clinician = (await session.execute(_LINKED, {"user": user})).scalar_one_or_none()
     if clinician is None:
         return None
     language: Language = "fr" if clinician.language == "fr" else "nl"

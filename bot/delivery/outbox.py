@@ -18,20 +18,31 @@ skips the chat instead of queueing behind it) and the claimed rows get a lease
 (`claimed_until`) and a claim token. A sender that dies keeps the rows until the lease
 ends; then another sender takes them again. The row whose call Telegram accepted just
 before the crash is then sent a second time: at most once more per crash, never lost.
+
+Edits in place: a tap that answers the chat's live keyboard, when that message shows a
+plain question (`Reply.replaceable`, recorded as `replaceable`) and is the chat's newest
+row, makes the step's reply take its place if that reply is one question with buttons
+(no red flag, no file, nothing else said): the row records the message it `edits`, and
+its text starts with the answer given (`choice.previous`), so the patient still sees what
+they chose. It is delivered as one edit instead of the chosen answer's mark plus a new
+message. An edit repeated after a crash changes nothing (the channel counts it as
+delivered); an edit the channel refuses (the message is gone or too old) goes out as a
+new message (bot/telegram/send.py). Anything else keeps the question and its mark.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engine.model import Language, Reply
+from bot.engine.model import Label, Language, Reply, Text
 from bot.i18n import Catalogs
 from bot.i18n.rendering import Rendered, RenderedButton, render_reply
 from bot.store import Database
@@ -65,6 +76,16 @@ class Message:
     priority: int
     reminder_id: int | None
     red_flag_id: int | None
+    edits: int | None = None  # the channel's message this row is delivered into
+
+
+@dataclass(frozen=True)
+class Replace:
+    """The tapped message, a plain question at the chat's end, and the answer chosen on
+    it: the step's reply may take its place (see the module's docstring)."""
+
+    message_id: int
+    chosen: Label
 
 
 @dataclass(frozen=True)
@@ -88,15 +109,12 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def held(token: str, rows: Iterable[OutboxMessage]) -> Held:
-    """After commit: the rows `queue(hold=token)` added, as the sender takes them."""
-    return Held(token, tuple(_message(row) for row in rows))
-
-
 # The statements of every update and every delivered row, built once with bound
 # parameters: building a statement and its cache key costs more than running it. The
 # updates are on the table (no ORM objects of these rows are loaded where they run).
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+_QUEUE = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
+_LATER = _OUTBOX.alias("later")
 _KEYBOARD_SETTLED = (
     update(_OUTBOX)
     .where(
@@ -106,6 +124,14 @@ _KEYBOARD_SETTLED = (
         _OUTBOX.c.keyboard_live.is_(True),
     )
     .values(keyboard_live=False)
+    .returning(  # a plain question with nothing after it in the chat: it may be replaced
+        _OUTBOX.c.replaceable
+        & ~exists().where(
+            _LATER.c.channel == _OUTBOX.c.channel,
+            _LATER.c.chat == _OUTBOX.c.chat,
+            _LATER.c.id > _OUTBOX.c.id,
+        )
+    )
 )
 _SENT = (
     update(_OUTBOX)
@@ -133,24 +159,14 @@ _LIVE_KEYBOARDS = (
     .values(keyboard_live=False)
     .returning(_OUTBOX.c.message_id)
 )
-_IDLE = (
-    select(OutboxMessage.id)
-    .where(
-        OutboxMessage.status == "pending",
-        OutboxMessage.channel == bindparam("in_channel"),
-        OutboxMessage.chat == bindparam("in_chat"),
-    )
-    .limit(1)
+# The chat has no undelivered row: an event's new rows may be held. Asked with the
+# conversation's position, after the patient's lock (bot/service.py): only the chat's own
+# events, which that lock orders, add its rows.
+IDLE = ~exists().where(
+    _OUTBOX.c.status == "pending",
+    _OUTBOX.c.channel == bindparam("in_channel"),
+    _OUTBOX.c.chat == bindparam("in_chat"),
 )
-
-
-async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
-    """True when the chat has no undelivered row: an event's new rows may be held.
-    Asked without flushing the event's other writes (they do not touch the outbox): they
-    go in the commit's one flush."""
-    with session.no_autoflush:
-        found = await session.execute(_IDLE, {"in_channel": channel, "in_chat": chat})
-        return found.first() is None
 
 
 def flag_of(reply: Reply) -> tuple[str, str] | None:
@@ -167,13 +183,22 @@ def _priority(reply: Reply) -> int:
     return URGENT if found is not None and found[0] != "note" else NORMAL
 
 
+def _replaces(replies: Sequence[Reply]) -> bool:
+    """The step said one thing, a question with buttons: it may take the answered
+    question's place (never a red flag's message, a file, or more than one message)."""
+    if len(replies) != 1:
+        return False
+    reply = replies[0]
+    return bool(reply.buttons) and reply.attachment is None and flag_of(reply) is None
+
+
 def _keyboard(rendered: Rendered) -> list[list[list[str]]] | None:
     if not rendered.buttons:
         return None
     return [[[b.label, b.data] for b in row] for row in rendered.buttons]
 
 
-def queue(
+async def queue(
     session: AsyncSession,
     catalogs: Catalogs,
     channel: str,
@@ -185,44 +210,65 @@ def queue(
     reminder_id: int | None = None,
     flags: Iterable[Flag] = (),
     hold: str | None = None,
-) -> list[OutboxMessage]:
+    replace: Replace | None = None,
+) -> list[Message]:
     """Add the replies as rows (an attachment is a row of its own: one call each), the
     red-flag escalations first, claimed by `hold` when given (only when the chat is
-    `idle`); returns the rows added."""
+    `IDLE`); with `replace`, a lone question is delivered into the tapped message (the
+    module's docstring). One INSERT on the table; returns the rows added, as the sender
+    takes them."""
+    edits, mark = None, ""
+    if replace is not None and _replaces(replies):  # the answer given, above the question
+        chosen = Text("choice.previous", {"choice": catalogs.render(language, replace.chosen)})
+        edits, mark = replace.message_id, catalogs.render(language, chosen) + "\n\n"
     unlinked = list(flags)
-    added: list[OutboxMessage] = []
+    added: list[tuple[Message, bool]] = []  # each row (its id still to come), replaceable
     for reply in sorted(replies, key=_priority):  # stable: the engine's order otherwise
         found = flag_of(reply)
         flag = next((f for f in unlinked if found == (f.level, f.cluster)), None)
         if flag is not None:
             unlinked.remove(flag)
         rendered = render_reply(catalogs, language, reply)
-        rows: list[tuple[str, Any, str | None]] = [(rendered.text, _keyboard(rendered), None)]
+        shown = Rendered(mark + rendered.text, rendered.buttons, rendered.expects)
+        flag_id, priority = (flag.id if flag is not None else None), _priority(reply)
+        row = Message(
+            0, channel, chat, language, shown, None, priority, reminder_id, flag_id, edits
+        )
+        added.append((row, reply.replaceable))
         if reply.attachment:
-            rows.append(("", None, reply.attachment))
-        for text, keyboard, attachment in rows:
-            added.append(
-                OutboxMessage(
-                    channel=channel,
-                    chat=chat,
-                    language=language,
-                    priority=_priority(reply),
-                    text=text,
-                    keyboard=keyboard,
-                    expects=rendered.expects if attachment is None else None,
-                    attachment=attachment,
-                    reminder_id=reminder_id,
-                    red_flag_id=flag.id if flag is not None and attachment is None else None,
-                    status="pending",
-                    created_at=now,
-                    attempts=0,
-                    keyboard_live=False,
-                    claim=hold,
-                    claimed_until=now + LEASE if hold is not None else None,
-                )
+            file = Rendered("", (), None)
+            row = Message(
+                0, channel, chat, language, file, reply.attachment, priority, reminder_id, None
             )
-    session.add_all(added)
-    return added
+            added.append((row, False))
+    if not added:
+        return []
+    claimed_until = now + LEASE if hold is not None else None
+    values = [
+        {
+            "channel": m.channel,
+            "chat": m.chat,
+            "language": m.language,
+            "priority": m.priority,
+            "text": m.rendered.text,
+            "keyboard": _keyboard(m.rendered),
+            "expects": m.rendered.expects,
+            "attachment": m.attachment,
+            "reminder_id": m.reminder_id,
+            "red_flag_id": m.red_flag_id,
+            "status": "pending",
+            "created_at": now,
+            "attempts": 0,
+            "keyboard_live": False,
+            "replaceable": replaceable,
+            "edits": m.edits,
+            "claim": hold,
+            "claimed_until": claimed_until,
+        }
+        for m, replaceable in added
+    ]
+    ids = (await session.execute(_QUEUE, values)).scalars().all()
+    return [dataclasses.replace(m, id=i) for (m, _), i in zip(added, ids, strict=True)]
 
 
 OTHER_CHATS = "outbox_chats"  # session.info key: chats that queue_file added rows for
@@ -271,10 +317,12 @@ async def forget_chat(session: AsyncSession, channel: str, chat: str) -> None:
     )
 
 
-async def keyboard_settled(session: AsyncSession, channel: str, chat: str, message_id: int) -> None:
-    """The channel removed the keyboard of this message itself (a tap on it)."""
+async def keyboard_settled(session: AsyncSession, channel: str, chat: str, message_id: int) -> bool:
+    """A tap on this message: its keyboard is no longer live (the channel marks or replaces
+    it). True when it was the chat's live keyboard on a plain question with nothing after
+    it: the step's reply may take its place (`Replace`)."""
     where = {"in_channel": channel, "in_chat": chat, "telegram_id": message_id}
-    await session.execute(_KEYBOARD_SETTLED, where)
+    return bool((await session.execute(_KEYBOARD_SETTLED, where)).scalar())
 
 
 def _message(row: OutboxMessage) -> Message:
@@ -292,6 +340,7 @@ def _message(row: OutboxMessage) -> Message:
         row.priority,
         row.reminder_id,
         row.red_flag_id,
+        row.edits,
     )
 
 

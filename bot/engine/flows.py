@@ -91,6 +91,7 @@ class Step(_Strict):
     group: str | None = None
     sets: Literal["language", "consent"] | None = None
     skip_if_set: bool = False  # with `sets`: skip the step when that value is already known
+    keep: bool = False  # its text stays in the chat: the next question never replaces it
 
 
 class Flow(_Strict):

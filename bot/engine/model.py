@@ -58,6 +58,9 @@ class Reply:
     progress: tuple[int, int] | None = None
     expects: str | None = None  # answer type awaited: choice, scale, yesno, text
     attachment: str | None = None  # a file the service makes after the step (e.g. "mydata")
+    # A plain question (no lead-in, no text to keep): once it is answered, a channel may
+    # show the next question in its place instead of in a new message (bot/delivery).
+    replaceable: bool = False
 
 
 EventKind = Literal["start", "text", "choice", "command", "reminder", "unsupported"]

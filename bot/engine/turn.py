@@ -276,7 +276,8 @@ class Turn:
         frame = self.state.top
         assert frame is not None
         self._shown_copy(f"{frame.run}:{step.id}", seq)
-        parts = [*self._lead_in(step), Text(step.text)]
+        lead_in = self._lead_in(step)
+        parts = [*lead_in, Text(step.text)]
         spec = step.answer
         if spec.type == "scale" and spec.min_label and spec.max_label:
             parts.append(
@@ -297,7 +298,15 @@ class Turn:
             progress = ([s.id for s in visible].index(step.id) + 1, len(visible))
             if frame.history:
                 buttons = (*buttons, (Button(Text("nav.back"), pack(Back(seq))),))
-        self.reply(Reply(parts=tuple(parts), buttons=buttons, progress=progress, expects=spec.type))
+        self.reply(
+            Reply(
+                parts=tuple(parts),
+                buttons=buttons,
+                progress=progress,
+                expects=spec.type,
+                replaceable=not lead_in and not step.keep,
+            )
+        )
 
     @staticmethod
     def _buttons(step: Step, seq: int) -> tuple[tuple[Button, ...], ...]:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -322,6 +323,9 @@ class OutboxMessage(Base):
     the claim); `next_attempt_at` delays a retry. Once sent, the text and keyboard are
     blanked (the outbox keeps no message text longer than it needs) and `message_id`
     remembers Telegram's message, so the chat's live keyboard can be removed later.
+    `replaceable`: the row shows a plain question (engine `Reply.replaceable`), which the
+    next question may replace once it is answered; `edits`: the message this row is
+    delivered into, an edit of the tapped question instead of a new message.
     """
 
     __tablename__ = "outbox"
@@ -355,6 +359,8 @@ class OutboxMessage(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     keyboard_live: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str | None] = mapped_column(String(64))
+    replaceable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    edits: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class PortalLink(Base):

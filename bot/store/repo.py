@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Conversation, Patient, ProcessedUpdate, Response
+from bot.store.models import Clinician, Conversation, Patient, ProcessedUpdate, Response
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -26,10 +26,32 @@ _CLAIM_UPDATE = {
     .on_conflict_do_nothing(index_elements=["update_id"])
     for dialect in (postgresql, sqlite)
 }
+# A Telegram account linked to a clinician (bot/clinic/staff.py): no patient flows for it.
+LINKED_CLINICIAN = (
+    Clinician.telegram_user_id == bindparam("user"),
+    Clinician.linked_at.is_not(None),
+)
+# The patient and whether the account is a linked clinician's, in one statement.
 _LOCK_PATIENT = (
-    select(Patient)
+    select(Patient, exists().where(*LINKED_CLINICIAN))
     .where(Patient.channel == bindparam("channel"), Patient.external_id == bindparam("user"))
-    .with_for_update()
+    .with_for_update(of=Patient)
+)
+# The conversation's position (JSON; None before the first event), read and written on
+# the table: the service needs no ORM object of it.
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+STATE = (
+    select(_CONVERSATIONS.c.state)
+    .where(_CONVERSATIONS.c.patient_id == bindparam("patient"))
+    .scalar_subquery()
+)
+_INSERT_STATE = insert(_CONVERSATIONS).values(
+    patient_id=bindparam("patient"), state=bindparam("state"), updated_at=bindparam("now")
+)
+_UPDATE_STATE = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.patient_id == bindparam("patient"))
+    .values(state=bindparam("state"), updated_at=bindparam("now"))
 )
 
 
@@ -40,24 +62,32 @@ async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def lock_patient(
-    session: AsyncSession, channel: str, external_id: str, now: datetime
-) -> Patient:
-    """Get or create the patient and hold its row lock (PostgreSQL) until commit.
+async def lock_known_patient(
+    session: AsyncSession, channel: str, external_id: str
+) -> tuple[Patient, bool] | None:
+    """The patient, holding its row lock (PostgreSQL) until commit, and whether the
+    account is also a linked clinician's; None when the account has no patient row.
 
     The lock orders concurrent updates of one patient across worker processes. A known
-    patient (every update but the first) costs one statement; the insert, which tolerates a
-    concurrent worker creating the same patient, runs only when the row is missing.
+    patient (every update but the first) costs this one statement.
     """
-    who = {"channel": channel, "user": external_id}
-    found = (await session.execute(_LOCK_PATIENT, who)).scalar_one_or_none()
-    if found is not None:
-        return found
+    found = await session.execute(_LOCK_PATIENT, {"channel": channel, "user": external_id})
+    row = found.first()
+    return (row[0], bool(row[1])) if row is not None else None
+
+
+async def add_patient(
+    session: AsyncSession, channel: str, external_id: str, now: datetime
+) -> Patient:
+    """Create the patient (tolerating a concurrent worker creating the same one) and hold
+    its row lock."""
     stmt = _insert(session, Patient).values(
         channel=channel, external_id=external_id, consent_version=0, created_at=now
     )
     await session.execute(stmt.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
-    return (await session.execute(_LOCK_PATIENT, who)).scalar_one()
+    found = await session.execute(_LOCK_PATIENT, {"channel": channel, "user": external_id})
+    patient: Patient = found.one()[0]
+    return patient
 
 
 async def patient_language(session: AsyncSession, channel: str, external_id: str) -> str | None:
@@ -68,23 +98,13 @@ async def patient_language(session: AsyncSession, channel: str, external_id: str
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def load_conversation(session: AsyncSession, patient_id: int) -> Conversation | None:
-    return await session.get(Conversation, patient_id)
-
-
-def save_state(
-    session: AsyncSession,
-    patient_id: int,
-    row: Conversation | None,
-    state: dict[str, Any],
-    now: datetime,
+async def save_state(
+    session: AsyncSession, patient_id: int, known: bool, state: dict[str, Any], now: datetime
 ) -> None:
-    """Store the new position in the row loaded at the start of the event (no re-read)."""
-    if row is None:
-        session.add(Conversation(patient_id=patient_id, state=state, updated_at=now))
-    else:
-        row.state = state
-        row.updated_at = now
+    """Store the new position: an update of the row read at the start of the event
+    (`known`: it had one), else its first row."""
+    stmt = _UPDATE_STATE if known else _INSERT_STATE
+    await session.execute(stmt, {"patient": patient_id, "state": state, "now": now})
 
 
 async def response_for_run(session: AsyncSession, patient_id: int, run_no: int) -> Response:

@@ -1,4 +1,12 @@
-"""Telegram's transport for the outbox: one row, one Bot API call."""
+"""Telegram's transport for the outbox: one row, one Bot API call.
+
+A row that `edits` a message (the next question in place of the tapped one,
+bot/delivery/outbox.py) is an editMessageText of it with the new text and keyboard. Sent
+again after a crash, Telegram answers "message is not modified": it was delivered, and
+counts so. Refused otherwise (the message is gone, or too old to edit), it raises
+NotEditable and the sender sends the row as a new message (a second call, with a turn of
+its own at the send rate): nothing the patient should see is lost.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +25,13 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.delivery import outbox
 from bot.delivery.limits import Limiter
-from bot.delivery.sender import Blocked, RetryLater, Undeliverable
+from bot.delivery.sender import Blocked, NotEditable, RetryLater, Undeliverable
 from bot.engine.model import Text
 from bot.i18n import Catalogs
 from bot.i18n.rendering import Rendered
 from bot.service import Attachment, Outcome
+
+NOT_MODIFIED = "message is not modified"  # Telegram's answer to an edit that changes nothing
 
 
 def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
@@ -47,6 +57,9 @@ class TelegramTransport:
         try:
             if attachment is None:
                 rendered = message.rendered
+                if message.edits is not None:
+                    await self._edit(chat_id, message.edits, rendered)
+                    return message.edits
                 sent = await self.bot.send_message(
                     chat_id, rendered.text, reply_markup=keyboard(rendered)
                 )
@@ -70,6 +83,16 @@ class TelegramTransport:
         except TelegramError as exc:
             raise RetryLater(type(exc).__name__) from exc
 
+    async def _edit(self, chat_id: int, message_id: int, rendered: Rendered) -> None:
+        """Put the row into the tapped message (a repeat of the edit: done before)."""
+        try:
+            await self.bot.edit_message_text(
+                rendered.text, chat_id, message_id, reply_markup=keyboard(rendered)
+            )
+        except BadRequest as exc:
+            if NOT_MODIFIED not in exc.message.lower():
+                raise NotEditable from exc
+
     async def remove_keyboard(self, chat: str, message_id: int, /) -> None:
         with suppress(TelegramError):  # gone already, too old to edit: nothing to fix
             await self.bot.edit_message_reply_markup(int(chat), message_id, reply_markup=None)
@@ -81,10 +104,11 @@ async def settle_keyboard(
     """Show the chosen answer under the answered question and remove its buttons.
 
     A tap on an old keyboard only loses the keyboard: the engine re-sent the question.
-    The edit waits for its turn at the bot-wide send rate like every message.
+    Nothing when the reply takes the message's place (`Outcome.replaced`: its delivery is
+    the one edit). The edit waits for its turn at the bot-wide send rate like every message.
     """
     message = query.message
-    if message is None or outcome.duplicate:
+    if message is None or outcome.duplicate or outcome.replaced:
         return
     await limiter.acquire(chat)
     try:

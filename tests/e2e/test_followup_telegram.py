@@ -60,7 +60,8 @@ async def test_check_in_end_to_end(harness: Harness, clock: FrozenClock) -> None
     await dispatch(harness)  # a second run sends nothing
     assert len(harness.texts(PATIENT)) == before + 3
     await harness.no_red_flags(PATIENT)
-    assert harness.texts(PATIENT)[-1].startswith("Vraag 1/1")
+    # the pain question in place of the last red-flag one, under the answer given
+    assert harness.texts(PATIENT)[-1].startswith("Uw vorige antwoord: ✓ Nee\n\nVraag 1/1")
     await harness.tap(PATIENT, "4")
     await harness.tap(PATIENT, "Beter")
     summary = next(t for t in harness.texts(PATIENT) if t.startswith("Dank u om dit in te"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from typing import Any, cast
+
+from sqlalchemy import Column, Table, bindparam, insert, select
 
 from bot.engine.model import AnswerGiven, ConsentRecorded, RunFinished, RunStarted
 from bot.store import repo
@@ -26,23 +28,40 @@ async def run_started(ctx: WriteContext, effect: RunStarted) -> None:
     await ctx.session.flush()
 
 
+_RESPONSES = cast(Table, Response.__table__)
+
+
+def _of_run(column: Column[Any]) -> Any:
+    """A column of the patient's run, read by the statement that needs it."""
+    return (
+        select(column)
+        .where(
+            _RESPONSES.c.patient_id == bindparam("patient"), _RESPONSES.c.run_no == bindparam("run")
+        )
+        .scalar_subquery()
+    )
+
+
+# One INSERT, built once: the run's response id and flow version are read by the statement
+# itself (no round trip to load the response first, on the hot path of every answer).
+_ANSWER = insert(cast(Table, Answer.__table__)).values(
+    response_id=_of_run(_RESPONSES.c.id), flow_version=_of_run(_RESPONSES.c.flow_version)
+)
+
+
 @writes(AnswerGiven)
 async def answer_given(ctx: WriteContext, effect: AnswerGiven) -> None:
-    """One INSERT: the run's response id and flow version are read by the statement itself
-    (no round trip to load the response first, on the hot path of every answer)."""
-    run = select(Response).where(
-        Response.patient_id == ctx.patient.id, Response.run_no == effect.run
-    )
     await ctx.session.execute(
-        insert(Answer).values(
-            response_id=run.with_only_columns(Response.id).scalar_subquery(),
-            item=effect.item,
-            value=effect.value,
-            answered_at=ctx.now,
-            flow_version=run.with_only_columns(Response.flow_version).scalar_subquery(),
-            language=effect.language,
-            update_id=ctx.update_id,
-        )
+        _ANSWER,
+        {
+            "patient": ctx.patient.id,
+            "run": effect.run,
+            "item": effect.item,
+            "value": effect.value,
+            "answered_at": ctx.now,
+            "language": effect.language,
+            "update_id": ctx.update_id,
+        },
     )
 
 
