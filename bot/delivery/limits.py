@@ -20,12 +20,16 @@ class Limiter(Protocol):
 
 
 class LocalLimiter:
-    """At most `rate` calls a second in this process (a token bucket of `burst`)."""
+    """At most `rate` calls a second in this process (a token bucket of `burst`).
+
+    The default burst of one spaces every call 1/rate after the previous one, as the shared
+    limiter does: no second ever holds more than `rate` calls (a bucket of 30 let a
+    reminder dispatch start with 30 at once, then 30 more in the same second)."""
 
     def __init__(
         self,
         rate: float = 30.0,
-        burst: int = 30,
+        burst: int = 1,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:

@@ -60,6 +60,6 @@ async def test_postgresql_workers_get_the_shared_rate_and_sqlite_its_own(
     sqlite = Database(f"sqlite+aiosqlite:///{tmp_path / 'one.db'}")
     try:
         local = send_limiter(sqlite, 25.0)
-        assert isinstance(local, LocalLimiter) and local.rate == 25.0
+        assert isinstance(local, LocalLimiter) and (local.rate, local.burst) == (25.0, 1)
     finally:
         await sqlite.dispose()
