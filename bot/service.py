@@ -1,6 +1,7 @@
 """The service: one database transaction per incoming event around the pure engine.
 
-In one transaction: claim the update id (a duplicate stops here), lock the patient,
+In one transaction: mark the update processed in the inbox (bot/delivery/inbox.py) and
+claim its id (a duplicate stops here), lock the patient,
 load the position, run engine.step, persist answers, scores and the new position, and
 queue the rendered replies in the outbox (bot/delivery/outbox.py). What the engine says
 is stored with the state it belongs to: the channel's sender delivers it after commit,
@@ -27,7 +28,7 @@ from bot.clinic.mydata import mydata_attachment
 from bot.clinic.staff import clinician_turn
 from bot.clock import Clock
 from bot.config import DEFAULT_PORTAL_URL
-from bot.delivery import outbox
+from bot.delivery import inbox, outbox
 from bot.engine import Engine, Event, Reply
 from bot.engine.features.data_rights import MYDATA_ATTACHMENT
 from bot.engine.features.triage import FlagRaised
@@ -130,12 +131,13 @@ class Service:
         now = self.clock.now()
         channel, user = incoming.channel, incoming.user
         async with self.db.transaction() as session:
-            if incoming.update_id is not None and not await repo.claim_update(
-                session, incoming.update_id, now
-            ):
-                log.info("duplicate update %s ignored", incoming.update_id)
-                metrics.UPDATES.labels(channel, "duplicate").inc()
-                return Outcome(replies=(), language="nl", duplicate=True)
+            if incoming.update_id is not None:
+                # the inbox row is processed when this commits: one commit per update
+                await inbox.mark_processed(session, incoming.update_id, now)
+                if not await repo.claim_update(session, incoming.update_id, now):
+                    log.info("duplicate update %s ignored", incoming.update_id)
+                    metrics.UPDATES.labels(channel, "duplicate").inc()
+                    return Outcome(replies=(), language="nl", duplicate=True)
             replaceable = incoming.message_id is not None and await outbox.keyboard_settled(
                 session, channel, user, incoming.message_id
             )  # the tapped message's keyboard is gone (or the next question takes its place)

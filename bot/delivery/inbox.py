@@ -19,6 +19,10 @@ a later one. Processing it a second time
 is harmless: the service's processed_updates row makes the repeat a duplicate that
 changes nothing. Updates without a chat (chat NULL) order with nothing.
 
+Processed: the service marks the row processed in the update's own transaction
+(`mark_processed`, with its processed_updates id), so handling an update commits once;
+`done` is for updates the service never sees.
+
 Retention: a processed row loses its payload at once (no message text stays longer than
 needed) and is deleted, with the service's processed_updates ids, after the retention
 (default 48 h: Telegram delivers again for up to 24 h, and after a week of silence it may
@@ -29,17 +33,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot import metrics
 from bot.clock import Clock
 from bot.store import Database
 from bot.store.models import InboxUpdate, ProcessedUpdate
-from bot.store.repo import _insert
 
 MAX_ATTEMPTS = 10  # then an update that keeps failing is given up (logged, counted)
 MAX_BACKOFF = timedelta(minutes=5)
@@ -53,6 +58,26 @@ class Claimed:
     chat: str | None
     payload: dict[str, Any]
     attempts: int  # claims of this update so far, this one included
+
+
+# built once: storing runs for every update, marking in every update's transaction
+_STORE = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(InboxUpdate.__table__)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(InboxUpdate.update_id)
+    for dialect in (postgresql, sqlite)
+}
+_MARK_PROCESSED = (
+    update(InboxUpdate)
+    .where(InboxUpdate.update_id == bindparam("id"), InboxUpdate.processed_at.is_(None))
+    .values(processed_at=bindparam("now"), payload=None, claimed_until=None, last_error=None)
+)
+
+
+async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -> None:
+    """In the transaction that handles the update: it is processed when that commits (the
+    chat's next update becomes its head; the payload goes)."""
+    await session.execute(_MARK_PROCESSED, {"id": update_id, "now": now})
 
 
 def chat_key(update: dict[str, Any]) -> str | None:
@@ -75,11 +100,12 @@ class Inbox:
     def __init__(self, db: Database, clock: Clock, lease: timedelta, worker: str) -> None:
         self.db, self.clock, self.lease, self.worker = db, clock, lease, worker
 
-    async def store(self, updates: Sequence[dict[str, Any]]) -> int:
-        """Commit these updates (Telegram's JSON, each with its update_id); returns how many
-        were new. When this returns, they survive any crash."""
+    async def store(self, updates: Sequence[dict[str, Any]]) -> list[int]:
+        """Commit these updates (Telegram's JSON, each with its update_id); returns the ids
+        of the new ones (a duplicate delivery is not stored again). When this returns, they
+        survive any crash."""
         if not updates:
-            return 0
+            return []
         now = self.clock.now()
         rows = [
             {
@@ -92,13 +118,38 @@ class Inbox:
             for u in updates
         ]
         async with self.db.transaction() as session:
-            stmt = _insert(session, InboxUpdate).values(rows)
-            stmt = stmt.on_conflict_do_nothing(index_elements=["update_id"])
-            result = await session.execute(stmt)
-            new = int(result.rowcount)  # type: ignore[attr-defined]
-        metrics.INBOX.labels("stored").inc(new)
-        metrics.INBOX.labels("duplicate").inc(len(rows) - new)
+            stmt = _STORE[session.get_bind().dialect.name]
+            new = list((await session.execute(stmt, rows)).scalars())
+        metrics.INBOX.labels("stored").inc(len(new))
+        metrics.INBOX.labels("duplicate").inc(len(rows) - len(new))
         return new
+
+    async def pending(self) -> list[tuple[Claimed, datetime | None]]:
+        """Every update not processed yet, oldest first, each with the time before which it
+        must not be tried (a failed update's backoff; None: now). A claim's lease is no
+        such time: this is read at start-up where one process serves, and a claim left
+        over is a dead process's."""
+        query = (
+            select(
+                InboxUpdate.update_id,
+                InboxUpdate.chat,
+                InboxUpdate.payload,
+                InboxUpdate.attempts,
+                InboxUpdate.claimed_by,
+                InboxUpdate.claimed_until,
+            )
+            .where(InboxUpdate.processed_at.is_(None))
+            .order_by(InboxUpdate.update_id)
+        )
+        async with self.db.session() as session:
+            rows = (await session.execute(query)).all()
+        return [
+            (
+                Claimed(r.update_id, r.chat, r.payload or {}, r.attempts),
+                r.claimed_until if r.claimed_by is None else None,
+            )
+            for r in rows
+        ]
 
     async def claim(self, chat: str | None = None) -> Claimed | None:
         """Claim the oldest head nobody holds (of `chat` only, when given), or None."""
@@ -144,18 +195,6 @@ class Inbox:
             metrics.INBOX_LEASE_EXPIRIES.inc()
         return Claimed(found.update_id, row.chat, row.payload or {}, row.attempts)
 
-    async def release_all(self) -> int:
-        """Drop every claim (not a retry's backoff): only for a database this process alone
-        serves (SQLite, bot/store/lock.py), where a claim left over is a dead process's, so
-        its restart goes on at once instead of after the lease."""
-        async with self.db.transaction() as session:
-            result = await session.execute(
-                update(InboxUpdate)
-                .where(InboxUpdate.processed_at.is_(None), InboxUpdate.claimed_by.is_not(None))
-                .values(claimed_until=None, claimed_by=None)
-            )
-        return int(result.rowcount)  # type: ignore[attr-defined]
-
     async def renew(self, update_id: int) -> None:
         """Still processing: extend this worker's lease (a worker that died stops renewing,
         so its claim ends one lease after its last sign of life)."""
@@ -171,40 +210,40 @@ class Inbox:
             )
 
     async def done(self, update_id: int) -> None:
-        """Processed: the chat's next update becomes its head; the payload goes."""
+        """Processed, in a transaction of its own (an update the service never saw)."""
         async with self.db.transaction() as session:
-            await session.execute(
-                update(InboxUpdate)
-                .where(InboxUpdate.update_id == update_id)
-                .values(
-                    processed_at=self.clock.now(),
-                    payload=None,
-                    claimed_until=None,
-                    last_error=None,
-                )
-            )
-        metrics.INBOX.labels("processed").inc()
+            await mark_processed(session, update_id, self.clock.now())
 
     async def failed(self, claimed: Claimed, error: str) -> bool:
         """Processing raised `error` (an exception's type name): hold the chat's head back
         for a while (backoff) and try again, or after MAX_ATTEMPTS give it up (it is then
-        processed, with its error kept). Returns True when given up."""
+        processed, with its error kept). Returns True when there is nothing to try again:
+        given up, or processed meanwhile (the failure came after the service's commit; what
+        it queued is the outbox's to deliver), or taken over by another worker."""
         now = self.clock.now()
         give_up = claimed.attempts >= MAX_ATTEMPTS
-        values: dict[str, Any] = {"last_error": error[:64], "claimed_by": None}
+        values: dict[str, Any] = {
+            "last_error": error[:64],
+            "claimed_by": None,
+            "attempts": claimed.attempts,
+        }
         if give_up:
             values |= {"processed_at": now, "payload": None, "claimed_until": None}
         else:
             values["claimed_until"] = now + backoff(claimed.attempts)
         async with self.db.transaction() as session:
-            await session.execute(
+            result = await session.execute(
                 update(InboxUpdate)
                 .where(
                     InboxUpdate.update_id == claimed.update_id,
-                    InboxUpdate.claimed_by == self.worker,  # not taken over meanwhile
+                    InboxUpdate.processed_at.is_(None),
+                    # not taken over meanwhile (None: held in memory, bot/delivery/heads.py)
+                    or_(InboxUpdate.claimed_by == self.worker, InboxUpdate.claimed_by.is_(None)),
                 )
                 .values(**values)
             )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return True
         metrics.INBOX.labels("given_up" if give_up else "retried").inc()
         return give_up
 

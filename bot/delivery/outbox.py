@@ -167,6 +167,13 @@ IDLE = ~exists().where(
     _OUTBOX.c.channel == bindparam("in_channel"),
     _OUTBOX.c.chat == bindparam("in_chat"),
 )
+_IS_IDLE = select(IDLE)
+
+
+async def idle(session: AsyncSession, channel: str, chat: str) -> bool:
+    """True when the chat has no undelivered row (the sender, after a batch's last row)."""
+    found = await session.execute(_IS_IDLE, {"in_channel": channel, "in_chat": chat})
+    return bool(found.scalar())
 
 
 def flag_of(reply: Reply) -> tuple[str, str] | None:

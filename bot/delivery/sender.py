@@ -25,7 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from sqlalchemy import update
 
@@ -77,6 +77,10 @@ class Transport(Protocol):
         """Take the buttons off an earlier message (best effort)."""
 
 
+# after one row: stop the chat here (retry later, blocked), go on with the next row, or
+# stop because the chat has nothing left (asked in the last row's confirmation)
+Step = Literal["stop", "next", "idle"]
+
 # (channel, chat, producer name, now) -> the file, or None when there is nothing to attach
 MakeAttachment = Callable[[str, str, str, datetime], Awaitable[Attachment | None]]
 
@@ -124,8 +128,11 @@ class Sender:
             if not batch:
                 return done
             for number, message in enumerate(batch, 1):
-                if not await self._one(message, token, done, more=number < len(batch)):
+                step = await self._one(message, token, done, more=number < len(batch))
+                if step == "stop":
                     await outbox.release(self.db, token)
+                    return done
+                if step == "idle":  # nothing queued meanwhile: no claim to look for more
                     return done
 
     async def drain(self, channel: str) -> Delivery:
@@ -137,42 +144,41 @@ class Sender:
         metrics.OUTBOX_BACKLOG.set(await outbox.backlog(self.db))
         return done
 
-    async def _one(self, message: Message, token: str, done: Delivery, more: bool) -> bool:
-        """Send one row; False when the chat must stop here (retry later, blocked)."""
+    async def _one(self, message: Message, token: str, done: Delivery, more: bool) -> Step:
+        """Send one row (`more`: the batch has rows after it)."""
         now = self.clock.now()
         attachment = None
         if message.attachment is not None:
             made = await self.attachments(message.channel, message.chat, message.attachment, now)
             if made is None:  # nothing to attach any more (erased, no chart): done
-                await self._confirm(message, token, None, more)
-                return True
+                return (await self._confirm(message, token, None, more))[1]
             attachment = made
         try:
             message_id = await self._call(message, attachment)
         except Blocked:
             await self._blocked(message, now)
             done.blocked += 1
-            return False
+            return "stop"
         except RetryLater as exc:
             attempts = await outbox.retry(self.db, message, token, now, exc.reason, exc.after)
             metrics.RETRIES.labels("outbox").inc()
             level = logging.ERROR if attempts >= GIVE_UP_LOG else logging.WARNING
             log.log(level, "outbox=%s attempt %d retry later: %s", message.id, attempts, exc.reason)
             done.retried += 1
-            return False
+            return "stop"
         except Undeliverable as exc:
             await outbox.failed(self.db, message, token, str(exc) or type(exc).__name__)
             log.error("outbox=%s refused by the channel", message.id)
             done.failed += 1
-            return True
-        old_keyboards = await self._confirm(message, token, message_id, more)
+            return "next"
+        old_keyboards, step = await self._confirm(message, token, message_id, more)
         done.sent += 1
         if message.reminder_id is not None:
             done.reminders.add(message.reminder_id)
         for old in old_keyboards:  # an edit is a call too: it takes its turn
             await self.limiter.acquire(message.chat)
             await self.transport.remove_keyboard(message.chat, old)
-        return True
+        return step
 
     async def _call(self, message: Message, attachment: Attachment | None) -> int | None:
         """One call at the send rate; an edit the channel refuses, a new message instead."""
@@ -185,14 +191,15 @@ class Sender:
 
     async def _confirm(
         self, message: Message, token: str, message_id: int | None, more: bool
-    ) -> list[int]:
+    ) -> tuple[list[int], Step]:
         """Record the delivery and what it means (and hold the claim's other rows for
-        another lease); returns the keyboards to remove now."""
+        another lease); returns the keyboards to remove now, and whether the chat is idle
+        after the batch's last row (asked here rather than in a claim of its own)."""
         now = self.clock.now()
         async with self.db.transaction() as session:
             if not await outbox.sent(session, message, token, now, message_id):
                 log.warning("outbox=%s delivered after its claim was lost", message.id)
-                return []
+                return [], "next"
             if more:
                 await outbox.renew(session, token, now)
             metrics.OUTBOX_DELIVERED.labels(message.channel).inc()
@@ -204,9 +211,12 @@ class Sender:
                 )
             if message.reminder_id is not None:
                 await claims.delivered(session, message.reminder_id, now, self.pathway)
+            idle = not more and await outbox.idle(session, message.channel, message.chat)
+            step: Step = "idle" if idle else "next"
             if message_id is None or not message.rendered.buttons:
-                return []
-            return await outbox.live_keyboards(session, message.channel, message.chat, message.id)
+                return [], step
+            old = await outbox.live_keyboards(session, message.channel, message.chat, message.id)
+            return old, step
 
     async def _blocked(self, message: Message, now: datetime) -> None:
         async with self.db.transaction() as session:

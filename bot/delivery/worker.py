@@ -1,11 +1,15 @@
 """The process side of the inbox: claim heads, process them, one task per chat.
 
-A dispatcher claims the oldest head nobody holds (bot/delivery/inbox.py) whenever one of
+A dispatcher claims the oldest head nobody holds (bot/delivery/heads.py: in the database
+for workers sharing it, in memory where one process serves) whenever one of
 `concurrency` slots is free, and hands it to a task that processes it and then the same
 chat's next updates, until the chat has nothing pending (or its head is held elsewhere).
 It sleeps when there is nothing to claim until `wake()` (an update stored by this
 process) or `poll` seconds (updates stored by other workers, leases that ran out,
 retries). The same loop prunes old rows now and then.
+
+`process` returns True when it marked the update processed in its own transaction (the
+service does, with the update's answers: bot/service.py); otherwise the worker marks it.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import metrics
+from bot.delivery.heads import DatabaseHeads, Heads
 from bot.delivery.inbox import Claimed, Inbox
 
 log = logging.getLogger(__name__)
 
-Process = Callable[[dict[str, Any]], Awaitable[None]]
+Process = Callable[[dict[str, Any]], Awaitable[bool]]
 PRUNE_EVERY = timedelta(minutes=10)
 STOP_GRACE = 10.0  # seconds running updates get to finish at stop
 
@@ -42,8 +48,10 @@ class InboxWorker:
         concurrency: int = 16,
         poll: float = 1.0,
         retention: timedelta = timedelta(hours=48),
+        heads: Heads | None = None,
     ) -> None:
         self.inbox, self.process = inbox, process
+        self.heads = heads or DatabaseHeads(inbox)
         self.poll, self.retention = poll, retention
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
@@ -78,7 +86,7 @@ class InboxWorker:
         """Return once this update is processed (polling mode: one process, this one), or
         the worker stops."""
         event = self._waiters.setdefault(update_id, asyncio.Event())
-        if await self.inbox.processed(update_id):  # checked after registering
+        if await self.heads.processed(update_id):  # checked after registering
             self._processed(update_id)  # also for a waiter that checked a moment before
         await event.wait()
 
@@ -93,7 +101,7 @@ class InboxWorker:
             claimed = None
             try:
                 await self._housekeeping()
-                claimed = await self.inbox.claim()
+                claimed = await self.heads.claim()
             except Exception as error:  # the database away, most likely: again later
                 log.warning("inbox claim failed: %s", type(error).__name__)
             if claimed is None:
@@ -124,27 +132,30 @@ class InboxWorker:
             while claimed is not None and await self._one(claimed):
                 if self._stopping or claimed.chat is None:
                     break
-                claimed = await self.inbox.claim(claimed.chat)
+                claimed = await self.heads.claim(claimed.chat)
         except Exception as error:  # the database away: the claim's lease keeps the order
             log.warning("inbox step failed: %s", type(error).__name__)
         finally:
+            if claimed is not None:
+                self.heads.release(claimed)
             self._slots.release()
 
     async def _one(self, claimed: Claimed) -> bool:
         """Process one update; False when it failed (it is tried again later)."""
         renewing = asyncio.create_task(self._renew(claimed.update_id))
         try:
-            await self.process(claimed.payload)
+            recorded = await self.process(claimed.payload)
         except Exception as error:
             kind = type(error).__name__
             log.error("update %s failed (%s)", claimed.update_id, kind, exc_info=error)
-            if await self.inbox.failed(claimed, kind):
-                log.error("update %s given up after %d tries", claimed.update_id, claimed.attempts)
+            if await self.heads.failed(claimed, kind):
+                log.error("update %s not tried again (try %d)", claimed.update_id, claimed.attempts)
                 self._processed(claimed.update_id)
             return False
         finally:
             renewing.cancel()
-        await self.inbox.done(claimed.update_id)
+        await self.heads.done(claimed, recorded)
+        metrics.INBOX.labels("processed").inc()
         self._processed(claimed.update_id)
         return True
 

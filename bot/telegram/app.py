@@ -22,12 +22,14 @@ from bot.scheduler.dispatch import dispatch_due
 from bot.telegram.convert import CHANNEL, to_incoming
 from bot.telegram.intake import InboxApplication, InboxRequest
 from bot.telegram.metered import MeteredRequest
-from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.send import TelegramTransport, settle_keyboard
 
 log = logging.getLogger(__name__)
 
 RUNTIME_KEY = "runtime"
+# polled updates PTB waits on at once (its handler only waits for the inbox worker, which
+# keeps each patient's order: bot/delivery/worker.py)
+POLLED_AT_ONCE = 64
 SENDER_KEY = "sender"
 
 
@@ -56,12 +58,14 @@ async def start_delivery(runtime: Runtime, sender: Sender) -> None:
         log.info("delivered %d outbox messages left by the previous process", done.sent)
 
 
-async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Handle one update from the inbox; True when the service marked it processed (in the
+    transaction that handled it: bot/service.py), False for kinds it does not handle."""
     if not isinstance(update, Update):
-        return
+        return False
     incoming = to_incoming(update)
     if incoming is None:
-        return
+        return False
     runtime = _runtime(context)
     outcome = await runtime.service.handle(incoming, hold=True)
     query = update.callback_query
@@ -75,6 +79,7 @@ async def handle_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     await _sender(context).deliver(CHANNEL, incoming.user, outcome.held)
     for chat in outcome.others:  # clinicians' summaries it queued
         await _sender(context).deliver(CHANNEL, chat)
+    return True
 
 
 async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -128,7 +133,7 @@ def build_application(
         .application_class(InboxApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(POLLED_AT_ONCE)
     )
     if rate_limit:  # 429 retries; the pace itself is the sender's limiter (Runtime.limiter)
         rate = settings.backpath_send_rate

@@ -6,10 +6,13 @@
   offset, and hands the batch to its handlers before they have run. `InboxRequest` wraps
   the getUpdates request and commits the batch to the inbox before returning it, so
   nothing is acknowledged that is not stored; a batch that cannot be stored is reported as
-  a NetworkError, and PTB asks again with the same offset.
+  a NetworkError, and PTB asks again with the same offset. PTB is handed only the update
+  ids (all it needs to acknowledge them and to wait for their processing): the worker
+  reads each update from the inbox, so parsing the whole batch there too would be wasted.
 
 Processing reads from the inbox only: the application's `InboxWorker` claims each chat's
-next update and runs the bot's handler for it. In polling mode PTB's own handler just
+next update and runs the bot's handler for it (on SQLite, where this process alone serves
+the database, from memory: bot/delivery/heads.py). In polling mode PTB's own handler just
 waits until its update is processed there (so PTB's per-user order and concurrency limit
 hold as before).
 """
@@ -26,10 +29,11 @@ from telegram.error import NetworkError
 from telegram.ext import Application, CallbackContext
 from telegram.request import BaseRequest
 
+from bot.delivery.heads import LocalHeads
 from bot.delivery.worker import InboxWorker
 from bot.telegram.metered import WrappedRequest
 
-Handler = Callable[[Update, Any], Awaitable[None]]
+Handler = Callable[[Update, Any], Awaitable[bool]]  # True: it marked the update processed
 Store = Callable[[list[dict[str, Any]]], Awaitable[None]]
 INBOX_POLL = 0.5  # seconds between looks for other workers' updates and retries
 
@@ -41,10 +45,13 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
     handler: Handler
     runtime: Callable[[], Any]  # the Runtime (built in post_init when not given)
     worker: InboxWorker | None = None
+    local: LocalHeads | None = None  # SQLite: the pending updates, in memory
 
     async def intake(self, updates: list[dict[str, Any]]) -> None:
         """Store these updates durably (raises when that fails), then process them."""
-        await self.runtime().inbox.store(updates)
+        new = await self.runtime().inbox.store(updates)
+        if self.local is not None:
+            self.local.accept(updates, new)
         if self.worker is not None:
             self.worker.wake()
 
@@ -52,26 +59,28 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
         await super().start()
         runtime = self.runtime()
         settings = runtime.settings
-        if runtime.db.is_sqlite:  # one serving process per file: any claim left is dead
-            await runtime.inbox.release_all()
+        if runtime.db.is_sqlite:  # one serving process per file: no claims needed
+            self.local = LocalHeads(runtime.inbox)
+            await self.local.load()
         self.worker = InboxWorker(
             runtime.inbox,
             self._process,
             concurrency=settings.backpath_inbox_concurrency,
             poll=INBOX_POLL,
             retention=timedelta(hours=settings.backpath_inbox_retention_hours),
+            heads=self.local,
         )
         self.worker.start()
 
     async def stop(self) -> None:
         if self.worker is not None:
             await self.worker.stop()
-            self.worker = None
+            self.worker = self.local = None
         await super().stop()
 
-    async def _process(self, payload: dict[str, Any]) -> None:
+    async def _process(self, payload: dict[str, Any]) -> bool:
         update = Update.de_json(payload, self.bot)
-        await self.handler(update, CallbackContext.from_update(update, self))
+        return await self.handler(update, CallbackContext.from_update(update, self))
 
     async def wait_processed(self, update: object, _: object) -> None:
         """PTB's handler in polling mode: the update was stored by InboxRequest; return
@@ -88,11 +97,14 @@ class InboxRequest(WrappedRequest):
         super().__init__(inner)
         self.store = store
 
-    async def after(self, method: str, status: int, payload: bytes) -> None:
+    async def after(self, method: str, status: int, payload: bytes) -> bytes:
         if status != 200 or method != "getUpdates":
-            return
-        updates = json.loads(payload).get("result") or []
+            return payload
+        answer = json.loads(payload)
+        updates = answer.get("result") or []
         try:
             await self.store(updates)
         except Exception as error:  # not stored: not acknowledged either
             raise NetworkError(f"inbox unavailable ({type(error).__name__})") from None
+        answer["result"] = [{"update_id": u["update_id"]} for u in updates]
+        return json.dumps(answer).encode()

@@ -1,5 +1,6 @@
 """Bot API requests wrapped around another request: `WrappedRequest` is the seam (a hook
-after each call), `MeteredRequest` counts every answer (bot/metrics.py)."""
+after each call, which may change what python-telegram-bot is handed), `MeteredRequest`
+counts every answer (bot/metrics.py)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ class WrappedRequest(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
-    async def after(self, method: str, status: int, payload: bytes) -> None:
-        """Runs after the call answered (nothing here)."""
+    async def after(self, method: str, status: int, payload: bytes) -> bytes:
+        """Runs after the call answered; returns the payload PTB gets (here: as it came)."""
+        return payload
 
     async def do_request(
         self,
@@ -46,12 +48,12 @@ class WrappedRequest(BaseRequest):
         status, payload = await self.inner.do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )
-        await self.after(method_of(url), status, payload)
-        return status, payload
+        return status, await self.after(method_of(url), status, payload)
 
 
 class MeteredRequest(WrappedRequest):
     """Counts each call by method and HTTP status."""
 
-    async def after(self, method: str, status: int, payload: bytes) -> None:
+    async def after(self, method: str, status: int, payload: bytes) -> bytes:
         metrics.bot_api_call(method, status)
+        return payload

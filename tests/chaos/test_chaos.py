@@ -134,25 +134,32 @@ class Person:
     def label(self, msgid: str) -> str:
         return self.catalogs.message("nl", msgid)
 
-    async def _wait_answer(self, before: int) -> bool:
-        """Until a new message with buttons ends what the bot says (False: silence)."""
+    async def _wait_answer(self, before: int, tapped: list[tuple[str, str]]) -> bool:
+        """Until a new message with buttons ends what the bot says (False: silence).
+
+        A person reads on while messages keep coming, and knows the question they just
+        answered: a message repeated after a kill (a lost 200) must not be taken for the
+        answer and tapped a second time. The repeat has the very buttons just tapped (a
+        question asked again, after a note, carries a new number in its buttons)."""
+
+        def fresh(call: Any) -> bool:
+            buttons = buttons_of(call.params["_result"])
+            return bool(buttons) and buttons != tapped
 
         def answered(_: object) -> bool:
             mine = self.api.sent(self.user)
-            return len(mine) > before and bool(buttons_of(mine[-1].params["_result"]))
+            return len(mine) > before and fresh(mine[-1])
 
         try:
             await self.api.wait_for(answered, SILENCE if not INBOX else TURN_LIMIT)
         except TimeoutError:
             return False
-        # A person reads on while messages keep coming: a message repeated after a kill
-        # (a lost 200) must not be taken for the answer and tapped a second time.
         while True:
             seen = len(self.api.sent(self.user))
             try:
                 await self.api.wait_for(lambda _, n=seen: len(self.api.sent(self.user)) > n, SETTLE)
             except TimeoutError:
-                return bool(buttons_of(self.api.sent(self.user)[-1].params["_result"]))
+                return fresh(self.api.sent(self.user)[-1])
 
     async def _send(self, update: dict[str, Any]) -> None:
         """Send; after a silence that a kill may explain, send again (a new update:
@@ -161,7 +168,9 @@ class Person:
         while True:
             before, kills = len(self.api.sent(self.user)), len(self.kills)
             await self.api.push(dict(update))
-            while not await self._wait_answer(before):
+            tap = update.get("callback_query")
+            tapped = buttons_of(tap["message"]) if tap else []
+            while not await self._wait_answer(before, tapped):
                 waited += SILENCE
                 assert waited < TURN_LIMIT, f"patient {self.user} got no answer"
                 if len(self.kills) > kills:

@@ -15,7 +15,8 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
-from bot.delivery.inbox import MAX_ATTEMPTS, Inbox, backoff, chat_key
+from bot.delivery.heads import LocalHeads
+from bot.delivery.inbox import MAX_ATTEMPTS, Inbox, backoff, chat_key, mark_processed
 from bot.delivery.worker import InboxWorker
 from bot.store import Database
 from bot.store.models import InboxUpdate, ProcessedUpdate
@@ -48,8 +49,8 @@ async def test_a_chat_is_processed_in_update_id_order_one_at_a_time(
 ) -> None:
     inbox = Inbox(db, clock, LEASE, "w1")
     # chat 7's update 12 arrives before its update 11 (a redelivery, say)
-    assert await inbox.store([update(10, 7), update(12, 7), update(20, 8)]) == 3
-    assert await inbox.store([update(11, 7)]) == 1
+    assert await inbox.store([update(10, 7), update(12, 7), update(20, 8)]) == [10, 12, 20]
+    assert await inbox.store([update(11, 7)]) == [11]
     first = await inbox.claim()
     assert first is not None and (first.update_id, first.chat) == (10, "7")
     assert first.payload == update(10, 7)
@@ -72,12 +73,12 @@ async def test_a_duplicate_delivery_is_stored_once_and_never_processed_again(
 ) -> None:
     inbox = Inbox(db, clock, LEASE, "w1")
     duplicates = metric("backpath_inbox_updates_total", step="duplicate")
-    assert await inbox.store([update(10, 7), update(10, 7)]) == 1
+    assert await inbox.store([update(10, 7), update(10, 7)]) == [10]
     claimed = await inbox.claim()
     assert claimed is not None
-    assert await inbox.store([update(10, 7)]) == 0  # while it is being processed
+    assert await inbox.store([update(10, 7)]) == []  # while it is being processed
     await inbox.done(10)
-    assert await inbox.store([update(10, 7)]) == 0  # and after
+    assert await inbox.store([update(10, 7)]) == []  # and after
     assert await inbox.claim() is None
     assert await inbox.processed(10)
     assert metric("backpath_inbox_updates_total", step="duplicate") == duplicates + 3
@@ -111,20 +112,83 @@ async def test_a_dead_workers_claim_is_taken_over_after_its_lease_never_a_later_
     assert last is not None and last.update_id == 11
 
 
-async def test_a_restart_on_sqlite_takes_up_the_dead_processs_claims_at_once(
+async def test_a_restart_where_one_process_serves_takes_up_what_was_left_at_once(
     db: Database, clock: FrozenClock
 ) -> None:
-    dead, restarted = Inbox(db, clock, LEASE, "dead"), Inbox(db, clock, LEASE, "restarted")
-    await dead.store([update(10, 7), update(20, 8)])
+    """LocalHeads (bot/delivery/heads.py) loads what a dead process left: a claim it held
+    is taken at once (nobody else can hold it), a failed update's backoff still holds."""
+    dead = Inbox(db, clock, LEASE, "dead")
+    await dead.store([update(10, 7), update(11, 7), update(20, 8)])
     taken = await dead.claim()
-    assert taken is not None
+    assert taken is not None and taken.update_id == 10
     waiting = await dead.claim()
-    assert waiting is not None
-    await dead.failed(waiting, "RuntimeError")  # 20 backs off: that is no claim
-    assert await restarted.release_all() == 1
-    again = await restarted.claim()
-    assert again is not None and again.update_id == 10
-    assert await restarted.claim() is None  # 20 still backing off
+    assert waiting is not None and waiting.update_id == 20
+    assert not await dead.failed(waiting, "RuntimeError")  # 20 backs off: that is no claim
+    heads = LocalHeads(Inbox(db, clock, LEASE, "restarted"))
+    await heads.load()
+    again = await heads.claim()
+    assert again is not None and (again.update_id, again.attempts) == (10, 2)
+    assert await heads.claim() is None  # 11 waits behind 10, 20 backs off
+    await heads.done(again, recorded=False)
+    eleven = await heads.claim("7")
+    assert eleven is not None and eleven.update_id == 11
+    clock.advance(backoff(1))
+    twenty = await heads.claim()
+    assert twenty is not None and (twenty.update_id, twenty.attempts) == (20, 2)
+    async with db.session() as session:
+        row = await session.get(InboxUpdate, 10)
+    assert row is not None and row.processed_at is not None and row.payload is None
+
+
+async def test_local_heads_keep_each_chats_order_and_back_off_failures(
+    db: Database, clock: FrozenClock
+) -> None:
+    inbox = Inbox(db, clock, LEASE, "w1")
+    heads = LocalHeads(inbox)
+    batch = [update(10, 7), update(12, 7), update(20, 8), update(10, 7)]
+    heads.accept(batch, await inbox.store(batch))  # the duplicate 10 is queued once
+    heads.accept([update(11, 7)], await inbox.store([update(11, 7)]))
+    heads.accept([update(10, 7)], await inbox.store([update(10, 7)]))  # a redelivery
+    first = await heads.claim()
+    assert first is not None and (first.update_id, first.attempts) == (10, 1)
+    second = await heads.claim()
+    assert second is not None and second.update_id == 20  # chat 7 is held
+    assert await heads.claim() is None
+    assert not await heads.processed(10)
+    assert not await heads.failed(first, "RuntimeError")  # backs off: 12 and 11 wait
+    assert await heads.claim() is None and await heads.claim("7") is None
+    clock.advance(backoff(1))
+    retried = await heads.claim("7")
+    assert retried is not None and (retried.update_id, retried.attempts) == (10, 2)
+    async with db.transaction() as session:  # as the service does, with the answers
+        await mark_processed(session, 10, clock.now())
+    await heads.done(retried, recorded=True)
+    assert await heads.processed(10)
+    nxt = await heads.claim("7")
+    assert nxt is not None and nxt.update_id == 11  # update_id order, not arrival order
+    await heads.done(nxt, recorded=False)
+    assert [u.update_id for u in [await heads.claim("7")] if u is not None] == [12]
+    async with db.session() as session:
+        rows = {r.update_id: r for r in (await session.execute(select(InboxUpdate))).scalars()}
+    assert rows[10].attempts == 1 and rows[10].last_error is None  # one failed try, then done
+    assert rows[10].processed_at is not None and rows[11].processed_at is not None
+    assert rows[12].processed_at is None and rows[20].processed_at is None
+
+
+async def test_a_failure_after_the_service_committed_is_not_tried_again(
+    db: Database, clock: FrozenClock
+) -> None:
+    """The service marked the update processed with its answers; a later step (the
+    delivery) raised: nothing is processed twice, what was queued is the outbox's."""
+    inbox = Inbox(db, clock, LEASE, "w1")
+    await inbox.store([update(10, 7), update(11, 7)])
+    claimed = await inbox.claim()
+    assert claimed is not None
+    async with db.transaction() as session:
+        await mark_processed(session, 10, clock.now())
+    assert await inbox.failed(claimed, "NetworkError")  # nothing to try again
+    nxt = await inbox.claim("7")
+    assert nxt is not None and nxt.update_id == 11
 
 
 async def test_a_failing_update_holds_its_chat_back_then_is_given_up(
@@ -191,7 +255,7 @@ async def test_workers_racing_keep_each_chats_order_and_process_everything_once(
     finished = asyncio.Event()
     shuffle = random.Random(11)
 
-    async def process(payload: dict[str, Any]) -> None:
+    async def process(payload: dict[str, Any]) -> bool:
         chat = str(payload["message"]["chat"]["id"])
         if chat in busy:  # two updates of one chat at once
             overlaps.append(chat)
@@ -202,6 +266,7 @@ async def test_workers_racing_keep_each_chats_order_and_process_everything_once(
         processed.append((chat, payload["update_id"]))
         if len(processed) == len(updates):
             finished.set()
+        return False  # the worker marks it processed
 
     databases = [Database(database_url) if not db.is_sqlite else db for _ in range(3)]
     workers = [
