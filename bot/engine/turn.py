@@ -3,7 +3,7 @@ produced so far. Features (bot/engine/features/) act on the conversation through
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -127,7 +127,9 @@ class Turn:
 
     def visible(self, frame: Frame) -> list[Step]:
         """The steps of a frame that apply now, in the patient's language order."""
-        steps = []
+        return list(self._applying(frame))
+
+    def _applying(self, frame: Frame) -> Iterator[Step]:
         for step in self.flow(frame.flow).ordered(self.language):
             if frame.groups is not None and step.group not in frame.groups:
                 continue
@@ -135,14 +137,11 @@ class Turn:
                 continue
             if step.skip_if_set and step.sets == "language" and self.state.language is not None:
                 continue
-            steps.append(step)
-        return steps
+            yield step
 
     def next_step(self, frame: Frame) -> Step | None:
-        for step in self.visible(frame):
-            if step.id not in frame.answers:
-                return step
-        return None
+        """The first step that applies and is not answered (the later ones not looked at)."""
+        return next((s for s in self._applying(frame) if s.id not in frame.answers), None)
 
     def current(self) -> Step | None:
         """The question waiting for an answer, if any."""
