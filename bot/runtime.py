@@ -87,7 +87,10 @@ async def build_runtime(
     features = default_features(flows, advice_repeat, pathway, instruments=instruments)
     engine = Engine(flows, catalogs.render, instruments, features)
     check_built_msgids(catalogs, engine)
-    db = Database(settings.resolved_database_url)
+    # a connection for each patient the inbox worker and each chat the reminder dispatch
+    # serve at once (SQLAlchemy's default pool of 5 + 10 made the 24 of them queue)
+    connections = settings.backpath_inbox_concurrency + settings.backpath_reminder_concurrency
+    db = Database(settings.resolved_database_url, connections)
     lock = SqliteLock(db.sqlite_path) if serving and db.sqlite_path is not None else None
     try:
         if lock is not None:

@@ -23,6 +23,7 @@ from bot.store.migrate import upgrade
 from bot.store.sqlite_driver import CONNECT_ARGS, inline_dbapi
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+POOL_OVERFLOW = 4  # connections beyond the pool for what runs besides (web pages, pruning)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -48,7 +49,9 @@ def alembic_config(url: str) -> Config:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, connections: int | None = None) -> None:
+        """`connections`: how many transactions may run at once (PostgreSQL's pool; more
+        wait for one to end). SQLite has one writer whatever the pool."""
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -63,6 +66,8 @@ class Database:
             driver = {"module": inline_dbapi(), "connect_args": CONNECT_ARGS}
         # hide_parameters: errors (and so logs) never show the values of a statement,
         # which would include answers and conversation state
+        if connections is not None and not self.is_sqlite:
+            driver |= {"pool_size": connections, "max_overflow": POOL_OVERFLOW}
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=not self.is_sqlite, hide_parameters=True, **driver
         )
