@@ -53,6 +53,9 @@ class Call:
 class FakeBotApi(httpx.AsyncBaseTransport):
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        # each chat's deliveries, kept as they are recorded: tests ask for them in the
+        # predicates of `wait_for`, which run at every call for every waiter
+        self._delivered_to: dict[int, list[Call]] = {}
         self._updates: list[dict[str, Any]] = []
         self._delivered: set[int] = set()
         self._update_ids = itertools.count(1000)
@@ -157,7 +160,7 @@ class FakeBotApi(httpx.AsyncBaseTransport):
 
     def sent(self, chat_id: int) -> list[Call]:
         """The chat's deliveries (`deliveries`)."""
-        return [c for c in self.deliveries() if int(c.params["chat_id"]) == chat_id]
+        return list(self._delivered_to.get(chat_id, ()))
 
     def last_message(self, chat_id: int) -> dict[str, Any]:
         """The chat's last delivered message as it is shown now, as Telegram would put it
@@ -222,6 +225,8 @@ class FakeBotApi(httpx.AsyncBaseTransport):
     async def _record(self, call: Call) -> None:
         async with self._changed:
             self.calls.append(call)
+            if _delivers(call):
+                self._delivered_to.setdefault(int(call.params["chat_id"]), []).append(call)
             self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
