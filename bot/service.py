@@ -132,9 +132,13 @@ class Service:
         channel, user = incoming.channel, incoming.user
         async with self.db.transaction() as session:
             if incoming.update_id is not None:
-                # the inbox row is processed when this commits: one commit per update
-                await inbox.mark_processed(session, incoming.update_id, now)
-                if not await repo.claim_update(session, incoming.update_id, now):
+                # the inbox row is processed when this commits (one commit per update) and
+                # is the duplicate check; an update the inbox never had keeps its id apart
+                marked = await inbox.mark_processed(session, incoming.update_id, now)
+                if marked == "repeat" or (
+                    marked == "not_stored"
+                    and not await repo.claim_update(session, incoming.update_id, now)
+                ):
                     log.info("duplicate update %s ignored", incoming.update_id)
                     metrics.UPDATES.labels(channel, "duplicate").inc()
                     return Outcome(replies=(), language="nl", duplicate=True)

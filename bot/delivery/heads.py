@@ -15,14 +15,20 @@ kept in memory and in the row (attempts, the time of the next try).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot import metrics
-from bot.delivery.inbox import Claimed, Inbox, backoff, chat_key
+from bot.delivery.inbox import Claimed, Inbox, chat_key
+
+log = logging.getLogger(__name__)
 
 
 class Heads(Protocol):
@@ -36,6 +42,9 @@ class Heads(Protocol):
         """Processing raised: True when it will not be tried again (Inbox.failed)."""
 
     async def processed(self, update_id: int) -> bool: ...
+
+    def holding(self, claimed: Claimed) -> AbstractAsyncContextManager[None]:
+        """While the head is being processed: keep it ours (a lease to renew, or nothing)."""
 
     def release(self, claimed: Claimed) -> None:
         """The worker stops holding this head without an outcome (the database away)."""
@@ -55,10 +64,28 @@ class DatabaseHeads:
             await self.inbox.done(claimed.update_id)
 
     async def failed(self, claimed: Claimed, error: str) -> bool:
-        return await self.inbox.failed(claimed, error)
+        return await self.inbox.failed(claimed, error) is None
 
     async def processed(self, update_id: int) -> bool:
         return await self.inbox.processed(update_id)
+
+    @contextlib.asynccontextmanager
+    async def holding(self, claimed: Claimed) -> AsyncIterator[None]:
+        """Renew the lease every third of it while the update is being processed (a
+        worker that died stops renewing, so another takes the head one lease later)."""
+        renewing = asyncio.create_task(self._renew(claimed.update_id))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+
+    async def _renew(self, update_id: int) -> None:
+        while True:
+            await asyncio.sleep(self.inbox.lease.total_seconds() / 3)
+            try:
+                await self.inbox.renew(update_id)
+            except Exception as error:  # the database away: the lease may run out
+                log.warning("inbox lease not renewed: %s", type(error).__name__)
 
     def release(self, claimed: Claimed) -> None:
         """Nothing to do: the claim's lease runs out."""
@@ -115,17 +142,20 @@ class LocalHeads:
             await self.inbox.done(claimed.update_id)
 
     async def failed(self, claimed: Claimed, error: str) -> bool:
-        over = await self.inbox.failed(claimed, error)
-        if over:
+        retry_at = await self.inbox.failed(claimed, error)
+        if retry_at is None:
             self._remove(claimed)
         else:  # the chat waits for the backoff; its other updates wait behind it
-            queue = self._queues[_key(claimed)]
-            queue[0].not_before = self.clock.now() + backoff(claimed.attempts)
+            self._queues[_key(claimed)][0].not_before = retry_at
         self._idle(_key(claimed))
-        return over
+        return retry_at is None
 
     async def processed(self, update_id: int) -> bool:
         return update_id not in self._ids
+
+    def holding(self, claimed: Claimed) -> AbstractAsyncContextManager[None]:
+        """Nothing to renew: nobody else can take a head held in this process's memory."""
+        return contextlib.nullcontext()
 
     def release(self, claimed: Claimed) -> None:
         self._idle(_key(claimed))

@@ -15,13 +15,13 @@ process serves (bot/store/lock.py) and its writer lock orders the claims the sam
 
 A worker renews its lease while it processes; one that dies keeps its claimed head until
 the lease ends; then any worker (or its own restart) claims the same update again, never
-a later one. Processing it a second time
-is harmless: the service's processed_updates row makes the repeat a duplicate that
-changes nothing. Updates without a chat (chat NULL) order with nothing.
+a later one. Processing it a second time is harmless: the row is the update's duplicate
+check, so a repeat finds it processed and changes nothing. Updates without a chat (chat
+NULL) order with nothing.
 
 Processed: the service marks the row processed in the update's own transaction
-(`mark_processed`, with its processed_updates id), so handling an update commits once;
-`done` is for updates the service never sees.
+(`mark_processed`), so handling an update commits once and the mark is also its duplicate
+check (bot/service.py); `done` is for updates the service never sees.
 
 Retention: a processed row loses its payload at once (no message text stays longer than
 needed) and is deleted, with the service's processed_updates ids, after the retention
@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -74,10 +74,24 @@ _MARK_PROCESSED = (
 )
 
 
-async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -> None:
+_STORED = select(InboxUpdate.update_id).where(InboxUpdate.update_id == bindparam("id"))
+
+
+Marked = Literal["marked", "repeat", "not_stored"]
+
+
+async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -> Marked:
     """In the transaction that handles the update: it is processed when that commits (the
-    chat's next update becomes its head; the payload goes)."""
-    await session.execute(_MARK_PROCESSED, {"id": update_id, "now": now})
+    chat's next update becomes its head; the payload goes).
+
+    "marked": this marked it; "repeat": it was processed before (a worker whose lease ran
+    out, the same update handled twice); "not_stored": the inbox never had it (an update
+    handed to the service directly). The last two cost one more statement."""
+    marked = await session.execute(_MARK_PROCESSED, {"id": update_id, "now": now})
+    if marked.rowcount:  # type: ignore[attr-defined]
+        return "marked"
+    stored = (await session.execute(_STORED, {"id": update_id})).first()
+    return "repeat" if stored is not None else "not_stored"
 
 
 def chat_key(update: dict[str, Any]) -> str | None:
@@ -214,23 +228,24 @@ class Inbox:
         async with self.db.transaction() as session:
             await mark_processed(session, update_id, self.clock.now())
 
-    async def failed(self, claimed: Claimed, error: str) -> bool:
+    async def failed(self, claimed: Claimed, error: str) -> datetime | None:
         """Processing raised `error` (an exception's type name): hold the chat's head back
         for a while (backoff) and try again, or after MAX_ATTEMPTS give it up (it is then
-        processed, with its error kept). Returns True when there is nothing to try again:
-        given up, or processed meanwhile (the failure came after the service's commit; what
-        it queued is the outbox's to deliver), or taken over by another worker."""
+        processed, with its error kept). Returns the time before which it is not tried
+        again, or None when there is nothing to try again: given up, or processed meanwhile
+        (the failure came after the service's commit; what it queued is the outbox's to
+        deliver), or taken over by another worker."""
         now = self.clock.now()
         give_up = claimed.attempts >= MAX_ATTEMPTS
+        retry_at = None if give_up else now + backoff(claimed.attempts)
         values: dict[str, Any] = {
             "last_error": error[:64],
             "claimed_by": None,
             "attempts": claimed.attempts,
+            "claimed_until": retry_at,
         }
         if give_up:
-            values |= {"processed_at": now, "payload": None, "claimed_until": None}
-        else:
-            values["claimed_until"] = now + backoff(claimed.attempts)
+            values |= {"processed_at": now, "payload": None}
         async with self.db.transaction() as session:
             result = await session.execute(
                 update(InboxUpdate)
@@ -243,9 +258,9 @@ class Inbox:
                 .values(**values)
             )
         if not result.rowcount:  # type: ignore[attr-defined]
-            return True
+            return None
         metrics.INBOX.labels("given_up" if give_up else "retried").inc()
-        return give_up
+        return retry_at
 
     async def processed(self, update_id: int) -> bool:
         """True once the update is processed (or given up)."""

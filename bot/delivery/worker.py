@@ -142,9 +142,9 @@ class InboxWorker:
 
     async def _one(self, claimed: Claimed) -> bool:
         """Process one update; False when it failed (it is tried again later)."""
-        renewing = asyncio.create_task(self._renew(claimed.update_id))
         try:
-            recorded = await self.process(claimed.payload)
+            async with self.heads.holding(claimed):
+                recorded = await self.process(claimed.payload)
         except Exception as error:
             kind = type(error).__name__
             log.error("update %s failed (%s)", claimed.update_id, kind, exc_info=error)
@@ -152,21 +152,10 @@ class InboxWorker:
                 log.error("update %s not tried again (try %d)", claimed.update_id, claimed.attempts)
                 self._processed(claimed.update_id)
             return False
-        finally:
-            renewing.cancel()
         await self.heads.done(claimed, recorded)
         metrics.INBOX.labels("processed").inc()
         self._processed(claimed.update_id)
         return True
-
-    async def _renew(self, update_id: int) -> None:
-        """Renew the lease every third of it while the update is being processed."""
-        while True:
-            await asyncio.sleep(self.inbox.lease.total_seconds() / 3)
-            try:
-                await self.inbox.renew(update_id)
-            except Exception as error:  # the database away: the lease may run out
-                log.warning("inbox lease not renewed: %s", type(error).__name__)
 
     def _processed(self, update_id: int) -> None:
         event = self._waiters.pop(update_id, None)

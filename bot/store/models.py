@@ -127,7 +127,9 @@ class Score(Base):
 
 
 class ProcessedUpdate(Base):
-    """Telegram update ids already handled: a duplicate delivery stops here."""
+    """Update ids handled that never went through the inbox (handed to the service
+    directly): a duplicate stops here. An inbox update's own row is its duplicate check
+    (bot/delivery/inbox.py, mark_processed)."""
 
     __tablename__ = "processed_updates"
 

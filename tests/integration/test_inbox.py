@@ -15,7 +15,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
-from bot.delivery.heads import LocalHeads
+from bot.delivery.heads import DatabaseHeads, LocalHeads
 from bot.delivery.inbox import MAX_ATTEMPTS, Inbox, backoff, chat_key, mark_processed
 from bot.delivery.worker import InboxWorker
 from bot.store import Database
@@ -112,6 +112,33 @@ async def test_a_dead_workers_claim_is_taken_over_after_its_lease_never_a_later_
     assert last is not None and last.update_id == 11
 
 
+async def test_database_heads_renew_the_lease_while_an_update_is_processed(
+    db: Database, clock: FrozenClock
+) -> None:
+    """The renewal runs every third of the lease while the head is held; a lease of 30 ms
+    keeps the test short (the clock stays frozen: only the renewal's own sleep takes
+    time)."""
+    inbox = Inbox(db, clock, timedelta(milliseconds=30), "w1")
+    heads = DatabaseHeads(inbox)
+    await inbox.store([update(10, 7)])
+    claimed = await heads.claim()
+    assert claimed is not None
+    renewed = asyncio.Event()
+    renew = inbox.renew
+
+    async def counting(update_id: int) -> None:
+        await renew(update_id)
+        renewed.set()
+
+    inbox.renew = counting  # type: ignore[method-assign]
+    clock.advance(timedelta(hours=1))  # the claim's lease ran out long ago
+    async with heads.holding(claimed):
+        await asyncio.wait_for(renewed.wait(), timeout=5)
+    async with db.session() as session:
+        row = await session.get(InboxUpdate, 10)
+    assert row is not None and row.claimed_until == clock.now() + inbox.lease
+
+
 async def test_a_restart_where_one_process_serves_takes_up_what_was_left_at_once(
     db: Database, clock: FrozenClock
 ) -> None:
@@ -123,7 +150,8 @@ async def test_a_restart_where_one_process_serves_takes_up_what_was_left_at_once
     assert taken is not None and taken.update_id == 10
     waiting = await dead.claim()
     assert waiting is not None and waiting.update_id == 20
-    assert not await dead.failed(waiting, "RuntimeError")  # 20 backs off: that is no claim
+    retry_at = await dead.failed(waiting, "RuntimeError")  # 20 backs off: that is no claim
+    assert retry_at == clock.now() + backoff(1)
     heads = LocalHeads(Inbox(db, clock, LEASE, "restarted"))
     await heads.load()
     again = await heads.claim()
@@ -186,9 +214,22 @@ async def test_a_failure_after_the_service_committed_is_not_tried_again(
     assert claimed is not None
     async with db.transaction() as session:
         await mark_processed(session, 10, clock.now())
-    assert await inbox.failed(claimed, "NetworkError")  # nothing to try again
+    assert await inbox.failed(claimed, "NetworkError") is None  # nothing to try again
     nxt = await inbox.claim("7")
     assert nxt is not None and nxt.update_id == 11
+
+
+async def test_marking_processed_tells_a_repeat_and_an_update_the_inbox_never_had(
+    db: Database, clock: FrozenClock
+) -> None:
+    inbox = Inbox(db, clock, LEASE, "w1")
+    await inbox.store([update(10, 7)])
+    async with db.transaction() as session:
+        assert await mark_processed(session, 10, clock.now()) == "marked"
+    async with db.transaction() as session:
+        assert await mark_processed(session, 10, clock.now()) == "repeat"
+        assert await mark_processed(session, 99, clock.now()) == "not_stored"
+    assert await inbox.processed(10) and not await inbox.processed(99)
 
 
 async def test_a_failing_update_holds_its_chat_back_then_is_given_up(
@@ -199,9 +240,11 @@ async def test_a_failing_update_holds_its_chat_back_then_is_given_up(
     for attempt in range(1, MAX_ATTEMPTS + 1):
         claimed = await inbox.claim("7")
         assert claimed is not None and (claimed.update_id, claimed.attempts) == (10, attempt)
-        given_up = await inbox.failed(claimed, "RuntimeError")
+        retry_at = await inbox.failed(claimed, "RuntimeError")
+        given_up = retry_at is None
         assert given_up == (attempt == MAX_ATTEMPTS)
         if not given_up:
+            assert retry_at == clock.now() + backoff(attempt)
             assert await inbox.claim("7") is None  # backing off, 11 waits
             clock.advance(backoff(attempt))
     nxt = await inbox.claim("7")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 
 from bot.clock import FrozenClock
+from bot.delivery.inbox import Inbox
 from bot.engine import Event
 from bot.runtime import Runtime, build_runtime
 from bot.service import Incoming, Outcome
@@ -85,6 +87,23 @@ async def test_duplicate_update_is_ignored(runtime: Runtime) -> None:
     # twelve red-flag answers, three about the episode, one pain score
     assert await count(runtime, Answer) == 12 + 3 + 1
     assert await count(runtime, ProcessedUpdate) == 1 + 16 + 1
+
+
+async def test_an_inbox_update_is_its_own_duplicate_check(
+    runtime: Runtime, clock: FrozenClock
+) -> None:
+    """An update the inbox stored is marked processed with its answers; handled again
+    (a worker whose lease ran out) it changes nothing, and no processed_updates id is kept
+    for it (that table is for updates handed to the service directly)."""
+    inbox = Inbox(runtime.db, clock, timedelta(seconds=30), "w1")
+    assert await inbox.store([{"update_id": 1, "message": {"from": {"id": int(USER)}}}]) == [1]
+    first = await runtime.service.handle(incoming(Event("start", language_hint="nl"), 1))
+    assert not first.duplicate and first.replies
+    again = await runtime.service.handle(incoming(Event("start", language_hint="nl"), 1))
+    assert again.duplicate and again.replies == ()
+    assert await inbox.processed(1)
+    assert await count(runtime, ProcessedUpdate) == 0
+    assert await count(runtime, Patient) == 1
 
 
 async def test_answers_survive_a_restart_and_the_patient_resumes(
