@@ -110,7 +110,15 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return PG_URL
 
 
+# Tests send as fast as they run: at Telegram's 30 a second, every delivered message
+# waited a real 33 ms (minutes over the suite). The pace itself is tested with limiters
+# on a fake clock (tests/unit/test_local_limiter.py, test_dispatch_lanes.py) and against
+# the shared slots (test_shared_limit.py, e2e/test_delivery_telegram.py).
+TEST_SEND_RATE = 100_000.0
+
+
 def make_settings(database_url: str, data_dir: Path, **extra: object) -> Settings:
+    extra.setdefault("backpath_send_rate", TEST_SEND_RATE)
     return Settings(
         _env_file=None,
         database_url=database_url,

@@ -252,6 +252,7 @@ async def test_kills_lose_nothing_and_double_nothing(database_url: str, tmp_path
             "BACKPATH_DATA_DIR": str(tmp_path / "data"),
             "BACKPATH_CLOCK_FILE": str(clock.path),
             "BACKPATH_REMINDER_INTERVAL": "1",
+            "BACKPATH_SEND_RATE": "1000",  # Telegram's 30/s is not what this test measures
             "BACKPATH_STARTUP_ATTEMPTS": "3",
             "LOG_FORMAT": "text",
         }

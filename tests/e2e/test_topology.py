@@ -115,7 +115,7 @@ def environment(database_url: str, api_url: str) -> dict[str, str]:
         # the periodic job also delivers the outbox rows a killed worker had claimed, once
         # their lease has run out
         "BACKPATH_REMINDER_INTERVAL": "1",
-        "BACKPATH_SEND_RATE": "100",  # Telegram's 30/s is not what this test measures
+        "BACKPATH_SEND_RATE": "1000",  # Telegram's 30/s is not what this test measures
         "BACKPATH_INBOX_LEASE": str(LEASE),
         "LOG_LEVEL": "WARNING",
     }
