@@ -1,8 +1,13 @@
-"""Throughput and latency of whole conversations, against a minimal PTB echo bot.
+"""Throughput and latency of whole conversations, against a minimal PTB echo bot and the
+floor of the stack.
 
-Both bots run the real python-telegram-bot Application against the in-process fake Bot
+Every bot runs the real python-telegram-bot Application against the in-process fake Bot
 API (tests/fake_bot_api.py), in the same run, so the comparison shows what BackPath's
-engine, database transaction and rendering cost on top of PTB itself.
+engine, database transaction and rendering cost on top of PTB itself. The floor bot is the
+echo bot plus what the stack charges for BackPath's work, whatever the code: per update,
+one durable SQLite transaction through bot.store.Database with as many statements as
+BackPath ran, and as many Bot API calls; BackPath's CPU over the floor's is what its own
+code costs.
 
     .venv/bin/python -m bench.conversations [--patients 50] [--database-url URL] [--smoke]
 
@@ -31,7 +36,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
@@ -39,6 +44,7 @@ from telegram.request import HTTPXRequest
 from bench.results import add_output_arguments, write_results
 from bot.config import Settings
 from bot.runtime import build_runtime
+from bot.store import Database
 from bot.telegram.app import build_application
 from tests.fake_bot_api import Call, FakeBotApi, buttons_of
 
@@ -197,10 +203,8 @@ async def backpath(
     return summary
 
 
-async def echo(patients: int, updates_each: int) -> dict[str, Any]:
-    """A minimal PTB bot answering every update with one message: PTB's own cost."""
-    api = FakeBotApi()
-    app = (
+def _bare_application(api: FakeBotApi) -> Application[Any, Any, Any, Any, Any, Any]:
+    return (
         Application.builder()
         .token(TOKEN)
         .base_url("http://fake/bot")
@@ -210,9 +214,20 @@ async def echo(patients: int, updates_each: int) -> dict[str, Any]:
         .build()
     )
 
+
+async def _bare(
+    name: str,
+    patients: int,
+    updates_each: int,
+    answer: Callable[[int, ContextTypes.DEFAULT_TYPE], Awaitable[None]],
+) -> dict[str, Any]:
+    """A bare PTB bot that answers every text update with `answer(chat, context)`."""
+    api = FakeBotApi()
+    app = _bare_application(api)
+
     async def reply(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update) and update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, "ok")
+            await answer(update.effective_chat.id, context)
 
     app.add_handler(TypeHandler(Update, reply))
     latencies: list[float] = []
@@ -223,7 +238,44 @@ async def echo(patients: int, updates_each: int) -> dict[str, Any]:
             await driver.say(user, "hallo")
 
     result = await _drive(app, driver, conversation, patients)
-    return _summary("ptb_echo", result, latencies, api.calls)
+    return _summary(name, result, latencies, api.calls)
+
+
+async def echo(patients: int, updates_each: int) -> dict[str, Any]:
+    """A minimal PTB bot answering every update with one message: PTB's own cost."""
+
+    async def one_message(chat: int, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await context.bot.send_message(chat, "ok")
+
+    return await _bare("ptb_echo", patients, updates_each, one_message)
+
+
+async def floor(
+    patients: int, updates_each: int, data: Path, statements: int, calls: int
+) -> dict[str, Any]:
+    """The floor of the stack: the bare bot with, per update, one durable transaction of
+    `statements` small indexed statements on SQLite through bot.store.Database (SQLAlchemy
+    async, WAL, synchronous=FULL: the same engine, driver and pragmas as BackPath), half of
+    them inserts, then `calls` messages. No engine, no rendering, no outbox: what any bot
+    on this stack pays for BackPath's statements and calls, whatever it does with them."""
+    db = Database(f"sqlite+aiosqlite:///{data / 'floor.db'}")
+    async with db.transaction() as session:
+        await session.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, chat INTEGER)"))
+        await session.execute(text("CREATE INDEX ix_notes_chat ON notes (chat)"))
+    add = text("INSERT INTO notes (chat) VALUES (:chat)")
+    count = text("SELECT count(*) FROM notes WHERE chat = :chat")
+
+    async def stored_then_sent(chat: int, context: ContextTypes.DEFAULT_TYPE) -> None:
+        async with db.transaction() as session:
+            for number in range(statements):
+                await session.execute(add if number % 2 else count, {"chat": chat})
+        for _ in range(calls):
+            await context.bot.send_message(chat, "ok")
+
+    try:
+        return await _bare("ptb_floor", patients, updates_each, stored_then_sent)
+    finally:
+        await db.dispose()
 
 
 def _summary(
@@ -247,15 +299,30 @@ async def main(patients: int, database_url: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
         limited = await backpath(patients, database_url, Path(first), rate_limit=True)
         own_cost = await backpath(patients, database_url, Path(second), rate_limit=False)
-    baseline = await echo(patients, own_cost["updates"] // patients)
+    each = own_cost["updates"] // patients
+    baseline = await echo(patients, each)
+    with tempfile.TemporaryDirectory() as third:
+        stack = await floor(
+            patients,
+            each,
+            Path(third),
+            statements=round(own_cost["sql_statements_per_update"]),
+            calls=round(own_cost["bot_api_calls_per_update"]),
+        )
     return {
         "patients": patients,
-        "results": [limited, own_cost, baseline],
+        "results": [limited, own_cost, baseline, stack],
         "cpu_per_update_vs_echo": round(
             own_cost["cpu_ms_per_update"] / baseline["cpu_ms_per_update"], 2
         ),
         "updates_per_second_vs_echo": round(
             own_cost["updates_per_second"] / baseline["updates_per_second"], 3
+        ),
+        "floor_cpu_per_update_vs_echo": round(
+            stack["cpu_ms_per_update"] / baseline["cpu_ms_per_update"], 2
+        ),
+        "cpu_per_update_vs_floor": round(
+            own_cost["cpu_ms_per_update"] / stack["cpu_ms_per_update"], 2
         ),
     }
 

@@ -43,6 +43,13 @@ def test_conversations_benchmark_runs_whole_intakes(tmp_path: Path) -> None:
     assert bots["ptb_echo"]["updates"] == own["updates"]
     assert own["cpu_ms_per_update"] > 0 and own["latency_ms_p95"] >= own["latency_ms_p50"]
     assert result["cpu_per_update_vs_echo"] > 0
+    # the floor: as many updates, BackPath's Bot API calls per update (rounded; PTB's
+    # deleteWebhook at the start of polling is counted too)
+    stack = bots["ptb_floor"]
+    assert stack["updates"] == own["updates"]
+    calls = round(own["bot_api_calls_per_update"])
+    assert stack["bot_api_calls_per_update"] == pytest.approx(calls, abs=0.05)
+    assert result["cpu_per_update_vs_floor"] > 0
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
