@@ -126,13 +126,20 @@ _KEYBOARD_SETTLED = (
     .values(keyboard_live=False)
     .returning(  # a plain question with nothing after it in the chat: it may be replaced
         _OUTBOX.c.replaceable
-        & ~exists().where(
-            _LATER.c.channel == _OUTBOX.c.channel,
-            _LATER.c.chat == _OUTBOX.c.chat,
-            _LATER.c.id > _OUTBOX.c.id,
+        & (
+            _OUTBOX.c.id
+            == select(func.max(_LATER.c.id))
+            .where(
+                _LATER.c.channel == bindparam("in_channel"),
+                _LATER.c.chat == bindparam("in_chat"),
+            )
+            .scalar_subquery()
         )
     )
 )
+# The chat's newest row is asked for by the chat's key, not by columns of the updated row:
+# SQLite's RETURNING names columns without their table, so a subquery correlated with the
+# updated row compared the later row with itself ("id > id") and never found one.
 _SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row"), _OUTBOX.c.claim == bindparam("token"))

@@ -334,6 +334,16 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_pending", "status", "channel", "chat", "id"),
         Index("ix_outbox_chat", "channel", "chat", "id"),
+        # the chat's live keyboards (one, or a few), whatever its history: the predicate
+        # is written as the statements that settle them say it (outbox.keyboard_live
+        # IS 1 / IS true), for the planners to see that the index covers them
+        Index(
+            "ix_outbox_live",
+            "channel",
+            "chat",
+            postgresql_where=text("keyboard_live IS true"),
+            sqlite_where=text("keyboard_live IS 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
