@@ -11,9 +11,11 @@ milliseconds and SQL statements per update, updates a second and latency.
 
 Timings move with the machine's load, so the run also checks what does not: every
 distinct statement of the measured intakes is explained by SQLite (EXPLAIN QUERY PLAN) in
-the filled database, and any full scan of a table that grows with patients or answers is
-listed under `scans` (an indexed lookup costs the same at 100 or 10,000 patients; a scan
-does not). The inbox worker's statements are counted apart: how often it claims follows
+the filled database, and any step that reads a table growing with patients or answers
+whole (a full scan, under its name or an alias) or through an index no owner's key
+narrows (`status=?` alone: every patient's rows of that status) is listed under `scans`
+(a lookup by the patient, chat or row costs the same at 100 or 10,000 patients; those
+do not). The inbox worker's statements are counted apart: how often it claims follows
 its timing; the conversation's own statements per update must be the same at every size.
 Prints a JSON summary and writes bench/results/growth.json (`--smoke`: two
 small sizes, nothing written; see bench/results.py).
@@ -44,6 +46,23 @@ from bot.runtime import build_runtime
 SIZES = (100, 1000, 10_000)
 INBOX = re.compile(r"\b(FROM|INTO|UPDATE) inbox\b")
 ALIAS = re.compile(r"\b(\w+) AS (\w+)\b")
+SEARCH_TERM = re.compile(r"\b(\w+)\s*[=<>]")  # the columns a SEARCH step is narrowed by
+# Columns that narrow a search to one owner's rows (a patient, a chat, an update, a row),
+# or to the window of rows the statement is there for (processed_at: the inbox's pending
+# rows at start-up, the processed ones to prune).
+KEYS = frozenset(
+    {
+        "rowid",
+        "id",
+        "patient_id",
+        "response_id",
+        "chat",
+        "update_id",
+        "external_id",
+        "token",
+        "processed_at",
+    }
+)
 SMOKE_SIZES = (10, 40)
 SMOKE_PATIENTS = 2
 SEEDED_USERS = 5_000_000  # external ids of the stored patients (the intakes use 1000+)
@@ -89,21 +108,32 @@ class Recorder:
             self.examples.setdefault(statement, parameters)
 
 
+def _grows(step: str, aliases: dict[str, str]) -> bool:
+    """A plan step whose rows grow with what is stored: a full scan of a growing table, or
+    a search of one through an index that no owner's key narrows (status=? alone reads
+    every patient's rows of that status)."""
+    words = step.split()
+    if len(words) < 2 or words[0] not in ("SCAN", "SEARCH"):
+        return False
+    if aliases.get(words[1], words[1]) not in GROWING:
+        return False
+    if words[0] == "SCAN":
+        return True
+    narrowed = set(SEARCH_TERM.findall(step.partition("(")[2]))
+    return not narrowed & KEYS
+
+
 def scans(database: Path, examples: dict[str, Any]) -> list[dict[str, str]]:
-    """Full scans of growing tables in the plans of the recorded statements."""
+    """Plan steps of the recorded statements that read more rows the more is stored."""
     found = []
     with sqlite3.connect(database) as connection:
         for statement, parameters in examples.items():
             plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
             # a table read under another name ("FROM outbox AS later") is planned by it
-            aliases = dict((a, t) for t, a in ALIAS.findall(statement))
+            aliases = {alias: table for table, alias in ALIAS.findall(statement)}
             for row in plan:
-                detail = str(row[-1])
-                words = detail.split()
-                if words[:1] != ["SCAN"] or len(words) < 2:
-                    continue
-                if aliases.get(words[1], words[1]) in GROWING:
-                    found.append({"sql": " ".join(statement.split())[:200], "plan": detail})
+                if _grows(str(row[-1]), aliases):
+                    found.append({"sql": " ".join(statement.split())[:200], "plan": str(row[-1])})
     return found
 
 

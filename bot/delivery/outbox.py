@@ -410,11 +410,12 @@ async def sent(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def renew(session: AsyncSession, token: str, now: datetime) -> None:
-    """The claim is alive: its remaining rows are held for another LEASE."""
+async def renew(session: AsyncSession, message: Message, token: str, now: datetime) -> None:
+    """The claim is alive: its remaining rows (in `message`'s chat: a claim takes one
+    chat's) are held for another LEASE."""
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.claim == token, OutboxMessage.status == "pending")
+        .where(*_pending(message.channel, message.chat), OutboxMessage.claim == token)
         .values(claimed_until=now + LEASE)
     )
 

@@ -201,7 +201,7 @@ class Sender:
                 log.warning("outbox=%s delivered after its claim was lost", message.id)
                 return [], "next"
             if more:
-                await outbox.renew(session, token, now)
+                await outbox.renew(session, message, token, now)
             metrics.OUTBOX_DELIVERED.labels(message.channel).inc()
             if message.red_flag_id is not None:  # shown means delivered (issue #17)
                 await session.execute(

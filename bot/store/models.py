@@ -174,6 +174,11 @@ class Reminder(Base):
     """A planned moment of the pathway; dispatched by a periodic job, never twice."""
 
     __tablename__ = "reminders"
+    __table_args__ = (
+        # a patient's reminders of a status (replanned, cancelled, blocked): without it
+        # SQLite took ix_reminders_status and read every patient's planned reminders
+        Index("ix_reminders_patient_status", "patient_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(
