@@ -569,6 +569,8 @@ if __name__ == "__main__":
     )
     pace = Pace(args.send_rate, args.concurrency)
     summary = asyncio.run(main(patients, args.database_url, service, pace, args.reset))
-    write_results("reminders", summary, args)
+    # one file a database, so a PostgreSQL run does not replace the SQLite figures
+    database = summary["database"]
+    write_results("reminders" if database == "sqlite" else f"reminders-{database}", summary, args)
     if not summary["sent_exactly_once"]:
         raise SystemExit("reminders were not sent exactly once")

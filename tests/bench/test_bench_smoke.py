@@ -18,7 +18,8 @@ import pytest
 from bot.config import PROJECT_ROOT
 
 
-def _run(name: str, out: Path, *extra: str) -> dict[str, Any]:
+def _run(name: str, out: Path, *extra: str, file: str | None = None) -> dict[str, Any]:
+    """Run bench.<name>; its result is out/<file or name>.json."""
     done = subprocess.run(
         [sys.executable, "-m", f"bench.{name}", "--smoke", "--out", str(out), *extra],
         cwd=PROJECT_ROOT,
@@ -27,7 +28,7 @@ def _run(name: str, out: Path, *extra: str) -> dict[str, Any]:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, Any] = json.loads((out / f"{name}.json").read_text())
+    result: dict[str, Any] = json.loads((out / f"{file or name}.json").read_text())
     assert result["smoke"] is True
     assert result["commit"] and result["machine"]["cpus"]
     return result
@@ -57,9 +58,11 @@ def test_reminders_benchmark_sends_each_reminder_once(
     tmp_path: Path, database: str, request: pytest.FixtureRequest
 ) -> None:
     extra: tuple[str, ...] = ()
+    file = "reminders"
     if database == "postgres":
         extra = ("--database-url", request.getfixturevalue("pg_database"), "--reset")
-    result = _run("reminders", tmp_path, *extra)
+        file = "reminders-postgresql"  # next to the SQLite run's, not over it
+    result = _run("reminders", tmp_path, *extra, file=file)
     assert result["sent_exactly_once"] is True
     assert result["dispatch"]["reminders_sent"] == result["patients"]
 
