@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         lt=168,  # after a week of silence Telegram may reuse update ids
         description="hours a processed update id is kept to recognise a duplicate",
     )
+    backpath_outbox_retention_days: float = Field(
+        default=30.0,
+        ge=1,
+        description="days a delivered (or refused) outbox row is kept; its text is gone already",
+    )
     backpath_inbox_concurrency: int = Field(
         default=16, ge=1, description="patients a worker processes at once"
     )

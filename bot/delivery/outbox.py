@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Integer, Table, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.model import Label, Language, Reply, Text
@@ -502,6 +502,42 @@ async def waiting_chats(db: Database, channel: str, now: datetime, limit: int = 
     )
     async with db.session() as session:
         return list((await session.execute(query)).scalars())
+
+
+PRUNE_BATCH = 1000  # rows a prune transaction deletes at most (SQLite's writer is held)
+_LIVE = _OUTBOX.alias("live")
+_PRUNABLE = (
+    select(_OUTBOX.c.id)
+    .where(
+        _OUTBOX.c.created_at < bindparam("cutoff"),
+        _OUTBOX.c.status != "pending",  # sent, or failed for good
+        _OUTBOX.c.keyboard_live.is_(False),
+        # a live keyboard's "nothing came after it" needs the rows after it
+        ~exists().where(
+            _LIVE.c.channel == _OUTBOX.c.channel,
+            _LIVE.c.chat == _OUTBOX.c.chat,
+            _LIVE.c.keyboard_live.is_(True),
+            _LIVE.c.id < _OUTBOX.c.id,
+        ),
+    )
+    .order_by(_OUTBOX.c.created_at)
+    .limit(bindparam("batch", type_=Integer))
+)
+_PRUNE = delete(_OUTBOX).where(_OUTBOX.c.id.in_(_PRUNABLE))
+
+
+async def prune(db: Database, cutoff: datetime, batch: int = PRUNE_BATCH) -> int:
+    """Delete the rows delivered (or refused) before `cutoff`, `batch` rows a transaction;
+    a row still pending is never touched, nor a live keyboard or a row after one in its
+    chat. Returns how many went."""
+    pruned = 0
+    while True:
+        async with db.transaction() as session:
+            result = await session.execute(_PRUNE, {"cutoff": cutoff, "batch": batch})
+        deleted = int(result.rowcount)  # type: ignore[attr-defined]
+        pruned += deleted
+        if deleted < batch:
+            return pruned
 
 
 async def backlog(db: Database) -> int:

@@ -339,6 +339,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_pending", "status", "channel", "chat", "id"),
         Index("ix_outbox_chat", "channel", "chat", "id"),
+        Index("ix_outbox_created_at", "created_at"),  # the rows old enough to prune
         # the chat's live keyboards (one, or a few), whatever its history: the predicate
         # is written as the statements that settle them say it (outbox.keyboard_live
         # IS 1 / IS true), for the planners to see that the index covers them

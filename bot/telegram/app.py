@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import suppress
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, BotCommand, Update
@@ -31,6 +32,7 @@ RUNTIME_KEY = "runtime"
 # keeps each patient's order: bot/delivery/worker.py)
 POLLED_AT_ONCE = 64
 SENDER_KEY = "sender"
+OUTBOX_PRUNE_EVERY = timedelta(minutes=10)
 
 
 def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -89,6 +91,16 @@ async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime, sender = _runtime(context), _sender(context)
     await sender.drain(CHANNEL)
     await dispatch_due(runtime, sender, CHANNEL)
+
+
+async def prune_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic job: delivered outbox rows older than the retention go (their texts
+    went at delivery; bot/delivery/outbox.py, `prune`)."""
+    runtime = _runtime(context)
+    retention = timedelta(days=runtime.settings.backpath_outbox_retention_days)
+    pruned = await outbox.prune(runtime.db, runtime.clock.now() - retention)
+    if pruned:
+        log.info("outbox pruned %d delivered rows", pruned)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -159,6 +171,10 @@ def build_application(
         if interval > 0 and application.job_queue is not None:
             application.job_queue.run_repeating(
                 dispatch_reminders, interval=interval, first=interval, name="reminders"
+            )
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                prune_outbox, interval=OUTBOX_PRUNE_EVERY, first=OUTBOX_PRUNE_EVERY, name="prune"
             )
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -1,5 +1,5 @@
 """indexes that keep an update's cost apart from what is stored: the chats' live keyboards,
-a patient's reminders by status
+a patient's reminders by status; and the outbox's rows by age, to prune them
 
 Revision ID: 0011_history_indexes
 Revises: 0010_outbox_edits
@@ -14,6 +14,9 @@ Replanning or cancelling a patient's reminders (patient_id and status) was plann
 SQLite through ix_reminders_status, reading every patient's planned reminders: 27 ms an
 update with 10,000 patients stored (bench/growth.py). ix_reminders_patient_status reads
 the patient's own.
+
+Delivered outbox rows were kept for ever; ix_outbox_created_at lets the periodic prune
+(bot/delivery/outbox.py, `prune`) find the old ones without reading the others.
 """
 
 from collections.abc import Sequence
@@ -36,6 +39,7 @@ def upgrade() -> None:
             postgresql_where=sa.text("keyboard_live IS true"),
             sqlite_where=sa.text("keyboard_live IS 1"),
         )
+        batch_op.create_index("ix_outbox_created_at", ["created_at"])
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.create_index("ix_reminders_patient_status", ["patient_id", "status"])
 
@@ -44,4 +48,5 @@ def downgrade() -> None:
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.drop_index("ix_reminders_patient_status")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_created_at")
         batch_op.drop_index("ix_outbox_live")
