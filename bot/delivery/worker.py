@@ -6,7 +6,7 @@ for workers sharing it, in memory where one process serves) whenever one of
 chat's next updates, until the chat has nothing pending (or its head is held elsewhere).
 It sleeps when there is nothing to claim until `wake()` (an update stored by this
 process) or `poll` seconds (updates stored by other workers, leases that ran out,
-retries). The same loop prunes old rows now and then.
+retries). Old rows are pruned by a periodic job (bot/telegram/app.py, `prune_old_rows`).
 
 `process` returns True when it marked the update processed in its own transaction (the
 service does, with the update's answers: bot/service.py); otherwise the worker marks it.
@@ -20,7 +20,6 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
 from typing import Any
 
 from bot import metrics
@@ -30,7 +29,6 @@ from bot.delivery.inbox import Claimed, Inbox
 log = logging.getLogger(__name__)
 
 Process = Callable[[dict[str, Any]], Awaitable[bool]]
-PRUNE_EVERY = timedelta(minutes=10)
 STOP_GRACE = 10.0  # seconds running updates get to finish at stop
 
 
@@ -47,19 +45,17 @@ class InboxWorker:
         *,
         concurrency: int = 16,
         poll: float = 1.0,
-        retention: timedelta = timedelta(hours=48),
         heads: Heads | None = None,
     ) -> None:
         self.inbox, self.process = inbox, process
         self.heads = heads or DatabaseHeads(inbox)
-        self.poll, self.retention = poll, retention
+        self.poll = poll
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._chats: set[asyncio.Task[None]] = set()
         self._waiters: dict[int, asyncio.Event] = {}
         self._dispatcher: asyncio.Task[None] | None = None
         self._stopping = False
-        self._next_prune: datetime | None = None
 
     def start(self) -> None:
         self._dispatcher = asyncio.create_task(self._dispatch(), name="inbox-dispatcher")
@@ -100,7 +96,6 @@ class InboxWorker:
                 return
             claimed = None
             try:
-                await self._housekeeping()
                 claimed = await self.heads.claim()
             except Exception as error:  # the database away, most likely: again later
                 log.warning("inbox claim failed: %s", type(error).__name__)
@@ -117,14 +112,6 @@ class InboxWorker:
             async with asyncio.timeout(self.poll):
                 await self._wake.wait()
         self._wake.clear()
-
-    async def _housekeeping(self) -> None:
-        now = self.inbox.clock.now()
-        if self._next_prune is None or now >= self._next_prune:
-            self._next_prune = now + PRUNE_EVERY
-            pruned = await self.inbox.prune(self.retention)
-            if pruned:
-                log.info("inbox pruned %d processed rows and ids", pruned)
 
     async def _chat(self, claimed: Claimed | None) -> None:
         """Process a claimed head, then the same chat's next updates in order."""

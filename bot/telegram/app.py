@@ -32,7 +32,7 @@ RUNTIME_KEY = "runtime"
 # keeps each patient's order: bot/delivery/worker.py)
 POLLED_AT_ONCE = 64
 SENDER_KEY = "sender"
-OUTBOX_PRUNE_EVERY = timedelta(minutes=10)
+PRUNE_EVERY = timedelta(minutes=10)
 
 
 def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -93,14 +93,17 @@ async def dispatch_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatch_due(runtime, sender, CHANNEL)
 
 
-async def prune_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The periodic job: delivered outbox rows older than the retention go (their texts
-    went at delivery; bot/delivery/outbox.py, `prune`)."""
+async def prune_old_rows(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The periodic job: processed inbox rows and their ids once a late duplicate can no
+    longer come (bot/delivery/inbox.py), delivered outbox rows once their retention is over
+    (their texts went at delivery; bot/delivery/outbox.py)."""
     runtime = _runtime(context)
-    retention = timedelta(days=runtime.settings.backpath_outbox_retention_days)
-    pruned = await outbox.prune(runtime.db, runtime.clock.now() - retention)
-    if pruned:
-        log.info("outbox pruned %d delivered rows", pruned)
+    settings = runtime.settings
+    inbox = await runtime.inbox.prune(timedelta(hours=settings.backpath_inbox_retention_hours))
+    retention = timedelta(days=settings.backpath_outbox_retention_days)
+    delivered = await outbox.prune(runtime.db, runtime.clock.now() - retention)
+    if inbox or delivered:
+        log.info("pruned %d inbox rows and ids, %d delivered outbox rows", inbox, delivered)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -174,7 +177,7 @@ def build_application(
             )
         if application.job_queue is not None:
             application.job_queue.run_repeating(
-                prune_outbox, interval=OUTBOX_PRUNE_EVERY, first=OUTBOX_PRUNE_EVERY, name="prune"
+                prune_old_rows, interval=PRUNE_EVERY, first=timedelta(0), name="prune"
             )
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -67,7 +66,6 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             self._process,
             concurrency=settings.backpath_inbox_concurrency,
             poll=INBOX_POLL,
-            retention=timedelta(hours=settings.backpath_inbox_retention_hours),
             heads=self.local,
         )
         self.worker.start()

@@ -1,6 +1,7 @@
 """Delivered outbox rows go after the retention (bot/delivery/outbox.py, `prune`; the
-periodic job `prune_outbox`), on SQLite and PostgreSQL: never a pending row, a live
-keyboard or a row after one in its chat, and found by age without reading the rest."""
+periodic job `prune_old_rows`, which prunes the inbox too), on SQLite and PostgreSQL:
+never a pending row, a live keyboard or a row after one in its chat, and found by age
+without reading the rest."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from sqlalchemy import select, text
 from telegram.ext import ContextTypes
 
 from bot.delivery import outbox
+from bot.delivery.inbox import mark_processed
 from bot.runtime import Runtime
-from bot.store.models import OutboxMessage
-from bot.telegram.app import RUNTIME_KEY, prune_outbox
+from bot.store.models import InboxUpdate, OutboxMessage
+from bot.telegram.app import RUNTIME_KEY, prune_old_rows
 from tests.integration.test_outbox_keyboards import plan
 
 ROW = (
@@ -70,6 +72,13 @@ async def test_the_prune_finds_old_rows_by_age(runtime: Runtime) -> None:
 async def test_the_periodic_job_prunes_after_the_retention(runtime: Runtime) -> None:
     now = runtime.clock.now()
     retention = timedelta(days=runtime.settings.backpath_outbox_retention_days)
+    # and the inbox: an update processed before its retention, one processed within it
+    inbox_retention = timedelta(hours=runtime.settings.backpath_inbox_retention_hours)
+    updates = [{"update_id": n, "message": {"from": {"id": 41}}} for n in (1, 2)]
+    assert await runtime.inbox.store(updates) == [1, 2]
+    async with runtime.db.transaction() as session:
+        await mark_processed(session, 1, now - inbox_retention - timedelta(minutes=1))
+        await mark_processed(session, 2, now - inbox_retention + timedelta(minutes=1))
     async with runtime.db.transaction() as session:
         await session.execute(
             text(ROW),
@@ -79,5 +88,8 @@ async def test_the_periodic_job_prunes_after_the_retention(runtime: Runtime) -> 
             ],
         )
     context = SimpleNamespace(application=SimpleNamespace(bot_data={RUNTIME_KEY: runtime}))
-    await prune_outbox(cast(ContextTypes.DEFAULT_TYPE, context))
+    await prune_old_rows(cast(ContextTypes.DEFAULT_TYPE, context))
     assert await left(runtime) == [("41", 2)]
+    async with runtime.db.session() as session:
+        kept = list((await session.execute(select(InboxUpdate.update_id))).scalars())
+    assert kept == [2]
