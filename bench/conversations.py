@@ -208,18 +208,6 @@ async def backpath(
     return summary
 
 
-def _bare_application(api: FakeBotApi) -> Application[Any, Any, Any, Any, Any, Any]:
-    return (
-        Application.builder()
-        .token(TOKEN)
-        .base_url("http://fake/bot")
-        .request(_request(api))
-        .get_updates_request(_request(api))
-        .concurrent_updates(64)
-        .build()
-    )
-
-
 async def _bare(
     name: str,
     patients: int,
@@ -228,7 +216,15 @@ async def _bare(
 ) -> dict[str, Any]:
     """A bare PTB bot that answers every text update with `answer(chat, context)`."""
     api = FakeBotApi()
-    app = _bare_application(api)
+    app = (
+        Application.builder()
+        .token(TOKEN)
+        .base_url("http://fake/bot")
+        .request(_request(api))
+        .get_updates_request(_request(api))
+        .concurrent_updates(64)
+        .build()
+    )
 
     async def reply(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update) and update.effective_chat is not None:
